@@ -1,0 +1,33 @@
+package io.digitloc.cli;
+
+import picocli.CommandLine.Option;
+
+import java.util.Map;
+
+/** Options that choose the source digits and the generated dataset. */
+public final class DataOptions {
+    @Option(names = "--mnist-dir", paramLabel = "DIR",
+            description = "Directory with the four IDX files (plain or .gz), any Hadoop path (default: data/mnist).")
+    String mnistDir;
+
+    @Option(names = "--data-dir", paramLabel = "DIR",
+            description = "Root of the Parquet dataset: DIR/train, DIR/validation, DIR/_manifest.json (default: data/canvases).")
+    String dataDir;
+
+    @Option(names = "--canvas-size", paramLabel = "PX", description = "Side of the square canvas, at least 28 (default: 75).")
+    Integer canvasSize;
+
+    @Option(names = "--train-limit", paramLabel = "N", description = "Use only the first N training digits; 0 = all 60,000.")
+    Integer trainLimit;
+
+    @Option(names = "--validation-limit", paramLabel = "N", description = "Use only the first N test digits; 0 = all 10,000.")
+    Integer validationLimit;
+
+    void addTo(Map<String, Object> o) {
+        CommonOptions.put(o, "digitloc.data.mnist-dir", mnistDir);
+        CommonOptions.put(o, "digitloc.data.dir", dataDir);
+        CommonOptions.put(o, "digitloc.data.canvas-size", canvasSize);
+        CommonOptions.put(o, "digitloc.data.train-limit", trainLimit);
+        CommonOptions.put(o, "digitloc.data.validation-limit", validationLimit);
+    }
+}

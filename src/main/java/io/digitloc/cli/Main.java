@@ -1,0 +1,65 @@
+package io.digitloc.cli;
+
+import io.digitloc.config.SettingsException;
+import io.digitloc.io.BuildInfo;
+import io.digitloc.model.NativeSetup;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+import java.io.PrintWriter;
+
+/** The one entry point: {@code digitloc <subcommand> [options]}, also what spark-submit runs. */
+@Command(name = "digitloc", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "Distributed MNIST digit classification and localisation on Spark with DL4J.",
+        subcommands = {GenerateCommand.class},
+        exitCodeListHeading = "Exit codes:%n",
+        exitCodeList = {"0:success", "1:the job failed (bad input, I/O, training error)", "2:invalid options or settings"})
+public final class Main implements Runnable {
+    /** Exit code of a failed job. */
+    public static final int FAILED = 1;
+    /** Exit code of a usage or settings error. */
+    public static final int USAGE = 2;
+
+    public static void main(String[] args) {
+        int code = execute(args);
+        System.exit(code);
+    }
+
+    /** Runs the CLI and returns the exit code (tests call this instead of main). */
+    public static int execute(String... args) {
+        NativeSetup.configure();
+        CommandLine cli = new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true);
+        cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            PrintWriter err = cmd.getErr();
+            err.println("error: " + describe(e));
+            err.flush();
+            if (Boolean.getBoolean("digitloc.stacktrace")) {
+                e.printStackTrace(err);
+            }
+            return e instanceof SettingsException ? USAGE : FAILED;
+        });
+        return cli.execute(args);
+    }
+
+    /** The message of the first exception in the chain that has one worth showing. */
+    static String describe(Throwable e) {
+        Throwable t = e;
+        while (t.getMessage() == null && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t.getMessage() == null ? t.toString() : t.getMessage();
+    }
+
+    @Override
+    public void run() {
+        new CommandLine(this).usage(System.out);
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"digitloc " + BuildInfo.version() + " (Spark " + BuildInfo.get("spark") + ", DL4J "
+                    + BuildInfo.get("dl4j") + ", backend " + BuildInfo.get("nd4j-backend") + ")"};
+        }
+    }
+}

@@ -1,0 +1,79 @@
+package io.digitloc.config;
+
+import com.typesafe.config.Config;
+
+import java.io.Serializable;
+
+/**
+ * How the network is trained across executors.
+ *
+ * @param modelDir           where model.zip, checkpoints, history and metadata go (any Hadoop path)
+ * @param epochs             passes over the train split
+ * @param batchSize          mini-batch size per worker (per Spark task)
+ * @param updater            optimiser
+ * @param learningRate       optimiser step size
+ * @param averagingFrequency mini-batches each worker fits between two parameter averages
+ * @param prefetch           mini-batches prefetched asynchronously per worker (0 = off)
+ * @param approach           how DL4J hands data to workers: export (files, default) or direct (RDD)
+ * @param exportDir          where the export approach writes its batches; blank = under the model dir
+ * @param storageLevel       Spark storage level for the cached training batches
+ * @param threadsPerTask     ND4J threads per Spark task; 0 = cores / concurrent tasks
+ * @param evalLimit          validation canvases scored after each epoch; 0 = all
+ * @param ifExists           what train does when the model dir already holds a finished model
+ */
+public record TrainSettings(String modelDir, int epochs, int batchSize, Updater updater, double learningRate,
+                            int averagingFrequency, int prefetch, Approach approach, String exportDir,
+                            String storageLevel, int threadsPerTask, int evalLimit,
+                            DataSettings.IfExists ifExists) implements Serializable {
+
+    /** Supported optimisers. */
+    public enum Updater { ADAM, NESTEROVS, SGD }
+
+    /** dl4j-spark's two ways of feeding workers. */
+    public enum Approach { EXPORT, DIRECT }
+
+    public TrainSettings {
+        Settings.require(modelDir != null && !modelDir.isBlank(), "digitloc.train.model-dir", modelDir, "a directory path");
+        Settings.require(epochs >= 1 && epochs <= 10_000, "digitloc.train.epochs", epochs, "between 1 and 10000");
+        Settings.require(batchSize >= 1 && batchSize <= 65_536, "digitloc.train.batch-size", batchSize, "between 1 and 65536");
+        Settings.require(updater != null, "digitloc.train.updater", updater, "adam, nesterovs or sgd");
+        Settings.require(learningRate > 0 && learningRate < 10 && Double.isFinite(learningRate),
+                "digitloc.train.learning-rate", learningRate, "a positive number below 10");
+        Settings.require(averagingFrequency >= 1, "digitloc.train.averaging-frequency", averagingFrequency, "at least 1");
+        Settings.require(prefetch >= 0, "digitloc.train.prefetch", prefetch, "0 or more");
+        Settings.require(approach != null, "digitloc.train.approach", approach, "export or direct");
+        Settings.require(isStorageLevel(storageLevel), "digitloc.train.storage-level", storageLevel,
+                "a Spark storage level such as MEMORY_ONLY, MEMORY_AND_DISK, MEMORY_ONLY_SER or NONE");
+        Settings.require(threadsPerTask >= 0 && threadsPerTask <= 1024, "digitloc.train.threads-per-task", threadsPerTask,
+                "0 (automatic) or a thread count");
+        Settings.require(evalLimit >= 0, "digitloc.train.eval-limit", evalLimit, "0 (all) or a positive count");
+        Settings.require(ifExists != null, "digitloc.train.if-exists", ifExists, "fail or replace");
+    }
+
+    private static boolean isStorageLevel(String level) {
+        if (level == null) {
+            return false;
+        }
+        return switch (level) {
+            case "NONE", "MEMORY_ONLY", "MEMORY_ONLY_SER", "MEMORY_AND_DISK", "MEMORY_AND_DISK_SER", "DISK_ONLY" -> true;
+            default -> false;
+        };
+    }
+
+    static TrainSettings from(Config root) {
+        return new TrainSettings(
+                Settings.get(root, "train.model-dir", Config::getString),
+                Settings.get(root, "train.epochs", Config::getInt),
+                Settings.get(root, "train.batch-size", Config::getInt),
+                Settings.enumValue(root, "train.updater", Updater.class),
+                Settings.get(root, "train.learning-rate", Config::getDouble),
+                Settings.get(root, "train.averaging-frequency", Config::getInt),
+                Settings.get(root, "train.prefetch", Config::getInt),
+                Settings.enumValue(root, "train.approach", Approach.class),
+                Settings.get(root, "train.export-dir", Config::getString),
+                Settings.get(root, "train.storage-level", Config::getString),
+                Settings.get(root, "train.threads-per-task", Config::getInt),
+                Settings.get(root, "train.eval-limit", Config::getInt),
+                Settings.enumValue(root, "train.if-exists", DataSettings.IfExists.class));
+    }
+}
