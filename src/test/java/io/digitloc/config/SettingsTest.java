@@ -1,0 +1,71 @@
+package io.digitloc.config;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class SettingsTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void defaultsComeFromConfPipelineConf() {
+        Settings s = Settings.defaults();
+        assertThat(s.seed()).isEqualTo(42);
+        assertThat(s.data().canvasSize()).isEqualTo(75);
+        assertThat(s.data().mnistDir()).isEqualTo("data/mnist");
+        assertThat(s.spark().master()).isEqualTo("local[2]");
+        assertThat(s.train().batchSize()).isEqualTo(64);
+        assertThat(s.train().updater()).isEqualTo(TrainSettings.Updater.ADAM);
+        assertThat(s.train().learningRate()).isEqualTo(1e-3);
+    }
+
+    @Test
+    void userFileThenOverridesWin() throws IOException {
+        Path file = tmp.resolve("my.conf");
+        Files.writeString(file, "digitloc { seed = 7, data.canvas-size = 100, data.train-shards = 3 }");
+        Settings s = Settings.load(file.toFile(), Map.of("digitloc.data.canvas-size", 64));
+        assertThat(s.seed()).isEqualTo(7);
+        assertThat(s.data().trainShards()).isEqualTo(3);
+        assertThat(s.data().canvasSize()).isEqualTo(64);
+    }
+
+    @Test
+    void impossibleValuesNameTheSetting() {
+        assertThatThrownBy(() -> Settings.load(null, Map.of("digitloc.data.canvas-size", 20)))
+                .isInstanceOf(SettingsException.class)
+                .hasMessageContaining("digitloc.data.canvas-size = 20").hasMessageContaining("28");
+        assertThatThrownBy(() -> Settings.load(null, Map.of("digitloc.data.train-shards", 0)))
+                .isInstanceOf(SettingsException.class).hasMessageContaining("digitloc.data.train-shards = 0");
+        assertThatThrownBy(() -> Settings.load(null, Map.of("digitloc.train.epochs", 0)))
+                .isInstanceOf(SettingsException.class).hasMessageContaining("digitloc.train.epochs");
+        assertThatThrownBy(() -> Settings.load(null, Map.of("digitloc.train.learning-rate", -1)))
+                .isInstanceOf(SettingsException.class).hasMessageContaining("digitloc.train.learning-rate");
+    }
+
+    @Test
+    void wrongTypesAndUnknownChoicesAreExplained() {
+        assertThatThrownBy(() -> Settings.load(null, Map.of("digitloc.data.canvas-size", "big")))
+                .isInstanceOf(SettingsException.class).hasMessageContaining("digitloc.data.canvas-size has the wrong type");
+        assertThatThrownBy(() -> Settings.load(null, Map.of("digitloc.train.updater", "rmsprop")))
+                .isInstanceOf(SettingsException.class)
+                .hasMessageContaining("digitloc.train.updater = 'rmsprop' must be one of: adam, nesterovs, sgd");
+    }
+
+    @Test
+    void missingOrBrokenConfigFileIsReported() throws IOException {
+        assertThatThrownBy(() -> Settings.load(tmp.resolve("nope.conf").toFile(), Map.of()))
+                .isInstanceOf(SettingsException.class).hasMessageContaining("nope.conf does not exist");
+        Path broken = tmp.resolve("broken.conf");
+        Files.writeString(broken, "digitloc { seed = ");
+        assertThatThrownBy(() -> Settings.load(broken.toFile(), Map.of()))
+                .isInstanceOf(SettingsException.class).hasMessageContaining("is not valid HOCON");
+    }
+}
