@@ -1,0 +1,47 @@
+package io.digitloc.cli;
+
+import io.digitloc.config.DataSettings;
+import io.digitloc.config.Settings;
+import io.digitloc.io.HadoopConf;
+import io.digitloc.io.SparkSessions;
+import io.digitloc.train.TrainJob;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code train}: fit the network on an existing dataset. */
+@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Train the dual-output network (classification + bounding box) on the train split with "
+                + "SparkComputationGraph and parameter averaging. After each epoch: validation loss, accuracy and mean "
+                + "IoU, a checkpoint with updater state, and history.csv/json.",
+                "The model directory appears only when training has finished (it is built in .<dir>.inprogress)."})
+final class TrainCommand implements Callable<Integer> {
+    @Mixin
+    CommonOptions common;
+    @Mixin
+    TrainOptions trainOptions;
+
+    @Option(names = "--data-dir", paramLabel = "DIR", description = "The dataset made by generate (default: data/canvases).")
+    String dataDir;
+
+    @Option(names = "--if-exists", paramLabel = "POLICY",
+            description = "When the model directory exists: FAIL (default) or REPLACE (once the new model is finished).")
+    DataSettings.IfExists ifExists;
+
+    @Override
+    public Integer call() {
+        Map<String, Object> o = new LinkedHashMap<>();
+        trainOptions.addTo(o);
+        CommonOptions.put(o, "digitloc.data.dir", dataDir);
+        CommonOptions.put(o, "digitloc.train.if-exists", ifExists);
+        Settings settings = common.load(o);
+        TrainJob.checkOutput(settings, HadoopConf.local());
+        TrainJob.Result r = TrainJob.run(SparkSessions.getOrCreate(settings.spark()), settings);
+        Output.printTrained(r);
+        return 0;
+    }
+}

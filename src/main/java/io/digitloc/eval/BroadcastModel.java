@@ -1,0 +1,42 @@
+package io.digitloc.eval;
+
+import io.digitloc.model.ModelStore;
+import io.digitloc.model.NativeSetup;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+
+import java.io.Serializable;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A model shipped to executors once (a Spark broadcast of its zip bytes) and restored once per
+ * executor JVM and task thread, not once per partition. Networks are not thread-safe, so each task
+ * thread gets its own copy.
+ */
+public final class BroadcastModel implements Serializable {
+    private static final long serialVersionUID = 1L;
+    private static final ConcurrentHashMap<String, ComputationGraph> CACHE = new ConcurrentHashMap<>();
+
+    private final Broadcast<byte[]> bytes;
+
+    public BroadcastModel(JavaSparkContext jsc, ComputationGraph net) {
+        this.bytes = jsc.broadcast(ModelStore.toBytes(net));
+    }
+
+    /** The model on this executor, for the calling task thread. */
+    public ComputationGraph get() {
+        String key = bytes.id() + "/" + Thread.currentThread().getId();
+        return CACHE.computeIfAbsent(key, k -> {
+            NativeSetup.configure();
+            return ModelStore.fromBytes(bytes.value());
+        });
+    }
+
+    /** Frees the broadcast and this JVM's copies. */
+    public void destroy() {
+        String prefix = bytes.id() + "/";
+        CACHE.keySet().removeIf(k -> k.startsWith(prefix));
+        bytes.destroy();
+    }
+}

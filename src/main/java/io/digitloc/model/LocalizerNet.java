@@ -1,0 +1,106 @@
+package io.digitloc.model;
+
+import io.digitloc.config.TrainSettings;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.WorkspaceMode;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.layers.PoolingType;
+import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.learning.config.IUpdater;
+import org.nd4j.linalg.learning.config.Nesterovs;
+import org.nd4j.linalg.learning.config.Sgd;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+
+/**
+ * The network of the reference exercise as one DL4J {@link ComputationGraph}: a shared
+ * {@link #featureExtractor} (three 3x3 convolutions of 16, 32, 64 filters with ReLU, each
+ * followed by 2x2 average pooling), a {@link #denseLayers dense} 128-unit ReLU layer, and two heads:
+ * the {@link #classifier} ({@value #CLASSIFICATION}, 10-way softmax, cross-entropy) and the
+ * {@link #boundingBoxRegression} ({@value #BOUNDING_BOX}, 4 linear outputs, MSE), weighted 1:1.
+ * With a 75x75 input it has 426,638 parameters, as the Keras model.
+ */
+public final class LocalizerNet {
+    public static final String INPUT = "image";
+    public static final String CLASSIFICATION = "classification";
+    public static final String BOUNDING_BOX = "bounding_box";
+    public static final int NUM_CLASSES = 10;
+    public static final int BOX_VALUES = 4;
+
+    private LocalizerNet() {
+    }
+
+    /** The untrained, initialised network for square canvases of {@code canvasSize} pixels. */
+    public static ComputationGraph finalModel(int canvasSize, TrainSettings train, long seed) {
+        ComputationGraph net = new ComputationGraph(configuration(canvasSize, train, seed));
+        net.init();
+        return net;
+    }
+
+    public static ComputationGraphConfiguration configuration(int canvasSize, TrainSettings train, long seed) {
+        ComputationGraphConfiguration.GraphBuilder g = new NeuralNetConfiguration.Builder()
+                .seed(seed)
+                .updater(updater(train))
+                .weightInit(WeightInit.XAVIER_UNIFORM) // Keras' glorot_uniform, zero biases
+                .convolutionMode(ConvolutionMode.Truncate) // Keras' "valid" padding
+                .trainingWorkspaceMode(WorkspaceMode.ENABLED)
+                .inferenceWorkspaceMode(WorkspaceMode.ENABLED)
+                .graphBuilder()
+                .addInputs(INPUT)
+                .setInputTypes(InputType.convolutional(canvasSize, canvasSize, 1));
+        String features = featureExtractor(g, INPUT);
+        String dense = denseLayers(g, features);
+        classifier(g, dense);
+        boundingBoxRegression(g, dense);
+        return g.setOutputs(CLASSIFICATION, BOUNDING_BOX).build();
+    }
+
+    /** Conv 16 → AvgPool → Conv 32 → AvgPool → Conv 64 → AvgPool; returns the last vertex name. */
+    static String featureExtractor(ComputationGraphConfiguration.GraphBuilder g, String input) {
+        String previous = input;
+        int block = 1;
+        for (int filters : new int[] {16, 32, 64}) {
+            String conv = "conv" + block;
+            String pool = "pool" + block;
+            g.addLayer(conv, new ConvolutionLayer.Builder(3, 3).nOut(filters).activation(Activation.RELU).build(), previous);
+            g.addLayer(pool, new SubsamplingLayer.Builder(PoolingType.AVG).kernelSize(2, 2).stride(2, 2).build(), conv);
+            previous = pool;
+            block++;
+        }
+        return previous;
+    }
+
+    /** Flatten (added by DL4J from the input types) → Dense 128 ReLU. */
+    static String denseLayers(ComputationGraphConfiguration.GraphBuilder g, String input) {
+        g.addLayer("dense", new DenseLayer.Builder().nOut(128).activation(Activation.RELU).build(), input);
+        return "dense";
+    }
+
+    /** The classification head: 10-way softmax trained with multi-class cross-entropy. */
+    static void classifier(ComputationGraphConfiguration.GraphBuilder g, String input) {
+        g.addLayer(CLASSIFICATION, new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                .nOut(NUM_CLASSES).activation(Activation.SOFTMAX).build(), input);
+    }
+
+    /** The bounding-box head: 4 linear outputs (xmin, ymin, xmax, ymax) trained with MSE. */
+    static void boundingBoxRegression(ComputationGraphConfiguration.GraphBuilder g, String input) {
+        g.addLayer(BOUNDING_BOX, new OutputLayer.Builder(LossFunctions.LossFunction.MSE)
+                .nOut(BOX_VALUES).activation(Activation.IDENTITY).build(), input);
+    }
+
+    static IUpdater updater(TrainSettings train) {
+        return switch (train.updater()) {
+            case ADAM -> new Adam(train.learningRate());
+            case NESTEROVS -> new Nesterovs(train.learningRate(), 0.9);
+            case SGD -> new Sgd(train.learningRate());
+        };
+    }
+}

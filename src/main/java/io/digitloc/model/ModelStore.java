@@ -1,0 +1,70 @@
+package io.digitloc.model;
+
+import io.digitloc.io.Files;
+import io.digitloc.io.HadoopConf;
+import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.util.ModelSerializer;
+
+import java.io.BufferedInputStream;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+
+/** Saves and restores model zips (DL4J's ModelSerializer format) on any Hadoop filesystem, atomically. */
+public final class ModelStore {
+    private ModelStore() {
+    }
+
+    /** Writes {@code net} to {@code target} through a temporary sibling and a rename. */
+    public static void save(ComputationGraph net, Path target, boolean withUpdater, HadoopConf conf) {
+        FileSystem fs = Files.fs(target, conf);
+        Path tmp = Files.tempSibling(target);
+        try {
+            try (FSDataOutputStream out = fs.create(tmp, false)) {
+                ModelSerializer.writeModel(net, out, withUpdater);
+            }
+            Files.replace(fs, tmp, target);
+        } catch (IOException e) {
+            Files.deleteQuietly(fs, tmp);
+            throw new UncheckedIOException("cannot write model " + target + ": " + e.getMessage(), e);
+        }
+    }
+
+    public static ComputationGraph load(Path path, boolean withUpdater, HadoopConf conf) {
+        if (!Files.exists(path, conf)) {
+            throw new ModelException("no model at " + path);
+        }
+        try (InputStream in = new BufferedInputStream(Files.fs(path, conf).open(path))) {
+            return restore(in, withUpdater, path.toString());
+        } catch (IOException e) {
+            throw new ModelException("cannot read model " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    public static byte[] toBytes(ComputationGraph net) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            ModelSerializer.writeModel(net, out, false);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    public static ComputationGraph fromBytes(byte[] bytes) {
+        return restore(new ByteArrayInputStream(bytes), false, "model bytes");
+    }
+
+    private static ComputationGraph restore(InputStream in, boolean withUpdater, String where) {
+        try {
+            return ModelSerializer.restoreComputationGraph(in, withUpdater);
+        } catch (IOException | RuntimeException e) {
+            throw new ModelException(where + " is not a DL4J ComputationGraph model zip: " + e.getMessage(), e);
+        }
+    }
+}

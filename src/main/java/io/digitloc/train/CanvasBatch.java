@@ -1,0 +1,111 @@
+package io.digitloc.train;
+
+import io.digitloc.model.LocalizerNet;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+
+/**
+ * A mini-batch of canvases in the compact form the trainer ships between stages: raw bytes for
+ * pixels and labels (4x smaller than the float tensors DL4J would export), turned into a
+ * {@link MultiDataSet} only on the worker that fits it.
+ *
+ * @param size   canvas side in pixels
+ * @param labels one digit per example
+ * @param boxes  4 floats per example: xmin, ymin, xmax, ymax (normalised)
+ * @param pixels size*size bytes per example, row-major
+ */
+public record CanvasBatch(int size, byte[] labels, float[] boxes, byte[] pixels) {
+    static final int MAGIC = 0x44_4C_43_42; // "DLCB"
+    static final int VERSION = 1;
+
+    public CanvasBatch {
+        int n = labels.length;
+        if (boxes.length != 4 * n || pixels.length != n * size * size) {
+            throw new IllegalArgumentException("inconsistent batch: " + n + " labels, " + boxes.length + " box values, "
+                    + pixels.length + " pixels for " + size + "x" + size + " canvases");
+        }
+    }
+
+    public int count() {
+        return labels.length;
+    }
+
+    /**
+     * Features [n, 1, size, size] scaled to [0,1]; labels: one-hot digits [n, 10] for
+     * {@value LocalizerNet#CLASSIFICATION}, boxes [n, 4] for {@value LocalizerNet#BOUNDING_BOX}.
+     */
+    public MultiDataSet toMultiDataSet() {
+        return new org.nd4j.linalg.dataset.MultiDataSet(new INDArray[] {features()},
+                new INDArray[] {oneHot(), Nd4j.create(boxes.clone(), new long[] {count(), 4}, 'c')});
+    }
+
+    public INDArray features() {
+        return features(pixels, count(), size);
+    }
+
+    /** Scales bytes (0..255) to floats in [0,1], shaped [n, 1, size, size]. */
+    public static INDArray features(byte[] pixels, int n, int size) {
+        float[] f = new float[pixels.length];
+        for (int i = 0; i < f.length; i++) {
+            f[i] = (pixels[i] & 0xFF) / 255f;
+        }
+        return Nd4j.create(f, new long[] {n, 1, size, size}, 'c');
+    }
+
+    INDArray oneHot() {
+        float[] hot = new float[count() * LocalizerNet.NUM_CLASSES];
+        for (int i = 0; i < count(); i++) {
+            hot[i * LocalizerNet.NUM_CLASSES + labels[i]] = 1f;
+        }
+        return Nd4j.create(hot, new long[] {count(), LocalizerNet.NUM_CLASSES}, 'c');
+    }
+
+    public void writeTo(OutputStream raw) throws IOException {
+        DataOutputStream out = new DataOutputStream(raw);
+        out.writeInt(MAGIC);
+        out.writeInt(VERSION);
+        out.writeInt(count());
+        out.writeInt(size);
+        out.write(labels);
+        for (float b : boxes) {
+            out.writeFloat(b);
+        }
+        out.write(pixels);
+        out.flush();
+    }
+
+    public static CanvasBatch readFrom(InputStream raw, String where) throws IOException {
+        DataInputStream in = new DataInputStream(raw);
+        try {
+            int magic = in.readInt();
+            int version = in.readInt();
+            if (magic != MAGIC || version != VERSION) {
+                throw new IOException(where + " is not a canvas batch file (version " + VERSION + ")");
+            }
+            int n = in.readInt();
+            int size = in.readInt();
+            if (n < 0 || size <= 0 || (long) n * size * size > Integer.MAX_VALUE) {
+                throw new IOException(where + ": impossible batch header (" + n + " canvases of " + size + "px)");
+            }
+            byte[] labels = new byte[n];
+            in.readFully(labels);
+            float[] boxes = new float[4 * n];
+            for (int i = 0; i < boxes.length; i++) {
+                boxes[i] = in.readFloat();
+            }
+            byte[] pixels = new byte[n * size * size];
+            in.readFully(pixels);
+            return new CanvasBatch(size, labels, boxes, pixels);
+        } catch (EOFException e) {
+            throw new IOException(where + ": truncated canvas batch file", e);
+        }
+    }
+}

@@ -1,0 +1,300 @@
+package io.digitloc.train;
+
+import io.digitloc.config.DataSettings;
+import io.digitloc.config.Settings;
+import io.digitloc.config.TrainSettings;
+import io.digitloc.data.CanvasDataset;
+import io.digitloc.data.DatasetManifest;
+import io.digitloc.data.Split;
+import io.digitloc.eval.QuickEvaluation;
+import io.digitloc.eval.QuickScore;
+import io.digitloc.io.BuildInfo;
+import io.digitloc.io.Files;
+import io.digitloc.io.HadoopConf;
+import io.digitloc.io.Json;
+import io.digitloc.model.LocalizerNet;
+import io.digitloc.model.ModelStore;
+import io.digitloc.model.NativeSetup;
+import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.spark.api.RDDTrainingApproach;
+import org.deeplearning4j.spark.api.Repartition;
+import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
+import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * The train stage: fits the {@link LocalizerNet} on the train split with dl4j-spark's
+ * {@link SparkComputationGraph} and {@link ParameterAveragingTrainingMaster}.
+ * <p>
+ * Each epoch the train rows are shuffled within their partitions (seeded by seed and epoch) and
+ * cut into mini-batches, which reach the workers either as compact {@link CanvasBatch} files
+ * (approach {@code export}: raw bytes, 4x smaller than DL4J's own float export, read back with
+ * {@link CanvasBatchLoader}) or as an RDD of MultiDataSets (approach {@code direct}). Adam's state is
+ * averaged along with the parameters ({@code saveUpdater(true)}): without it every averaging round
+ * would restart the workers' moment estimates from the driver's stale copy.
+ * <p>
+ * After each epoch: validation figures on the executors, a progress line, a checkpoint with updater
+ * state, and the history. Everything is written into {@code .<model-dir>.inprogress} and renamed
+ * to the model directory only when training has finished.
+ */
+public final class TrainJob {
+    private static final Logger LOG = LoggerFactory.getLogger(TrainJob.class);
+    public static final String MODEL_FILE = "model.zip";
+    public static final String CHECKPOINTS = "checkpoints";
+
+    private TrainJob() {
+    }
+
+    /** What a finished run produced. */
+    public record Result(String modelDir, TrainingMetadata metadata, List<EpochRecord> history) {
+    }
+
+    /** Checks made before Spark starts: the output policy. */
+    public static void checkOutput(Settings settings, HadoopConf conf) {
+        Path dir = new Path(settings.train().modelDir());
+        if (Files.exists(dir, conf) && settings.train().ifExists() == DataSettings.IfExists.FAIL) {
+            throw new IllegalStateException(dir + " already exists; remove it or set digitloc.train.if-exists = replace "
+                    + "(--if-exists replace) to replace it when the new model is finished");
+        }
+    }
+
+    public static Result run(SparkSession spark, Settings settings) {
+        long start = System.nanoTime();
+        TrainSettings train = settings.train();
+        HadoopConf conf = new HadoopConf(spark.sparkContext().hadoopConfiguration());
+        checkOutput(settings, conf);
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+
+        CanvasDataset dataset = CanvasDataset.open(spark, settings.data().dir());
+        DatasetManifest manifest = dataset.manifest();
+        int size = manifest.canvasSize();
+        Dataset<Row> trainRows = dataset.read(Split.TRAIN);
+        Dataset<Row> validationRows = dataset.read(Split.VALIDATION);
+        if (train.evalLimit() > 0) {
+            validationRows = validationRows.orderBy("id").limit(train.evalLimit());
+        }
+        long trainCount = manifest.split(Split.TRAIN).count();
+        long validationCount = Math.min(manifest.split(Split.VALIDATION).count(),
+                train.evalLimit() > 0 ? train.evalLimit() : Long.MAX_VALUE);
+
+        Path modelDir = new Path(train.modelDir());
+        Path work = new Path(modelDir.getParent(), "." + modelDir.getName() + ".inprogress");
+        FileSystem fs = Files.fs(work, conf);
+        try {
+            fs.delete(work, true);
+            fs.mkdirs(new Path(work, CHECKPOINTS));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + work + ": " + e.getMessage(), e);
+        }
+        Path batches = train.exportDir().isBlank() ? new Path(work, "_batches") : new Path(train.exportDir());
+
+        int workers = jsc.defaultParallelism();
+        NativeSetup.limitThreads(threadsPerTask(train, jsc));
+        ComputationGraph net = LocalizerNet.finalModel(size, train, settings.seed());
+        SparkComputationGraph sparkNet = new SparkComputationGraph(jsc, net, trainingMaster(settings, batches, workers));
+        LOG.info("train: {} canvases ({}x{}), {} epochs, batch {} per worker, {} workers, averaging every {} batches, {}",
+                trainCount, size, size, train.epochs(), train.batchSize(), workers, train.averagingFrequency(),
+                train.approach().name().toLowerCase());
+
+        TrainingHistory history = new TrainingHistory();
+        for (int epoch = 1; epoch <= train.epochs(); epoch++) {
+            long epochStart = System.nanoTime();
+            double fitSeconds = fitEpoch(jsc, sparkNet, trainRows, settings, size, epoch, batches, conf);
+            net = sparkNet.getNetwork();
+            double trainLoss = sparkNet.getScore();
+            if (!Double.isFinite(trainLoss)) {
+                throw diverged(epoch, "training loss", trainLoss, work);
+            }
+            QuickScore val = QuickEvaluation.score(jsc, net, validationRows, size, train.batchSize());
+            if (!Double.isFinite(val.loss())) {
+                throw diverged(epoch, "validation loss", val.loss(), work);
+            }
+            ModelStore.save(net, new Path(work, CHECKPOINTS + "/" + checkpointName(epoch)), true, conf);
+            double epochSeconds = (System.nanoTime() - epochStart) / 1e9;
+            EpochRecord record = new EpochRecord(epoch, trainLoss, val.loss(), val.accuracy(), val.meanIou(),
+                    val.boxMse(), trainCount, fitSeconds, epochSeconds, trainCount / fitSeconds);
+            history.add(record);
+            history.save(work, conf);
+            double eta = epochSeconds * (train.epochs() - epoch);
+            LOG.info(String.format("epoch %d/%d: train loss %.4f | val loss %.4f, accuracy %.2f%%, mean IoU %.3f | "
+                            + "%.1f s, %.0f img/s, ETA %s", epoch, train.epochs(), trainLoss, val.loss(),
+                    100 * val.accuracy(), val.meanIou(), epochSeconds, record.imagesPerSecond(), duration(eta)));
+        }
+
+        ModelStore.save(net, new Path(work, MODEL_FILE), true, conf);
+        EpochRecord last = history.epochs().get(history.epochs().size() - 1);
+        double total = (System.nanoTime() - start) / 1e9;
+        TrainingMetadata metadata = new TrainingMetadata(BuildInfo.version(), libraries(), Instant.now().toString(),
+                jsc.master(), workers, net.numParams(), size, train.epochs(), trainCount, validationCount,
+                finalFigures(last), total, meanImagesPerSecond(history), settings.rendered(), manifest);
+        Files.writeString(new Path(work, TrainingMetadata.FILE_NAME), Json.write(metadata), conf);
+        try {
+            Files.deleteQuietly(fs, new Path(work, "_batches"));
+            Files.replace(fs, work, modelDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot publish " + modelDir + ": " + e.getMessage(), e);
+        }
+        LOG.info("train: model written to {} ({} s)", modelDir, Math.round(total));
+        return new Result(modelDir.toString(), metadata, history.epochs());
+    }
+
+    static String checkpointName(int epoch) {
+        return String.format("epoch-%04d.zip", epoch);
+    }
+
+    private static TrainingDivergedException diverged(int epoch, String what, double value, Path work) {
+        return new TrainingDivergedException(what + " became " + value + " in epoch " + epoch
+                + "; training stopped. Checkpoints of the earlier epochs are in " + new Path(work, CHECKPOINTS)
+                + " (try a lower digitloc.train.learning-rate)");
+    }
+
+    private static ParameterAveragingTrainingMaster trainingMaster(Settings settings, Path batches, int workers) {
+        TrainSettings t = settings.train();
+        // numWorkers given explicitly: DL4J M2's path-based fit of a ComputationGraph otherwise asks a null
+        // SparkDl4jMultiLayer for it (NullPointerException in executeTrainingPathsHelper).
+        return new ParameterAveragingTrainingMaster.Builder(workers, t.batchSize())
+                .batchSizePerWorker(t.batchSize())
+                .averagingFrequency(t.averagingFrequency())
+                .workerPrefetchNumBatches(t.prefetch())
+                .saveUpdater(true)
+                .rddTrainingApproach(t.approach() == TrainSettings.Approach.DIRECT
+                        ? RDDTrainingApproach.Direct : RDDTrainingApproach.Export)
+                .exportDirectory(new Path(batches, "dl4j").toString())
+                .storageLevel(storageLevel(t.storageLevel()))
+                .storageLevelStreams(storageLevel(t.storageLevel()))
+                .repartionData(Repartition.Always)
+                .rngSeed(settings.seed())
+                .collectTrainingStats(false)
+                .build();
+    }
+
+    private static StorageLevel storageLevel(String name) {
+        return StorageLevel.fromString(name);
+    }
+
+    /** One pass over the train split; returns the seconds spent in the distributed fit itself. */
+    private static double fitEpoch(JavaSparkContext jsc, SparkComputationGraph sparkNet, Dataset<Row> rows,
+                                   Settings settings, int size, int epoch, Path batches, HadoopConf conf) {
+        TrainSettings t = settings.train();
+        long seed = settings.seed();
+        int batchSize = t.batchSize();
+        if (t.approach() == TrainSettings.Approach.DIRECT) {
+            JavaRDD<MultiDataSet> data = rows.javaRDD()
+                    .mapPartitionsWithIndex((index, it) -> batchesOf(it, seed, epoch, index, batchSize, size)
+                            .stream().map(CanvasBatch::toMultiDataSet).iterator(), true)
+                    .persist(storageLevel(t.storageLevel()));
+            data.count();
+            long fitStart = System.nanoTime();
+            sparkNet.fitMultiDataSet(data);
+            double seconds = (System.nanoTime() - fitStart) / 1e9;
+            data.unpersist(false);
+            return seconds;
+        }
+        Path epochDir = new Path(batches, "epoch-" + epoch);
+        List<String> paths = rows.javaRDD()
+                .mapPartitionsWithIndex((index, it) -> writeBatches(batchesOf(it, seed, epoch, index, batchSize, size),
+                        epochDir, index, conf).iterator(), true)
+                .collect();
+        long fitStart = System.nanoTime();
+        sparkNet.fitPaths(jsc.parallelize(paths, Math.max(1, jsc.defaultParallelism())), new CanvasBatchLoader());
+        double seconds = (System.nanoTime() - fitStart) / 1e9;
+        Files.deleteQuietly(Files.fs(epochDir, conf), epochDir);
+        return seconds;
+    }
+
+    /** A partition's rows, shuffled by (seed, epoch, partition), cut into mini-batches. */
+    static List<CanvasBatch> batchesOf(Iterator<Row> it, long seed, int epoch, int partition, int batchSize, int size) {
+        List<Row> rows = new ArrayList<>();
+        it.forEachRemaining(rows::add);
+        Collections.shuffle(rows, new Random(seed * 1_000_003L + epoch * 7_919L + partition));
+        List<CanvasBatch> out = new ArrayList<>();
+        for (int from = 0; from < rows.size(); from += batchSize) {
+            out.add(Examples.batch(rows.subList(from, Math.min(rows.size(), from + batchSize)), size));
+        }
+        return out;
+    }
+
+    private static List<String> writeBatches(List<CanvasBatch> batches, Path dir, int partition, HadoopConf conf) {
+        List<String> paths = new ArrayList<>(batches.size());
+        FileSystem fs = Files.fs(dir, conf);
+        for (int b = 0; b < batches.size(); b++) {
+            Path p = new Path(dir, String.format("part-%05d-%05d.bin", partition, b));
+            try (FSDataOutputStream out = fs.create(p, true)) {
+                batches.get(b).writeTo(out);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write training batch " + p + ": " + e.getMessage(), e);
+            }
+            paths.add(p.toString());
+        }
+        return paths;
+    }
+
+    /** Threads per task: the setting, or the cores of this JVM shared by the tasks it runs at once. */
+    static int threadsPerTask(TrainSettings t, JavaSparkContext jsc) {
+        if (t.threadsPerTask() > 0) {
+            return t.threadsPerTask();
+        }
+        if (jsc.master().startsWith("local")) {
+            return Math.max(1, Runtime.getRuntime().availableProcessors() / Math.max(1, jsc.defaultParallelism()));
+        }
+        return 0; // cluster executors: set by conf/spark-defaults (OMP_NUM_THREADS = executor cores)
+    }
+
+    private static Map<String, Double> finalFigures(EpochRecord last) {
+        Map<String, Double> m = new LinkedHashMap<>();
+        m.put("loss", last.valLoss());
+        m.put("accuracy", last.valAccuracy());
+        m.put("mean_iou", last.valMeanIou());
+        m.put("box_mse", last.valBoxMse());
+        return m;
+    }
+
+    private static double meanImagesPerSecond(TrainingHistory h) {
+        double examples = 0;
+        double seconds = 0;
+        for (EpochRecord r : h.epochs()) {
+            examples += r.examples();
+            seconds += r.fitSeconds();
+        }
+        return seconds == 0 ? 0 : examples / seconds;
+    }
+
+    private static Map<String, String> libraries() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("spark", BuildInfo.get("spark"));
+        m.put("dl4j", BuildInfo.get("dl4j"));
+        m.put("dl4j-spark", BuildInfo.get("dl4j-spark"));
+        m.put("nd4j-backend", BuildInfo.get("nd4j-backend"));
+        m.put("javacpp-platform-extension", System.getProperty(NativeSetup.PLATFORM_EXTENSION, ""));
+        m.put("java", System.getProperty("java.version"));
+        return m;
+    }
+
+    static String duration(double seconds) {
+        long s = Math.round(seconds);
+        return s >= 3600 ? String.format("%dh%02dm", s / 3600, (s % 3600) / 60)
+                : s >= 60 ? String.format("%dm%02ds", s / 60, s % 60) : s + "s";
+    }
+}
