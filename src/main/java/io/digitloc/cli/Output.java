@@ -1,5 +1,7 @@
 package io.digitloc.cli;
 
+import io.digitloc.eval.EvaluateJob;
+import io.digitloc.eval.Metrics;
 import io.digitloc.train.TrainJob;
 
 import java.util.Locale;
@@ -16,5 +18,13 @@ final class Output {
                         + "box MSE %.5f%nmodel: %s/model.zip%n", r.metadata().epochs(), r.metadata().totalSeconds(),
                 r.metadata().meanImagesPerSecond(), 100 * v.get("accuracy"), v.get("mean_iou"), v.get("box_mse"),
                 r.modelDir());
+    }
+
+    static void printEvaluated(EvaluateJob.Result r) {
+        Metrics m = r.metrics();
+        StringBuilder at = new StringBuilder();
+        m.iouAt().forEach((t, v) -> at.append(String.format(Locale.ROOT, ", IoU>=%s %.2f%%", t, 100 * v.share())));
+        System.out.printf(Locale.ROOT, "evaluate: %d canvases: accuracy %.2f%%, mean IoU %.3f%s, box MSE %.2e%n"
+                + "report: %s/report.html%n", m.count(), 100 * m.accuracy(), m.meanIou(), at, m.boxMse(), r.outDir());
     }
 }

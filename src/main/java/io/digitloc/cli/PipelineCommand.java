@@ -7,6 +7,7 @@ import io.digitloc.data.DatasetException;
 import io.digitloc.data.DatasetManifest;
 import io.digitloc.data.GenerateJob;
 import io.digitloc.data.IdxSource;
+import io.digitloc.eval.EvaluateJob;
 import io.digitloc.io.Files;
 import io.digitloc.io.HadoopConf;
 import io.digitloc.io.SparkSessions;
@@ -22,10 +23,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-/** {@code pipeline}: generate (when needed) then train. */
+/** {@code pipeline}: generate (when needed), train, evaluate. */
 @Command(name = "pipeline", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Run the stages end to end: generate the canvases unless a dataset made with the same settings "
-                + "and source files is already there (its manifest is compared), then train.",
+                + "and source files is already there (its manifest is compared), then train, then evaluate (metrics.json, predictions, grid.png, report.html in the model directory).",
                 "Quick run: --config conf/quick.conf. Full size: --config conf/full.conf."})
 final class PipelineCommand implements Callable<Integer> {
     @Mixin
@@ -34,6 +35,8 @@ final class PipelineCommand implements Callable<Integer> {
     DataOptions dataOptions;
     @Mixin
     TrainOptions trainOptions;
+    @Mixin
+    EvalOptions evalOptions;
 
     @Option(names = "--regenerate",
             description = "Replace an existing dataset whose manifest does not match the settings (default: fail).")
@@ -48,6 +51,7 @@ final class PipelineCommand implements Callable<Integer> {
         Map<String, Object> o = new LinkedHashMap<>();
         dataOptions.addTo(o);
         trainOptions.addTo(o);
+        evalOptions.addTo(o);
         CommonOptions.put(o, "digitloc.train.if-exists", ifExists);
         if (regenerate) {
             o.put("digitloc.data.if-exists", "replace");
@@ -65,6 +69,7 @@ final class PipelineCommand implements Callable<Integer> {
             System.out.println("generate: reusing " + settings.data().dir() + " (manifest matches the settings)");
         }
         Output.printTrained(TrainJob.run(spark, settings));
+        Output.printEvaluated(EvaluateJob.run(spark, settings));
         return 0;
     }
 

@@ -42,7 +42,7 @@ public final class TrainOptions {
             description = "ND4J threads per Spark task; 0 = cores / concurrent tasks (default: 0).")
     Integer threadsPerTask;
 
-    @Option(names = "--eval-limit", paramLabel = "N",
+    @Option(names = "--epoch-eval-limit", paramLabel = "N",
             description = "Validation canvases scored after each epoch; 0 = all (default: 0).")
     Integer evalLimit;
 

@@ -19,7 +19,7 @@ import java.util.Objects;
  * overrides from the command line. Validation happens here, before any Spark session starts.
  */
 public record Settings(long seed, SparkSettings spark, DataSettings data, TrainSettings train,
-                       String rendered) implements Serializable {
+                       EvalSettings eval, String rendered) implements Serializable {
 
     /** The defaults, read from the classpath copy of conf/pipeline.conf. */
     public static final String DEFAULTS_RESOURCE = "pipeline.conf";
@@ -28,6 +28,7 @@ public record Settings(long seed, SparkSettings spark, DataSettings data, TrainS
         Objects.requireNonNull(spark);
         Objects.requireNonNull(data);
         Objects.requireNonNull(train);
+        Objects.requireNonNull(eval);
     }
 
     /** The defaults alone. */
@@ -76,8 +77,9 @@ public record Settings(long seed, SparkSettings spark, DataSettings data, TrainS
                 get(root, "data.validation-limit", Config::getInt),
                 enumValue(root, "data.if-exists", DataSettings.IfExists.class));
         TrainSettings train = TrainSettings.from(root);
+        EvalSettings eval = EvalSettings.from(root);
         String rendered = root.root().render(ConfigRenderOptions.concise().setFormatted(true));
-        return new Settings(get(root, "seed", Config::getLong), spark, data, train, rendered);
+        return new Settings(get(root, "seed", Config::getLong), spark, data, train, eval, rendered);
     }
 
     /** Reads one setting, turning a missing or mistyped value into a message that names it. */

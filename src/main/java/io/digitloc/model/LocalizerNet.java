@@ -96,6 +96,15 @@ public final class LocalizerNet {
                 .nOut(BOX_VALUES).activation(Activation.IDENTITY).build(), input);
     }
 
+    /** Inputs of the dense layer for square canvases of {@code size}: 64 feature maps after three conv+pool blocks. */
+    public static long denseInputs(int size) {
+        int side = size;
+        for (int block = 0; block < 3; block++) {
+            side = (side - 2) / 2;
+        }
+        return 64L * side * side;
+    }
+
     static IUpdater updater(TrainSettings train) {
         return switch (train.updater()) {
             case ADAM -> new Adam(train.learningRate());

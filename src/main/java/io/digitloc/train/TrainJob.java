@@ -68,7 +68,8 @@ public final class TrainJob {
     }
 
     /** What a finished run produced. */
-    public record Result(String modelDir, TrainingMetadata metadata, List<EpochRecord> history) {
+    public record Result(String modelDir, TrainingMetadata metadata, List<EpochRecord> history,
+                         ComputationGraph model) {
     }
 
     /** Checks made before Spark starts: the output policy. */
@@ -118,6 +119,9 @@ public final class TrainJob {
                 trainCount, size, size, train.epochs(), train.batchSize(), workers, train.averagingFrequency(),
                 train.approach().name().toLowerCase());
 
+        QuickScore initial = QuickEvaluation.score(jsc, net, validationRows, size, train.batchSize());
+        LOG.info(String.format("before training: val loss %.4f, accuracy %.2f%%, mean IoU %.3f", initial.loss(),
+                100 * initial.accuracy(), initial.meanIou()));
         TrainingHistory history = new TrainingHistory();
         for (int epoch = 1; epoch <= train.epochs(); epoch++) {
             long epochStart = System.nanoTime();
@@ -148,7 +152,7 @@ public final class TrainJob {
         double total = (System.nanoTime() - start) / 1e9;
         TrainingMetadata metadata = new TrainingMetadata(BuildInfo.version(), libraries(), Instant.now().toString(),
                 jsc.master(), workers, net.numParams(), size, train.epochs(), trainCount, validationCount,
-                finalFigures(last), total, meanImagesPerSecond(history), settings.rendered(), manifest);
+                figures(initial), finalFigures(last), total, meanImagesPerSecond(history), settings.rendered(), manifest);
         Files.writeString(new Path(work, TrainingMetadata.FILE_NAME), Json.write(metadata), conf);
         try {
             Files.deleteQuietly(fs, new Path(work, "_batches"));
@@ -157,7 +161,7 @@ public final class TrainJob {
             throw new UncheckedIOException("cannot publish " + modelDir + ": " + e.getMessage(), e);
         }
         LOG.info("train: model written to {} ({} s)", modelDir, Math.round(total));
-        return new Result(modelDir.toString(), metadata, history.epochs());
+        return new Result(modelDir.toString(), metadata, history.epochs(), net);
     }
 
     static String checkpointName(int epoch) {
@@ -260,6 +264,15 @@ public final class TrainJob {
             return Math.max(1, Runtime.getRuntime().availableProcessors() / Math.max(1, jsc.defaultParallelism()));
         }
         return 0; // cluster executors: set by conf/spark-defaults (OMP_NUM_THREADS = executor cores)
+    }
+
+    private static Map<String, Double> figures(QuickScore s) {
+        Map<String, Double> m = new LinkedHashMap<>();
+        m.put("loss", s.loss());
+        m.put("accuracy", s.accuracy());
+        m.put("mean_iou", s.meanIou());
+        m.put("box_mse", s.boxMse());
+        return m;
     }
 
     private static Map<String, Double> finalFigures(EpochRecord last) {

@@ -10,7 +10,8 @@ import java.util.Map;
  */
 public record TrainingMetadata(String codeVersion, Map<String, String> libraries, String createdAt,
                                String sparkMaster, int workers, long parameters, int canvasSize, int epochs,
-                               long trainExamples, long validationExamples, Map<String, Double> finalValidation,
+                               long trainExamples, long validationExamples, Map<String, Double> initialValidation,
+                               Map<String, Double> finalValidation,
                                double totalSeconds, double meanImagesPerSecond, String settings,
                                DatasetManifest data) {
     public static final String FILE_NAME = "metadata.json";

@@ -1,0 +1,148 @@
+package io.digitloc.bench;
+
+import io.digitloc.config.Settings;
+import io.digitloc.data.CanvasDataset;
+import io.digitloc.data.CanvasSynthesizer;
+import io.digitloc.data.Split;
+import io.digitloc.io.HadoopConf;
+import io.digitloc.model.LocalizerNet;
+import io.digitloc.train.CanvasBatch;
+import io.digitloc.train.CanvasBatchLoader;
+import io.digitloc.train.Examples;
+import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.spark.api.Repartition;
+import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
+import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Measures the pipeline's speed on an existing dataset. Each figure is the median of
+ * {@code repeats} timed repetitions after an untimed warm-up.
+ */
+public final class Benchmark {
+    private final SparkSession spark;
+    private final Settings settings;
+    private final int samples;
+    private final int repeats;
+    private final Consumer<String> out;
+
+    public Benchmark(SparkSession spark, Settings settings, int samples, int repeats, Consumer<String> out) {
+        this.spark = spark;
+        this.settings = settings;
+        this.samples = samples;
+        this.repeats = repeats;
+        this.out = out;
+    }
+
+    /** Runs every measurement and prints one line each. */
+    public List<Stopwatch> runAll() {
+        CanvasDataset ds = CanvasDataset.open(spark, settings.data().dir());
+        int size = ds.manifest().canvasSize();
+        List<Row> rows = ds.read(Split.TRAIN).orderBy("id").limit(samples).collectAsList();
+        int batchSize = settings.train().batchSize();
+        List<CanvasBatch> batches = new ArrayList<>();
+        for (int from = 0; from < rows.size(); from += batchSize) {
+            batches.add(Examples.batch(rows.subList(from, Math.min(rows.size(), from + batchSize)), size));
+        }
+        out.accept(String.format("benchmark: %d canvases (%dx%d), batch %d, %d repetitions after warm-up, "
+                        + "Spark master %s, %d cores", rows.size(), size, size, batchSize, repeats,
+                spark.sparkContext().master(), Runtime.getRuntime().availableProcessors()));
+        List<Stopwatch> results = new ArrayList<>();
+        results.add(report(synthesis(rows.size(), size), "canvases/s"));
+        results.add(report(singleJvmTraining(batches, size), "img/s"));
+        results.add(report(inference(batches, size), "img/s"));
+        results.add(report(sparkTraining(batches, size), "img/s"));
+        out.accept(String.format("peak memory: Java heap %d MiB, process resident %d MiB",
+                Memory.peakHeapBytes() >> 20, Memory.peakResidentBytes() >> 20));
+        return results;
+    }
+
+    private Stopwatch report(Stopwatch s, String unit) {
+        out.accept(s.line(unit));
+        return s;
+    }
+
+    Stopwatch synthesis(int n, int size) {
+        CanvasSynthesizer synth = new CanvasSynthesizer(size, settings.seed());
+        byte[] digit = new byte[28 * 28];
+        return time("canvas synthesis (1 thread)", n, 1, () -> {
+            for (int i = 0; i < n; i++) {
+                synth.synthesize(Split.TRAIN, i, 0, digit);
+            }
+        });
+    }
+
+    Stopwatch singleJvmTraining(List<CanvasBatch> batches, int size) {
+        ComputationGraph net = LocalizerNet.finalModel(size, settings.train(), settings.seed());
+        List<MultiDataSet> data = batches.stream().map(CanvasBatch::toMultiDataSet).toList();
+        return time("train, single JVM ComputationGraph.fit", count(batches), 1, () -> data.forEach(net::fit));
+    }
+
+    Stopwatch inference(List<CanvasBatch> batches, int size) {
+        ComputationGraph net = LocalizerNet.finalModel(size, settings.train(), settings.seed());
+        List<INDArray> features = batches.stream().map(CanvasBatch::features).toList();
+        return time("inference, single JVM output", count(batches), 1, () -> features.forEach(f -> net.output(f)));
+    }
+
+    Stopwatch sparkTraining(List<CanvasBatch> batches, int size) {
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        HadoopConf conf = new HadoopConf(spark.sparkContext().hadoopConfiguration());
+        Path dir = new Path(System.getProperty("java.io.tmpdir"), "digitloc-bench-" + System.nanoTime());
+        FileSystem fs = io.digitloc.io.Files.fs(dir, conf);
+        List<String> paths = new ArrayList<>();
+        try {
+            for (int b = 0; b < batches.size(); b++) {
+                Path p = new Path(dir, "batch-" + b + ".bin");
+                try (FSDataOutputStream o = fs.create(p)) {
+                    batches.get(b).writeTo(o);
+                }
+                paths.add(p.toString());
+            }
+            int workers = jsc.defaultParallelism();
+            var t = settings.train();
+            ParameterAveragingTrainingMaster tm = new ParameterAveragingTrainingMaster.Builder(workers, t.batchSize())
+                    .batchSizePerWorker(t.batchSize()).averagingFrequency(t.averagingFrequency())
+                    .workerPrefetchNumBatches(t.prefetch()).saveUpdater(true)
+                    .repartionData(Repartition.Always).rngSeed(settings.seed()).build();
+            SparkComputationGraph sparkNet = new SparkComputationGraph(jsc,
+                    LocalizerNet.finalModel(size, t, settings.seed()), tm);
+            var rdd = jsc.parallelize(paths, workers);
+            return time("train, Spark " + jsc.master() + " param. averaging", count(batches), 1,
+                    () -> sparkNet.fitPaths(rdd, new CanvasBatchLoader()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            io.digitloc.io.Files.deleteQuietly(fs, dir);
+        }
+    }
+
+    private static long count(List<CanvasBatch> batches) {
+        return batches.stream().mapToLong(CanvasBatch::count).sum();
+    }
+
+    private Stopwatch time(String name, long items, int warmups, Runnable body) {
+        for (int w = 0; w < warmups; w++) {
+            body.run();
+        }
+        double[] seconds = new double[repeats];
+        for (int r = 0; r < repeats; r++) {
+            long t0 = System.nanoTime();
+            body.run();
+            seconds[r] = (System.nanoTime() - t0) / 1e9;
+        }
+        return new Stopwatch(name, items, seconds);
+    }
+}

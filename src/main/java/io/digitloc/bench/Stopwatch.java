@@ -1,0 +1,32 @@
+package io.digitloc.bench;
+
+import java.util.Arrays;
+import java.util.Locale;
+
+/** Repeated timings of one measurement, reported as items per second (median, min, max). */
+public record Stopwatch(String name, long items, double[] seconds) {
+
+    public double median() {
+        double[] s = seconds.clone();
+        Arrays.sort(s);
+        int n = s.length;
+        return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+    }
+
+    public double perSecond() {
+        return items / median();
+    }
+
+    public double best() {
+        return items / Arrays.stream(seconds).min().orElse(Double.NaN);
+    }
+
+    public double worst() {
+        return items / Arrays.stream(seconds).max().orElse(Double.NaN);
+    }
+
+    public String line(String unit) {
+        return String.format(Locale.ROOT, "%-34s %9.1f %s (median of %d; range %.1f-%.1f; %d items per repetition)",
+                name, perSecond(), unit, seconds.length, worst(), best(), items);
+    }
+}

@@ -1,0 +1,45 @@
+package io.digitloc.cli;
+
+import io.digitloc.config.Settings;
+import io.digitloc.eval.EvaluateJob;
+import io.digitloc.io.HadoopConf;
+import io.digitloc.io.SparkSessions;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code evaluate}: figures, predictions, picture and report for a trained model. */
+@Command(name = "evaluate", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Evaluate a model on the validation split: accuracy, confusion matrix, per-class precision/"
+                + "recall/F1, bounding-box MSE, mean IoU and the share of boxes at or above each IoU threshold. Writes "
+                + "metrics.json, predictions/ (Parquet), predictions_sample.csv, grid.png and report.html."})
+final class EvaluateCommand implements Callable<Integer> {
+    @Mixin
+    CommonOptions common;
+    @Mixin
+    EvalOptions evalOptions;
+
+    @Option(names = "--data-dir", paramLabel = "DIR", description = "The dataset made by generate (default: data/canvases).")
+    String dataDir;
+
+    @Option(names = "--model-dir", paramLabel = "DIR",
+            description = "Directory of the trained model (default: runs/default); --model picks a file instead.")
+    String modelDir;
+
+    @Override
+    public Integer call() {
+        Map<String, Object> o = new LinkedHashMap<>();
+        evalOptions.addTo(o);
+        CommonOptions.put(o, "digitloc.data.dir", dataDir);
+        CommonOptions.put(o, "digitloc.train.model-dir", modelDir);
+        Settings settings = common.load(o);
+        EvaluateJob.checkInputs(settings, HadoopConf.local());
+        EvaluateJob.Result r = EvaluateJob.run(SparkSessions.getOrCreate(settings.spark()), settings);
+        Output.printEvaluated(r);
+        return 0;
+    }
+}

@@ -1,0 +1,287 @@
+package io.digitloc.eval;
+
+import io.digitloc.config.EvalSettings;
+import io.digitloc.config.Settings;
+import io.digitloc.data.CanvasDataset;
+import io.digitloc.data.CanvasSchema;
+import io.digitloc.data.DatasetException;
+import io.digitloc.data.Split;
+import io.digitloc.io.Files;
+import io.digitloc.io.HadoopConf;
+import io.digitloc.io.Json;
+import io.digitloc.model.LocalizerNet;
+import io.digitloc.model.ModelException;
+import io.digitloc.model.ModelStore;
+import io.digitloc.report.HtmlReport;
+import io.digitloc.report.PredictionGrid;
+import io.digitloc.train.CanvasBatch;
+import io.digitloc.train.EpochRecord;
+import io.digitloc.train.Examples;
+import io.digitloc.train.TrainingHistory;
+import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import static org.apache.spark.sql.functions.col;
+
+/**
+ * The evaluate stage: the model, broadcast once to each executor, predicts every validation canvas
+ * partition by partition; the predictions are written as Parquet and the figures aggregated by
+ * Spark SQL ({@link SparkMetrics}), so the dataset never comes to the driver. Writes into the output
+ * directory (by default the model directory): {@code metrics.json}, {@code predictions/},
+ * {@code predictions_sample.csv}, {@code grid.png} and {@code report.html}, each atomically.
+ */
+public final class EvaluateJob {
+    private static final Logger LOG = LoggerFactory.getLogger(EvaluateJob.class);
+    public static final String METRICS = "metrics.json";
+    public static final String PREDICTIONS = "predictions";
+    public static final String SAMPLE_CSV = "predictions_sample.csv";
+    public static final String GRID = "grid.png";
+    public static final String REPORT = "report.html";
+    static final int HISTOGRAM_BINS = 20;
+
+    private EvaluateJob() {
+    }
+
+    /** What a finished evaluation produced. */
+    public record Result(String outDir, Metrics metrics, double seconds) {
+    }
+
+    public static Result run(SparkSession spark, Settings settings) {
+        long start = System.nanoTime();
+        EvalSettings e = settings.eval();
+        HadoopConf conf = new HadoopConf(spark.sparkContext().hadoopConfiguration());
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        Path modelFile = new Path(e.modelPath(settings));
+        ComputationGraph net = ModelStore.load(modelFile, false, conf);
+        CanvasDataset dataset = CanvasDataset.open(spark, settings.data().dir());
+        int size = dataset.manifest().canvasSize();
+        checkModelFits(net, size, modelFile);
+        Dataset<Row> validation = dataset.read(Split.VALIDATION);
+        if (e.limit() > 0) {
+            validation = validation.orderBy("id").limit(e.limit());
+        }
+
+        Path out = new Path(e.outDir(settings));
+        FileSystem fs = Files.fs(out, conf);
+        BroadcastModel model = new BroadcastModel(jsc, net);
+        int batchSize = settings.train().batchSize();
+        Path predictionsTmp = Files.tempSibling(new Path(out, PREDICTIONS));
+        try {
+            fs.mkdirs(out);
+            JavaRDD<Row> rows = validation.javaRDD().mapPartitions(it -> predict(model, it, size, batchSize));
+            spark.createDataFrame(rows, PredictionSchema.SCHEMA).write().mode(SaveMode.ErrorIfExists)
+                    .parquet(predictionsTmp.toString());
+        } catch (IOException ex) {
+            throw new UncheckedIOException("cannot create " + out + ": " + ex.getMessage(), ex);
+        } finally {
+            model.destroy();
+        }
+        try {
+            Dataset<Row> predictions = spark.read().parquet(predictionsTmp.toString()).cache();
+            Metrics metrics = SparkMetrics.compute(predictions, e.iouThresholds(), HISTOGRAM_BINS);
+            byte[] grid = png(grid(predictions, validation, size, e.gridColumns()));
+            String sampleCsv = sampleCsv(predictions, e.sampleRows());
+            predictions.unpersist();
+
+            Files.replace(fs, predictionsTmp, new Path(out, PREDICTIONS));
+            Files.writeString(new Path(out, SAMPLE_CSV), sampleCsv, conf);
+            writeBytes(fs, new Path(out, GRID), grid);
+            List<EpochRecord> history = readHistory(modelFile.getParent(), conf);
+            double referenceThreshold = e.iouThresholds().contains(0.6) ? 0.6 : e.iouThresholds().get(0);
+            Files.writeString(new Path(out, REPORT), HtmlReport.render(modelFile.getParent().toString(),
+                    facts(settings, modelFile, dataset, metrics, history), metrics, history, grid, referenceThreshold),
+                    conf);
+            // metrics.json last: its presence marks a complete evaluation
+            Files.writeString(new Path(out, METRICS), Json.write(metrics), conf);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            LOG.info(String.format(Locale.ROOT, "evaluate: %d canvases, accuracy %.2f%%, mean IoU %.3f, %.1f s",
+                    metrics.count(), 100 * metrics.accuracy(), metrics.meanIou(), seconds));
+            return new Result(out.toString(), metrics, seconds);
+        } catch (IOException ex) {
+            throw new UncheckedIOException("cannot write the evaluation into " + out + ": " + ex.getMessage(), ex);
+        } finally {
+            Files.deleteQuietly(fs, predictionsTmp);
+        }
+    }
+
+    /** A model made for another canvas size cannot read these canvases: say so instead of failing in ND4J. */
+    static void checkModelFits(ComputationGraph net, int size, Path modelFile) {
+        var outputs = net.getConfiguration().getNetworkOutputs();
+        if (!outputs.equals(List.of(LocalizerNet.CLASSIFICATION, LocalizerNet.BOUNDING_BOX))
+                || net.getLayer("dense") == null) {
+            throw new ModelException(modelFile + " is not a digit localisation model (outputs " + outputs + ")");
+        }
+        long nIn = ((org.deeplearning4j.nn.conf.layers.FeedForwardLayer) net.getLayer("dense").conf().getLayer()).getNIn();
+        if (nIn != LocalizerNet.denseInputs(size)) {
+            throw new ModelException(modelFile + " was trained on canvases of another size: it cannot take the "
+                    + size + "x" + size + " canvases of this dataset (dense layer expects " + nIn + " inputs, not "
+                    + LocalizerNet.denseInputs(size) + ")");
+        }
+    }
+
+    private static Iterator<Row> predict(BroadcastModel model, Iterator<Row> it, int size, int batchSize) {
+        List<Row> out = new ArrayList<>();
+        List<Row> chunk = new ArrayList<>(batchSize);
+        while (it.hasNext()) {
+            chunk.add(it.next());
+            if (chunk.size() == batchSize || !it.hasNext()) {
+                for (Prediction p : predictBatch(model.get(), chunk, size)) {
+                    out.add(PredictionSchema.toRow(p));
+                }
+                chunk.clear();
+            }
+        }
+        return out.iterator();
+    }
+
+    /** Predictions for rows of one batch (pure DL4J, no Spark). */
+    public static List<Prediction> predictBatch(ComputationGraph net, List<Row> rows, int size) {
+        CanvasBatch batch = Examples.batch(rows, size);
+        INDArray[] out = net.output(batch.features());
+        List<Prediction> predictions = new ArrayList<>(rows.size());
+        for (int i = 0; i < batch.count(); i++) {
+            float[] probs = out[0].getRow(i).toFloatVector();
+            float[] box = out[1].getRow(i).toFloatVector();
+            float[] truth = Arrays.copyOfRange(batch.boxes(), 4 * i, 4 * i + 4);
+            Row r = rows.get(i);
+            predictions.add(Prediction.of(r.getLong(r.fieldIndex(CanvasSchema.ID)), batch.labels()[i], probs, truth, box));
+        }
+        return predictions;
+    }
+
+    /** The picture: the first canvases by id, then the worst boxes, then misclassified canvases. */
+    static BufferedImage grid(Dataset<Row> predictions, Dataset<Row> validation, int size, int columns) {
+        List<Prediction> first = collect(predictions.orderBy("id").limit(2 * columns));
+        List<Prediction> worst = collect(predictions.orderBy(col("iou").asc(), col("id").asc()).limit(columns));
+        List<Prediction> wrong = collect(predictions.filter(col("correct").equalTo(false))
+                .orderBy(col("score").desc(), col("id").asc()).limit(columns));
+        Set<Long> ids = new java.util.HashSet<>();
+        for (List<Prediction> l : List.of(first, worst, wrong)) {
+            l.forEach(p -> ids.add(p.id()));
+        }
+        Map<Long, byte[]> pixels = new HashMap<>();
+        validation.filter(col("id").isin(ids.toArray())).select("id", "pixels").collectAsList()
+                .forEach(r -> pixels.put(r.getLong(0), r.getAs(1)));
+        List<PredictionGrid.Section> sections = new ArrayList<>();
+        sections.add(section("Validation canvases (first by id)", first, pixels, size));
+        sections.add(section("Worst IoU", worst, pixels, size));
+        sections.add(wrong.isEmpty() ? new PredictionGrid.Section("Misclassified: none", List.of())
+                : section("Misclassified (most confident first)", wrong, pixels, size));
+        return PredictionGrid.draw(sections, columns, size);
+    }
+
+    private static PredictionGrid.Section section(String title, List<Prediction> ps, Map<Long, byte[]> pixels, int size) {
+        return new PredictionGrid.Section(title, ps.stream()
+                .map(p -> new PredictionGrid.Cell(pixels.get(p.id()), size, p)).collect(Collectors.toList()));
+    }
+
+    private static List<Prediction> collect(Dataset<Row> rows) {
+        return rows.collectAsList().stream().map(PredictionSchema::fromRow).collect(Collectors.toList());
+    }
+
+    /** A small CSV of predictions (every k-th by id, plus all misclassified) for the notebook. */
+    static String sampleCsv(Dataset<Row> predictions, int rows) {
+        StringBuilder sb = new StringBuilder("id,label,predicted,correct,score,true_xmin,true_ymin,true_xmax,true_ymax,"
+                + "pred_xmin,pred_ymin,pred_xmax,pred_ymax,iou\n");
+        Dataset<Row> sample = predictions.orderBy("id").limit(rows)
+                .union(predictions.filter(col("correct").equalTo(false)).orderBy("id").limit(rows)).distinct()
+                .orderBy("id");
+        for (Row r : sample.collectAsList()) {
+            Prediction p = PredictionSchema.fromRow(r);
+            sb.append(String.format(Locale.ROOT, "%d,%d,%d,%b,%.5f,%.5f,%.5f,%.5f,%.5f,%.5f,%.5f,%.5f,%.5f,%.5f%n",
+                    p.id(), p.label(), p.predicted(), p.correct(), p.score(), p.trueBox()[0], p.trueBox()[1],
+                    p.trueBox()[2], p.trueBox()[3], p.predBox()[0], p.predBox()[1], p.predBox()[2], p.predBox()[3],
+                    p.iou()));
+        }
+        return sb.toString();
+    }
+
+    static byte[] png(BufferedImage img) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            ImageIO.write(img, "png", out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    private static void writeBytes(FileSystem fs, Path target, byte[] bytes) throws IOException {
+        Path tmp = Files.tempSibling(target);
+        try (FSDataOutputStream o = fs.create(tmp, false)) {
+            o.write(bytes);
+        }
+        Files.replace(fs, tmp, target);
+    }
+
+    private static List<EpochRecord> readHistory(Path modelDir, HadoopConf conf) {
+        Path json = new Path(modelDir, TrainingHistory.JSON);
+        if (!Files.exists(json, conf)) {
+            return List.of();
+        }
+        try {
+            return Arrays.asList(Json.MAPPER.readValue(Files.readString(json, conf), EpochRecord[].class));
+        } catch (IOException | RuntimeException ex) {
+            LOG.warn("ignoring unreadable history {}: {}", json, ex.getMessage());
+            return List.of();
+        }
+    }
+
+    private static Map<String, String> facts(Settings settings, Path modelFile, CanvasDataset dataset, Metrics m,
+                                             List<EpochRecord> history) {
+        Map<String, String> f = new LinkedHashMap<>();
+        f.put("model", modelFile.toString());
+        f.put("dataset", settings.data().dir() + " (seed " + dataset.manifest().seed() + ", "
+                + dataset.manifest().canvasSize() + "x" + dataset.manifest().canvasSize() + " canvases, "
+                + dataset.manifest().split(Split.TRAIN).count() + " train)");
+        f.put("validation canvases evaluated", Long.toString(m.count()));
+        if (!history.isEmpty()) {
+            EpochRecord last = history.get(history.size() - 1);
+            double fit = history.stream().mapToDouble(EpochRecord::fitSeconds).sum();
+            double all = history.stream().mapToDouble(EpochRecord::epochSeconds).sum();
+            f.put("epochs", Integer.toString(last.epoch()));
+            f.put("training time", String.format(Locale.ROOT, "%.0f s (fit %.0f s, %.0f img/s)", all, fit,
+                    history.stream().mapToLong(EpochRecord::examples).sum() / Math.max(fit, 1e-9)));
+        }
+        return f;
+    }
+
+    /** Fails early when there is nothing to evaluate. */
+    public static void checkInputs(Settings settings, HadoopConf conf) {
+        Path model = new Path(settings.eval().modelPath(settings));
+        if (!Files.exists(model, conf)) {
+            throw new ModelException("no model at " + model + "; train one first or pass --model");
+        }
+        CanvasDataset.readManifest(settings.data().dir(), conf);
+        if (!Files.exists(new Path(settings.data().dir(), Split.VALIDATION.dirName()), conf)) {
+            throw new DatasetException("no validation split in " + settings.data().dir());
+        }
+    }
+}

@@ -1,0 +1,109 @@
+package io.digitloc.train;
+
+import io.digitloc.config.Settings;
+import io.digitloc.data.GenerateJob;
+import io.digitloc.io.HadoopConf;
+import io.digitloc.io.Json;
+import io.digitloc.model.ModelStore;
+import io.digitloc.testing.Mnist;
+import io.digitloc.testing.TestSpark;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.SparkSession;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The train job on Spark local[2] with a few hundred real MNIST canvases. */
+class TrainJobTest {
+    @TempDir
+    static java.nio.file.Path tmp;
+    static SparkSession spark;
+    static java.nio.file.Path data;
+
+    @BeforeAll
+    static void generate() {
+        spark = TestSpark.get();
+        data = tmp.resolve("data");
+        GenerateJob.run(spark, GenerateJob.plan(settings(Map.of())));
+    }
+
+    static Settings settings(Map<String, Object> extra) {
+        Map<String, Object> o = new HashMap<>();
+        o.put("digitloc.data.mnist-dir", Mnist.dir().toString());
+        o.put("digitloc.data.dir", data.toString());
+        o.put("digitloc.data.train-limit", 640);
+        o.put("digitloc.data.validation-limit", 200);
+        o.put("digitloc.data.train-shards", 2);
+        o.put("digitloc.train.epochs", 2);
+        o.putAll(extra);
+        return Settings.load(null, o);
+    }
+
+    @Test
+    void trainsWritesAReloadableModelHistoryCheckpointsAndMetadata() throws IOException {
+        java.nio.file.Path modelDir = tmp.resolve("model");
+        TrainJob.Result r = TrainJob.run(spark, settings(Map.of("digitloc.train.model-dir", modelDir.toString())));
+
+        assertThat(r.history()).hasSize(2);
+        assertThat(modelDir.resolve("model.zip")).isRegularFile();
+        assertThat(modelDir.resolve("checkpoints/epoch-0001.zip")).isRegularFile();
+        assertThat(modelDir.resolve("checkpoints/epoch-0002.zip")).isRegularFile();
+        assertThat(modelDir.resolve("_batches")).doesNotExist();
+        assertThat(tmp.resolve(".model.inprogress")).doesNotExist();
+
+        List<String> csv = Files.readAllLines(modelDir.resolve("history.csv"));
+        assertThat(csv).hasSize(3);
+        assertThat(csv.get(0)).startsWith("epoch,train_loss,val_loss,val_accuracy,val_mean_iou");
+
+        TrainingMetadata meta = Json.read(Files.readString(modelDir.resolve("metadata.json")), TrainingMetadata.class, "m");
+        assertThat(meta.parameters()).isEqualTo(426_638L);
+        assertThat(meta.epochs()).isEqualTo(2);
+        assertThat(meta.trainExamples()).isEqualTo(640);
+        assertThat(meta.data().split(io.digitloc.data.Split.TRAIN).count()).isEqualTo(640);
+        assertThat(meta.settings()).contains("learning-rate");
+        // it learned: the validation loss fell below the untrained network's
+        assertThat(meta.finalValidation().get("loss")).isLessThan(meta.initialValidation().get("loss"));
+        assertThat(r.history().get(1).trainLoss()).isFinite();
+
+        ComputationGraph reloaded = ModelStore.load(new Path(modelDir.resolve("model.zip").toString()), true,
+                HadoopConf.local());
+        INDArray probe = Nd4j.rand(new int[] {4, 1, 75, 75});
+        INDArray[] before = r.model().output(probe);
+        INDArray[] after = reloaded.output(probe);
+        assertThat(after[0].equalsWithEps(before[0], 1e-6)).isTrue();
+        assertThat(after[1].equalsWithEps(before[1], 1e-6)).isTrue();
+        assertThat(reloaded.getUpdater().getStateViewArray()).isNotNull();
+    }
+
+    @Test
+    void directApproachTrainsToo() {
+        java.nio.file.Path modelDir = tmp.resolve("direct");
+        TrainJob.Result r = TrainJob.run(spark, settings(Map.of("digitloc.train.model-dir", modelDir.toString(),
+                "digitloc.train.approach", "direct", "digitloc.train.epochs", 1)));
+        assertThat(r.history()).hasSize(1);
+        assertThat(modelDir.resolve("model.zip")).isRegularFile();
+    }
+
+    @Test
+    void anExistingModelDirIsRefusedUnlessReplaceIsAsked() throws IOException {
+        java.nio.file.Path modelDir = tmp.resolve("taken");
+        Files.createDirectories(modelDir);
+        Files.writeString(modelDir.resolve("model.zip"), "old");
+        Settings s = settings(Map.of("digitloc.train.model-dir", modelDir.toString()));
+        assertThatThrownBy(() -> TrainJob.run(spark, s)).hasMessageContaining("already exists")
+                .hasMessageContaining("if-exists");
+        assertThat(Files.readString(modelDir.resolve("model.zip"))).isEqualTo("old");
+    }
+}
