@@ -27,6 +27,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.slf4j.Logger;
@@ -93,22 +94,16 @@ public final class EvaluateJob {
         BroadcastModel model = new BroadcastModel(jsc, net);
         int batchSize = settings.train().batchSize();
         Path predictionsTmp = Files.tempSibling(new Path(out, PREDICTIONS));
+        Dataset<Row> predictions = null;
         try {
             fs.mkdirs(out);
             JavaRDD<Row> rows = validation.javaRDD().mapPartitions(it -> predict(model, it, size, batchSize));
-            spark.createDataFrame(rows, PredictionSchema.SCHEMA).write().mode(SaveMode.ErrorIfExists)
-                    .parquet(predictionsTmp.toString());
-        } catch (IOException ex) {
-            throw new UncheckedIOException("cannot create " + out + ": " + ex.getMessage(), ex);
-        } finally {
-            model.destroy();
-        }
-        try {
-            Dataset<Row> predictions = spark.read().parquet(predictionsTmp.toString()).cache();
+            // cached: written once, then aggregated and sampled without running the model again
+            predictions = spark.createDataFrame(rows, PredictionSchema.SCHEMA).persist(StorageLevel.MEMORY_AND_DISK());
+            predictions.write().mode(SaveMode.ErrorIfExists).parquet(predictionsTmp.toString());
             Metrics metrics = SparkMetrics.compute(predictions, e.iouThresholds(), HISTOGRAM_BINS);
             byte[] grid = png(grid(predictions, validation, size, e.gridColumns()));
             String sampleCsv = sampleCsv(predictions, e.sampleRows());
-            predictions.unpersist();
 
             Files.replace(fs, predictionsTmp, new Path(out, PREDICTIONS));
             Files.writeString(new Path(out, SAMPLE_CSV), sampleCsv, conf);
@@ -127,6 +122,10 @@ public final class EvaluateJob {
         } catch (IOException ex) {
             throw new UncheckedIOException("cannot write the evaluation into " + out + ": " + ex.getMessage(), ex);
         } finally {
+            model.destroy();
+            if (predictions != null) {
+                predictions.unpersist();
+            }
             Files.deleteQuietly(fs, predictionsTmp);
         }
     }
