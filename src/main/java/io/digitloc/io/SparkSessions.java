@@ -1,6 +1,7 @@
 package io.digitloc.io;
 
 import io.digitloc.config.SparkSettings;
+import io.digitloc.model.NativeSetupPlugin;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 
@@ -25,6 +26,12 @@ public final class SparkSessions {
                 System.getProperty("org.deeplearning4j.spark.time.TimeSource",
                         "org.deeplearning4j.spark.time.SystemClockTimeSource"));
         conf.setIfMissing("spark.ui.showConsoleProgress", "false");
+        // native set-up on every executor before its first task (see NativeSetupPlugin)
+        String plugins = conf.get("spark.plugins", "");
+        if (!plugins.contains(NativeSetupPlugin.class.getName())) {
+            conf.set("spark.plugins", plugins.isBlank() ? NativeSetupPlugin.class.getName()
+                    : plugins + "," + NativeSetupPlugin.class.getName());
+        }
         return SparkSession.builder().config(conf).getOrCreate();
     }
 }

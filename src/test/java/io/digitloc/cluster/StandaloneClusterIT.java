@@ -1,0 +1,129 @@
+package io.digitloc.cluster;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.digitloc.io.Json;
+import io.digitloc.testing.Mnist;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Submits {@code pipeline} through submit.sh to a real standalone cluster (a Master and two
+ * one-core Workers on 127.0.0.1, authenticated) and checks that training ran on both executors.
+ */
+class StandaloneClusterIT {
+    static final Path ROOT = Path.of("").toAbsolutePath();
+    static final Path DIR = ROOT.resolve("target/cluster-it");
+    static final String SECRET = UUID.randomUUID().toString();
+    static LocalStandaloneCluster cluster;
+
+    @BeforeAll
+    static void startCluster() throws Exception {
+        deleteRecursively(DIR);
+        cluster = new LocalStandaloneCluster(DIR, ROOT.resolve("target/spark-dist-classpath.txt"), SECRET);
+        cluster.start(2, 1, "3g", Duration.ofSeconds(60));
+    }
+
+    @AfterAll
+    static void stopCluster() throws IOException {
+        if (cluster != null) {
+            cluster.close();
+        }
+        // executors copy the 160 MB cluster jar into their work dirs
+        deleteRecursively(DIR.resolve("work"));
+    }
+
+    @Test
+    @Timeout(value = 10, unit = TimeUnit.MINUTES)
+    void pipelineTrainsOnTwoExecutors() throws Exception {
+        Path events = Files.createDirectories(DIR.resolve("events"));
+        Path out = DIR.resolve("out");
+        List<String> cmd = new ArrayList<>(List.of(ROOT.resolve("submit.sh").toString(),
+                "--master", cluster.masterUrl(),
+                "--executor-memory", "1500m",
+                "--conf", "spark.eventLog.enabled=true",
+                "--conf", "spark.eventLog.dir=file://" + events,
+                "pipeline",
+                "--mnist-dir", Mnist.dir().toAbsolutePath().toString(),
+                "--data-dir", out.resolve("data").toString(),
+                "--train-limit", "640", "--validation-limit", "200",
+                "--set", "data.train-shards=2",
+                "--model-dir", out.resolve("model").toString(),
+                "--epochs", "2"));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(DIR.resolve("logs/submit.log").toFile());
+        pb.environment().remove("SPARK_HOME"); // the embedded SparkSubmit path of submit.sh
+        pb.environment().put("_SPARK_AUTH_SECRET", SECRET);
+        Process submit = pb.start();
+        boolean done = submit.waitFor(8, TimeUnit.MINUTES);
+        String log = Files.readString(DIR.resolve("logs/submit.log"));
+        if (!done) {
+            submit.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
+            submit.destroyForcibly();
+        }
+        assertThat(done).as("submit.sh finished in time:\n%s", log).isTrue();
+        assertThat(submit.exitValue()).as(log).isZero();
+        assertThat(log).contains("train: 2 epochs", "evaluate: 200 canvases");
+
+        JsonNode metrics = Json.MAPPER.readTree(out.resolve("model/metrics.json").toFile());
+        assertThat(metrics.get("count").asLong()).isEqualTo(200);
+        assertThat(out.resolve("model/model.zip")).isRegularFile();
+        assertThat(out.resolve("model/report.html")).isRegularFile();
+
+        // the event log: two executors joined, and the training stages ran tasks on both
+        Path eventLog;
+        try (Stream<Path> files = Files.list(events)) {
+            eventLog = files.filter(Files::isRegularFile).findFirst().orElseThrow();
+        }
+        Set<String> executorsAdded = new HashSet<>();
+        Set<Integer> trainingStages = new HashSet<>();
+        Set<String> trainingExecutors = new HashSet<>();
+        List<JsonNode> taskEnds = new ArrayList<>();
+        for (String line : Files.readAllLines(eventLog)) {
+            JsonNode e = Json.MAPPER.readTree(line);
+            switch (e.get("Event").asText()) {
+                case "SparkListenerExecutorAdded" -> executorsAdded.add(e.get("Executor ID").asText());
+                case "SparkListenerStageSubmitted" -> {
+                    JsonNode info = e.get("Stage Info");
+                    if (info.get("Details").asText().contains("ParameterAveragingTrainingMaster")) {
+                        trainingStages.add(info.get("Stage ID").asInt());
+                    }
+                }
+                case "SparkListenerTaskEnd" -> taskEnds.add(e);
+                default -> { }
+            }
+        }
+        for (JsonNode e : taskEnds) {
+            if (trainingStages.contains(e.get("Stage ID").asInt())) {
+                trainingExecutors.add(e.get("Task Info").get("Executor ID").asText());
+            }
+        }
+        assertThat(executorsAdded).as("executors that joined").hasSizeGreaterThanOrEqualTo(2);
+        assertThat(trainingStages).as("stages of parameter-averaging training").isNotEmpty();
+        assertThat(trainingExecutors).as("executors that ran training tasks").hasSize(2);
+    }
+
+    static void deleteRecursively(Path p) throws IOException {
+        if (!Files.exists(p)) {
+            return;
+        }
+        try (Stream<Path> all = Files.walk(p)) {
+            all.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        }
+    }
+}

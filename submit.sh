@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# Submits a pipeline job to Spark:  ./submit.sh [spark-submit options] <subcommand> [options]
+#
+#   ./submit.sh pipeline --config conf/quick.conf                     # embedded Spark, local[2]
+#   ./submit.sh --master spark://host:7077 pipeline --data-dir hdfs://nn/digitloc/data ...
+#   ./submit.sh --master yarn --num-executors 4 train --model-dir hdfs://nn/digitloc/runs/r1
+#
+# With SPARK_HOME set it runs $SPARK_HOME/bin/spark-submit; without it, Spark's own SparkSubmit
+# class from this project's Maven classpath (nothing to install). Either way it submits the cluster
+# jar (target/*-cluster.jar, built if missing) with main class io.digitloc.cli.Main and a properties
+# file merged from conf/spark/common.conf and the file for the master: local.conf (local[*]),
+# standalone.conf (spark://), yarn.conf (yarn), kubernetes.conf (k8s://). Options of your own win.
+#
+# submit.sh's own options (before the subcommand):
+#   --with-conf FILE   merge one more properties file (e.g. conf/spark/gpu.conf); repeatable
+#   -h, --help         this text (use '<subcommand> --help' for the job's options)
+# Exit code: the job's (0 success, 1 failure, 2 bad options; retrain has its own, see README).
+set -uo pipefail
+root=$(cd "$(dirname "$0")" && pwd)
+subcommands=" generate train evaluate pipeline predict benchmark retrain "
+
+usage() { sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; }
+
+spark_args=()
+extra_conf=()
+master=""
+deploy_mode="client"
+driver_memory=""
+args=("$@")
+i=0
+while [ $i -lt ${#args[@]} ]; do
+  a=${args[$i]}
+  case "$a" in
+    -h|--help) usage; exit 0 ;;
+    --with-conf) extra_conf+=("${args[$((i + 1))]:?--with-conf needs a file}"); i=$((i + 2)); continue ;;
+    --verbose|-v|--supervise) spark_args+=("$a"); i=$((i + 1)); continue ;;
+    --master=*) master=${a#--master=} ;;
+    --deploy-mode=*) deploy_mode=${a#--deploy-mode=} ;;
+    --driver-memory=*) driver_memory=${a#--driver-memory=} ;;
+  esac
+  case "$a" in
+    --*=*) spark_args+=("$a"); i=$((i + 1)) ;;
+    -*)
+      [ $((i + 1)) -lt ${#args[@]} ] || { echo "submit.sh: $a needs a value" >&2; exit 2; }
+      v=${args[$((i + 1))]}
+      case "$a" in
+        --master) master=$v ;;
+        --deploy-mode) deploy_mode=$v ;;
+        --driver-memory) driver_memory=$v ;;
+      esac
+      spark_args+=("$a" "$v"); i=$((i + 2)) ;;
+    *) break ;;
+  esac
+done
+if [ $i -ge ${#args[@]} ]; then
+  echo "submit.sh: no subcommand given (one of:$subcommands)" >&2; usage >&2; exit 2
+fi
+sub=${args[$i]}
+job_args=("${args[@]:$((i + 1))}")
+case "$subcommands" in
+  *" $sub "*) ;;
+  *) echo "submit.sh: unknown subcommand '$sub' (one of:$subcommands)" >&2; exit 2 ;;
+esac
+
+case "${master:-local}" in
+  local*) mode=local ;;
+  spark://*) mode=standalone ;;
+  yarn*) mode=yarn ;;
+  k8s://*) mode=kubernetes ;;
+  *) echo "submit.sh: unknown master '$master'" >&2; exit 2 ;;
+esac
+
+jar=$(ls "$root"/target/digit-localization-*-cluster.jar 2>/dev/null | head -n 1)
+if [ -z "$jar" ] || [ -n "$(find "$root/src/main" "$root/conf" "$root/pom.xml" -newer "$jar" -print -quit)" ]; then
+  echo "submit.sh: building the cluster jar (mvn -DskipTests package) ..." >&2
+  (cd "$root" && mvn -q -B -DskipTests package >&2) || { echo "submit.sh: build failed" >&2; exit 1; }
+  jar=$(ls "$root"/target/digit-localization-*-cluster.jar | head -n 1)
+fi
+
+props=$(mktemp "${TMPDIR:-/tmp}/digitloc-spark-XXXXXX.conf")
+trap 'rm -f "$props"' EXIT
+for f in "$root/conf/spark/common.conf" "$root/conf/spark/$mode.conf" "${extra_conf[@]}"; do
+  [ -f "$f" ] || { echo "submit.sh: no such properties file: $f" >&2; exit 2; }
+  cat "$f" >> "$props"; echo >> "$props"
+done
+# The driver's log settings, when the driver runs here (client mode).
+if [ "$deploy_mode" = client ] && [ "$mode" != local ] || [ -n "${SPARK_HOME:-}" ]; then
+  sed -i "s|^spark.driver.extraJavaOptions .*|& -Dlog4j2.configurationFile=file:$root/conf/log4j2.properties|" "$props"
+fi
+[ -n "$master" ] || spark_args+=(--master "local[2]")
+
+export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"
+if [ -n "${SPARK_HOME:-}" ]; then
+  "$SPARK_HOME/bin/spark-submit" --class io.digitloc.cli.Main --properties-file "$props" \
+    "${spark_args[@]}" "$jar" "$sub" "${job_args[@]}"
+  exit $?
+fi
+
+# Embedded: this JVM is the driver (client mode), so its flags are given here directly.
+cp_file="$root/target/spark-dist-classpath.txt"
+if [ ! -f "$cp_file" ] || [ "$root/pom.xml" -nt "$cp_file" ]; then
+  (cd "$root" && mvn -q -B -DskipTests package >&2) || exit 1
+fi
+driver_opts=$(sed -n 's/^spark.driver.extraJavaOptions[[:space:]]*//p' "$props" | tail -n 1)
+# shellcheck disable=SC2086
+java -Xmx"${driver_memory:-4g}" $driver_opts -Dlog4j2.configurationFile="file:$root/conf/log4j2.properties" \
+  -cp "$(cat "$cp_file")" org.apache.spark.deploy.SparkSubmit --class io.digitloc.cli.Main \
+  --properties-file "$props" "${spark_args[@]}" "$jar" "$sub" "${job_args[@]}"
