@@ -83,6 +83,13 @@ for f in "$root/conf/spark/common.conf" "$root/conf/spark/$mode.conf" "${extra_c
   [ -f "$f" ] || { echo "submit.sh: no such properties file: $f" >&2; exit 2; }
   cat "$f" >> "$props"; echo >> "$props"
 done
+# Standalone authentication: the driver needs the shared secret in its configuration. It is taken from
+# the environment (_SPARK_AUTH_SECRET, the variable Spark's master and workers read) into this
+# private temporary file, so it is never on a command line or in a committed file.
+if [ "$mode" = standalone ] && [ -n "${_SPARK_AUTH_SECRET:-}" ]; then
+  chmod 600 "$props"
+  printf 'spark.authenticate.secret %s\n' "$_SPARK_AUTH_SECRET" >> "$props"
+fi
 # The driver's log settings, when the driver runs here (client mode).
 if [ "$deploy_mode" = client ] && [ "$mode" != local ] || [ -n "${SPARK_HOME:-}" ]; then
   sed -i "s|^spark.driver.extraJavaOptions .*|& -Dlog4j2.configurationFile=file:$root/conf/log4j2.properties|" "$props"
