@@ -2,24 +2,17 @@ package io.digitloc.cli;
 
 import io.digitloc.config.DataSettings;
 import io.digitloc.config.Settings;
-import io.digitloc.data.CanvasDataset;
-import io.digitloc.data.DatasetException;
-import io.digitloc.data.DatasetManifest;
 import io.digitloc.data.GenerateJob;
-import io.digitloc.data.IdxSource;
 import io.digitloc.eval.EvaluateJob;
-import io.digitloc.io.Files;
 import io.digitloc.io.HadoopConf;
 import io.digitloc.io.SparkSessions;
 import io.digitloc.train.TrainJob;
-import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -59,7 +52,7 @@ final class PipelineCommand implements Callable<Integer> {
         Settings settings = common.load(o);
         HadoopConf local = HadoopConf.local();
         TrainJob.checkOutput(settings, local);
-        GenerateJob.Plan generate = planData(settings, local);
+        GenerateJob.Plan generate = GenerateJob.planIfNeeded(settings, local);
 
         SparkSession spark = SparkSessions.getOrCreate(settings.spark());
         if (generate != null) {
@@ -71,32 +64,5 @@ final class PipelineCommand implements Callable<Integer> {
         Output.printTrained(TrainJob.run(spark, settings));
         Output.printEvaluated(EvaluateJob.run(spark, settings));
         return 0;
-    }
-
-    /** A generate plan when the data must be (re)made, null when the existing dataset matches. */
-    static GenerateJob.Plan planData(Settings settings, HadoopConf conf) {
-        DataSettings data = settings.data();
-        if (!Files.exists(new Path(data.dir()), conf)) {
-            return GenerateJob.plan(settings, conf);
-        }
-        DatasetManifest manifest;
-        try {
-            manifest = CanvasDataset.readManifest(data.dir(), conf);
-        } catch (DatasetException e) {
-            if (data.ifExists() == DataSettings.IfExists.REPLACE) {
-                return GenerateJob.plan(settings, conf);
-            }
-            throw new DatasetException(e.getMessage() + "; pass --regenerate to replace it");
-        }
-        var sources = GenerateJob.inspect(new IdxSource(data.mnistDir(), conf));
-        List<String> why = manifest.mismatches(settings.seed(), data, sources);
-        if (why.isEmpty()) {
-            return null;
-        }
-        if (data.ifExists() == DataSettings.IfExists.REPLACE) {
-            return new GenerateJob.Plan(settings, new IdxSource(data.mnistDir(), conf), sources);
-        }
-        throw new DatasetException("the dataset at " + data.dir() + " was made with other settings: "
-                + String.join(", ", why) + "; pass --regenerate to replace it, or choose another --data-dir");
     }
 }

@@ -5,7 +5,6 @@ import io.digitloc.eval.ImageInput;
 import io.digitloc.eval.Prediction;
 import io.digitloc.io.HadoopConf;
 import io.digitloc.model.LocalizerNet;
-import io.digitloc.model.ModelException;
 import io.digitloc.model.ModelStore;
 import io.digitloc.train.CanvasBatch;
 import org.apache.hadoop.fs.Path;
@@ -64,11 +63,7 @@ final class PredictCommand implements Callable<Integer> {
         List<BufferedImage> pictures = images.stream().map(ImageInput::read).toList();
         Path modelPath = new Path(settings.eval().modelPath(settings));
         ComputationGraph net = ModelStore.load(modelPath, false, HadoopConf.local());
-        long nIn = ((org.deeplearning4j.nn.conf.layers.FeedForwardLayer) net.getLayer("dense").conf().getLayer()).getNIn();
-        if (nIn != LocalizerNet.denseInputs(size)) {
-            throw new ModelException(modelPath + " does not take " + size + "x" + size
-                    + " canvases; set --set data.canvas-size=<the size it was trained on>");
-        }
+        LocalizerNet.requireFits(net, size, modelPath + " (set --set data.canvas-size=<its size>)");
         for (int i = 0; i < images.size(); i++) {
             ImageInput.Fitted fitted = ImageInput.fit(pictures.get(i), size);
             INDArray[] out = net.output(CanvasBatch.features(fitted.pixels(), 1, size));

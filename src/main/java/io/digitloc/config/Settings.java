@@ -19,7 +19,7 @@ import java.util.Objects;
  * overrides from the command line. Validation happens here, before any Spark session starts.
  */
 public record Settings(long seed, SparkSettings spark, DataSettings data, TrainSettings train,
-                       EvalSettings eval, String rendered) implements Serializable {
+                       EvalSettings eval, RetrainSettings retrain, String rendered) implements Serializable {
 
     /** The defaults, read from the classpath copy of conf/pipeline.conf. */
     public static final String DEFAULTS_RESOURCE = "pipeline.conf";
@@ -29,6 +29,7 @@ public record Settings(long seed, SparkSettings spark, DataSettings data, TrainS
         Objects.requireNonNull(data);
         Objects.requireNonNull(train);
         Objects.requireNonNull(eval);
+        Objects.requireNonNull(retrain);
     }
 
     /** The defaults alone. */
@@ -78,8 +79,14 @@ public record Settings(long seed, SparkSettings spark, DataSettings data, TrainS
                 enumValue(root, "data.if-exists", DataSettings.IfExists.class));
         TrainSettings train = TrainSettings.from(root);
         EvalSettings eval = EvalSettings.from(root);
+        RetrainSettings retrain = RetrainSettings.from(root);
         String rendered = root.root().render(ConfigRenderOptions.concise().setFormatted(true));
-        return new Settings(get(root, "seed", Config::getLong), spark, data, train, eval, rendered);
+        return new Settings(get(root, "seed", Config::getLong), spark, data, train, eval, retrain, rendered);
+    }
+
+    /** The same settings with other train and data parts (used by retrain for its run directory). */
+    public Settings with(DataSettings newData, TrainSettings newTrain) {
+        return new Settings(seed, spark, newData, newTrain, eval, retrain, rendered);
     }
 
     /** Reads one setting, turning a missing or mistyped value into a message that names it. */

@@ -20,11 +20,16 @@ import java.io.Serializable;
  * @param threadsPerTask     ND4J threads per Spark task; 0 = cores / concurrent tasks
  * @param evalLimit          validation canvases scored after each epoch; 0 = all
  * @param ifExists           what train does when the model dir already holds a finished model
+ * @param augment            from the second epoch on, move each digit to a fresh place (seeded by seed,
+ *                           epoch and id) with its box: more placements seen, same digits
+ * @param lrDecayEpochs      epochs after which the learning rate is multiplied by {@code lrDecayFactor}
+ * @param lrDecayFactor      the multiplier of each decay step
  */
 public record TrainSettings(String modelDir, int epochs, int batchSize, Updater updater, double learningRate,
                             int averagingFrequency, int prefetch, Approach approach, String exportDir,
                             String storageLevel, int threadsPerTask, int evalLimit,
-                            DataSettings.IfExists ifExists) implements Serializable {
+                            DataSettings.IfExists ifExists, boolean augment, java.util.List<Integer> lrDecayEpochs,
+                            double lrDecayFactor) implements Serializable {
 
     /** Supported optimisers. */
     public enum Updater { ADAM, NESTEROVS, SGD }
@@ -48,6 +53,24 @@ public record TrainSettings(String modelDir, int epochs, int batchSize, Updater 
                 "0 (automatic) or a thread count");
         Settings.require(evalLimit >= 0, "digitloc.train.eval-limit", evalLimit, "0 (all) or a positive count");
         Settings.require(ifExists != null, "digitloc.train.if-exists", ifExists, "fail or replace");
+        Settings.require(lrDecayEpochs != null && lrDecayEpochs.stream().allMatch(e -> e >= 1),
+                "digitloc.train.lr-decay-epochs", lrDecayEpochs, "a list of epoch numbers, each at least 1");
+        Settings.require(lrDecayFactor > 0 && lrDecayFactor <= 1, "digitloc.train.lr-decay-factor", lrDecayFactor,
+                "a number in (0, 1]");
+        lrDecayEpochs = lrDecayEpochs.stream().sorted().distinct().toList();
+    }
+
+    /** The same settings training into another directory. */
+    public TrainSettings withModelDir(String dir) {
+        return new TrainSettings(dir, epochs, batchSize, updater, learningRate, averagingFrequency, prefetch, approach,
+                exportDir, storageLevel, threadsPerTask, evalLimit, ifExists, augment, lrDecayEpochs, lrDecayFactor);
+    }
+
+    /** The same settings with another policy for an existing model directory. */
+    public TrainSettings withIfExists(DataSettings.IfExists policy) {
+        return new TrainSettings(modelDir, epochs, batchSize, updater, learningRate, averagingFrequency, prefetch,
+                approach, exportDir, storageLevel, threadsPerTask, evalLimit, policy, augment, lrDecayEpochs,
+                lrDecayFactor);
     }
 
     private static boolean isStorageLevel(String level) {
@@ -74,6 +97,9 @@ public record TrainSettings(String modelDir, int epochs, int batchSize, Updater 
                 Settings.get(root, "train.storage-level", Config::getString),
                 Settings.get(root, "train.threads-per-task", Config::getInt),
                 Settings.get(root, "train.eval-limit", Config::getInt),
-                Settings.enumValue(root, "train.if-exists", DataSettings.IfExists.class));
+                Settings.enumValue(root, "train.if-exists", DataSettings.IfExists.class),
+                Settings.get(root, "train.augment", Config::getBoolean),
+                Settings.get(root, "train.lr-decay-epochs", Config::getIntList),
+                Settings.get(root, "train.lr-decay-factor", Config::getDouble));
     }
 }

@@ -83,7 +83,7 @@ public final class EvaluateJob {
         ComputationGraph net = ModelStore.load(modelFile, false, conf);
         CanvasDataset dataset = CanvasDataset.open(spark, settings.data().dir());
         int size = dataset.manifest().canvasSize();
-        checkModelFits(net, size, modelFile);
+        LocalizerNet.requireFits(net, size, modelFile.toString());
         Dataset<Row> validation = dataset.read(Split.VALIDATION);
         if (e.limit() > 0) {
             validation = validation.orderBy("id").limit(e.limit());
@@ -127,21 +127,6 @@ public final class EvaluateJob {
                 predictions.unpersist();
             }
             Files.deleteQuietly(fs, predictionsTmp);
-        }
-    }
-
-    /** A model made for another canvas size cannot read these canvases: say so instead of failing in ND4J. */
-    static void checkModelFits(ComputationGraph net, int size, Path modelFile) {
-        var outputs = net.getConfiguration().getNetworkOutputs();
-        if (!outputs.equals(List.of(LocalizerNet.CLASSIFICATION, LocalizerNet.BOUNDING_BOX))
-                || net.getLayer("dense") == null) {
-            throw new ModelException(modelFile + " is not a digit localisation model (outputs " + outputs + ")");
-        }
-        long nIn = ((org.deeplearning4j.nn.conf.layers.FeedForwardLayer) net.getLayer("dense").conf().getLayer()).getNIn();
-        if (nIn != LocalizerNet.denseInputs(size)) {
-            throw new ModelException(modelFile + " was trained on canvases of another size: it cannot take the "
-                    + size + "x" + size + " canvases of this dataset (dense layer expects " + nIn + " inputs, not "
-                    + LocalizerNet.denseInputs(size) + ")");
         }
     }
 

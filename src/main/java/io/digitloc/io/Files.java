@@ -1,6 +1,8 @@
 package io.digitloc.io;
 
 import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.hadoop.fs.FileContext;
+import org.apache.hadoop.fs.Options;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -75,7 +77,11 @@ public final class Files {
         return new Path(target.getParent(), "." + target.getName() + ".tmp-" + UUID.randomUUID());
     }
 
-    /** Writes a small text file atomically (temp sibling, then rename over the target). */
+    /**
+     * Writes a small text file atomically: temp sibling, then one rename that replaces the target
+     * (POSIX rename locally, HDFS rename with OVERWRITE), so readers see the old or the new content,
+     * never none.
+     */
     public static void writeString(Path target, String text, HadoopConf conf) {
         FileSystem fs = fs(target, conf);
         Path tmp = tempSibling(target);
@@ -83,11 +89,17 @@ public final class Files {
             try (FSDataOutputStream out = fs.create(tmp, false)) {
                 out.write(text.getBytes(StandardCharsets.UTF_8));
             }
-            replace(fs, tmp, target);
+            renameOver(tmp, target, conf);
         } catch (IOException e) {
             deleteQuietly(fs, tmp);
             throw new UncheckedIOException("cannot write " + target + ": " + e.getMessage(), e);
         }
+    }
+
+    /** Renames a file over an existing one in one step where the filesystem allows it. */
+    public static void renameOver(Path tmp, Path target, HadoopConf conf) throws IOException {
+        FileContext fc = FileContext.getFileContext(target.toUri(), conf.get());
+        fc.rename(tmp, target, Options.Rename.OVERWRITE);
     }
 
     public static String readString(Path path, HadoopConf conf) {

@@ -19,6 +19,12 @@ import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.learning.config.Nesterovs;
 import org.nd4j.linalg.learning.config.Sgd;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
+import org.nd4j.linalg.schedule.ISchedule;
+import org.nd4j.linalg.schedule.MapSchedule;
+import org.nd4j.linalg.schedule.ScheduleType;
+
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * The network of the reference exercise as one DL4J {@link ComputationGraph}: a shared
@@ -40,15 +46,24 @@ public final class LocalizerNet {
 
     /** The untrained, initialised network for square canvases of {@code canvasSize} pixels. */
     public static ComputationGraph finalModel(int canvasSize, TrainSettings train, long seed) {
-        ComputationGraph net = new ComputationGraph(configuration(canvasSize, train, seed));
+        return finalModel(canvasSize, train, seed, 0);
+    }
+
+    /**
+     * @param stepsPerEpoch optimiser steps per epoch of one worker, for the learning-rate decay schedule
+     *                      (0 when no decay is configured)
+     */
+    public static ComputationGraph finalModel(int canvasSize, TrainSettings train, long seed, long stepsPerEpoch) {
+        ComputationGraph net = new ComputationGraph(configuration(canvasSize, train, seed, stepsPerEpoch));
         net.init();
         return net;
     }
 
-    public static ComputationGraphConfiguration configuration(int canvasSize, TrainSettings train, long seed) {
+    public static ComputationGraphConfiguration configuration(int canvasSize, TrainSettings train, long seed,
+                                                              long stepsPerEpoch) {
         ComputationGraphConfiguration.GraphBuilder g = new NeuralNetConfiguration.Builder()
                 .seed(seed)
-                .updater(updater(train))
+                .updater(updater(train, stepsPerEpoch))
                 .weightInit(WeightInit.XAVIER_UNIFORM) // Keras' glorot_uniform, zero biases
                 .convolutionMode(ConvolutionMode.Truncate) // Keras' "valid" padding
                 .trainingWorkspaceMode(WorkspaceMode.ENABLED)
@@ -96,6 +111,22 @@ public final class LocalizerNet {
                 .nOut(BOX_VALUES).activation(Activation.IDENTITY).build(), input);
     }
 
+    /**
+     * Fails with a clear message when {@code net} is not this network, or was built for canvases of
+     * another size (instead of a shape error deep inside ND4J).
+     */
+    public static void requireFits(ComputationGraph net, int size, String where) {
+        var outputs = net.getConfiguration().getNetworkOutputs();
+        if (!outputs.equals(java.util.List.of(CLASSIFICATION, BOUNDING_BOX)) || net.getLayer("dense") == null) {
+            throw new ModelException(where + " is not a digit localisation model (outputs " + outputs + ")");
+        }
+        long nIn = ((org.deeplearning4j.nn.conf.layers.FeedForwardLayer) net.getLayer("dense").conf().getLayer()).getNIn();
+        if (nIn != denseInputs(size)) {
+            throw new ModelException(where + " was trained on canvases of another size: it cannot take " + size + "x"
+                    + size + " canvases (its dense layer expects " + nIn + " inputs, not " + denseInputs(size) + ")");
+        }
+    }
+
     /** Inputs of the dense layer for square canvases of {@code size}: 64 feature maps after three conv+pool blocks. */
     public static long denseInputs(int size) {
         int side = size;
@@ -105,11 +136,26 @@ public final class LocalizerNet {
         return 64L * side * side;
     }
 
-    static IUpdater updater(TrainSettings train) {
+    static IUpdater updater(TrainSettings train, long stepsPerEpoch) {
+        ISchedule lr = learningRate(train, stepsPerEpoch);
         return switch (train.updater()) {
-            case ADAM -> new Adam(train.learningRate());
-            case NESTEROVS -> new Nesterovs(train.learningRate(), 0.9);
-            case SGD -> new Sgd(train.learningRate());
+            case ADAM -> new Adam(lr);
+            case NESTEROVS -> new Nesterovs(lr, 0.9);
+            case SGD -> new Sgd(lr);
         };
+    }
+
+    /** Constant, or stepped down by lr-decay-factor after each of lr-decay-epochs (counted in iterations). */
+    static ISchedule learningRate(TrainSettings train, long stepsPerEpoch) {
+        Map<Integer, Double> steps = new HashMap<>();
+        double lr = train.learningRate();
+        steps.put(0, lr);
+        if (stepsPerEpoch > 0) {
+            for (int epoch : train.lrDecayEpochs()) {
+                lr *= train.lrDecayFactor();
+                steps.put((int) Math.min(Integer.MAX_VALUE, epoch * stepsPerEpoch), lr);
+            }
+        }
+        return new MapSchedule(ScheduleType.ITERATION, steps);
     }
 }

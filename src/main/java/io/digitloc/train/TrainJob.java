@@ -81,7 +81,26 @@ public final class TrainJob {
         }
     }
 
+    /**
+     * How a run begins.
+     *
+     * @param resume         continue from the last checkpoint of an interrupted run of the same model dir
+     * @param warmStartModel a model zip whose parameters initialise the network (null = fresh weights)
+     */
+    public record Start(boolean resume, String warmStartModel) {
+        public static final Start FRESH = new Start(false, null);
+    }
+
     public static Result run(SparkSession spark, Settings settings) {
+        return run(spark, settings, Start.FRESH);
+    }
+
+    /** The hidden directory a run of {@code modelDir} is built in (and resumed from). */
+    public static Path inProgressDir(Path modelDir) {
+        return new Path(modelDir.getParent(), "." + modelDir.getName() + ".inprogress");
+    }
+
+    public static Result run(SparkSession spark, Settings settings, Start how) {
         long start = System.nanoTime();
         TrainSettings train = settings.train();
         HadoopConf conf = new HadoopConf(spark.sparkContext().hadoopConfiguration());
@@ -101,29 +120,53 @@ public final class TrainJob {
                 train.evalLimit() > 0 ? train.evalLimit() : Long.MAX_VALUE);
 
         Path modelDir = new Path(train.modelDir());
-        Path work = new Path(modelDir.getParent(), "." + modelDir.getName() + ".inprogress");
+        Path work = inProgressDir(modelDir);
         FileSystem fs = Files.fs(work, conf);
-        try {
-            fs.delete(work, true);
-            fs.mkdirs(new Path(work, CHECKPOINTS));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create " + work + ": " + e.getMessage(), e);
-        }
         Path batches = train.exportDir().isBlank() ? new Path(work, "_batches") : new Path(train.exportDir());
 
         int workers = jsc.defaultParallelism();
         NativeSetup.limitThreads(threadsPerTask(train, jsc));
-        ComputationGraph net = LocalizerNet.finalModel(size, train, settings.seed());
+        long stepsPerEpoch = (trainCount + (long) train.batchSize() * workers - 1) / ((long) train.batchSize() * workers);
+        int lastDone = how.resume() ? lastCheckpoint(work, conf) : 0;
+        ComputationGraph net;
+        TrainingHistory history;
+        Map<String, Double> initialFigures;
+        if (lastDone > 0) {
+            net = ModelStore.load(new Path(work, CHECKPOINTS + "/" + checkpointName(lastDone)), true, conf);
+            LocalizerNet.requireFits(net, size, work.toString());
+            history = TrainingHistory.load(work, conf, lastDone);
+            initialFigures = readFigures(new Path(work, INITIAL), conf);
+            LOG.info("train: resuming {} after epoch {} of {}", work, lastDone, train.epochs());
+        } else {
+            if (how.resume()) {
+                LOG.warn("train: nothing to resume in {}; starting from scratch", work);
+            }
+            try {
+                fs.delete(work, true);
+                fs.mkdirs(new Path(work, CHECKPOINTS));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot create " + work + ": " + e.getMessage(), e);
+            }
+            net = LocalizerNet.finalModel(size, train, settings.seed(), stepsPerEpoch);
+            if (how.warmStartModel() != null) {
+                ComputationGraph from = ModelStore.load(new Path(how.warmStartModel()), false, conf);
+                LocalizerNet.requireFits(from, size, how.warmStartModel());
+                net.setParams(from.params());
+                LOG.info("train: warm start from {}", how.warmStartModel());
+            }
+            QuickScore initial = QuickEvaluation.score(jsc, net, validationRows, size, train.batchSize());
+            LOG.info(String.format("before training: val loss %.4f, accuracy %.2f%%, mean IoU %.3f", initial.loss(),
+                    100 * initial.accuracy(), initial.meanIou()));
+            initialFigures = figures(initial);
+            Files.writeString(new Path(work, INITIAL), Json.write(initialFigures), conf);
+            history = new TrainingHistory();
+        }
         SparkComputationGraph sparkNet = new SparkComputationGraph(jsc, net, trainingMaster(settings, batches, workers));
         LOG.info("train: {} canvases ({}x{}), {} epochs, batch {} per worker, {} workers, averaging every {} batches, {}",
                 trainCount, size, size, train.epochs(), train.batchSize(), workers, train.averagingFrequency(),
                 train.approach().name().toLowerCase());
 
-        QuickScore initial = QuickEvaluation.score(jsc, net, validationRows, size, train.batchSize());
-        LOG.info(String.format("before training: val loss %.4f, accuracy %.2f%%, mean IoU %.3f", initial.loss(),
-                100 * initial.accuracy(), initial.meanIou()));
-        TrainingHistory history = new TrainingHistory();
-        for (int epoch = 1; epoch <= train.epochs(); epoch++) {
+        for (int epoch = lastDone + 1; epoch <= train.epochs(); epoch++) {
             long epochStart = System.nanoTime();
             double fitSeconds = fitEpoch(jsc, sparkNet, trainRows, settings, size, epoch, batches, conf);
             net = sparkNet.getNetwork();
@@ -147,12 +190,13 @@ public final class TrainJob {
                     100 * val.accuracy(), val.meanIou(), epochSeconds, record.imagesPerSecond(), duration(eta)));
         }
 
+        net = sparkNet.getNetwork();
         ModelStore.save(net, new Path(work, MODEL_FILE), true, conf);
         EpochRecord last = history.epochs().get(history.epochs().size() - 1);
         double total = (System.nanoTime() - start) / 1e9;
         TrainingMetadata metadata = new TrainingMetadata(BuildInfo.version(), libraries(), Instant.now().toString(),
                 jsc.master(), workers, net.numParams(), size, train.epochs(), trainCount, validationCount,
-                figures(initial), finalFigures(last), total, meanImagesPerSecond(history), settings.rendered(), manifest);
+                initialFigures, finalFigures(last), total, meanImagesPerSecond(history), settings.rendered(), manifest);
         Files.writeString(new Path(work, TrainingMetadata.FILE_NAME), Json.write(metadata), conf);
         try {
             Files.deleteQuietly(fs, new Path(work, "_batches"));
@@ -164,8 +208,30 @@ public final class TrainJob {
         return new Result(modelDir.toString(), metadata, history.epochs(), net);
     }
 
+    static final String INITIAL = "initial-validation.json";
+
     static String checkpointName(int epoch) {
         return String.format("epoch-%04d.zip", epoch);
+    }
+
+    /** The highest epoch with a checkpoint in {@code work}, 0 when there is none. */
+    static int lastCheckpoint(Path work, HadoopConf conf) {
+        int last = 0;
+        for (var status : Files.list(new Path(work, CHECKPOINTS), conf)) {
+            String name = status.getPath().getName();
+            if (name.matches("epoch-\\d{4}\\.zip")) {
+                last = Math.max(last, Integer.parseInt(name.substring(6, 10)));
+            }
+        }
+        return last;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Double> readFigures(Path file, HadoopConf conf) {
+        if (!Files.exists(file, conf)) {
+            return Map.of();
+        }
+        return Json.read(Files.readString(file, conf), LinkedHashMap.class, file.toString());
     }
 
     private static TrainingDivergedException diverged(int epoch, String what, double value, Path work) {
@@ -204,9 +270,10 @@ public final class TrainJob {
         TrainSettings t = settings.train();
         long seed = settings.seed();
         int batchSize = t.batchSize();
+        boolean augment = t.augment();
         if (t.approach() == TrainSettings.Approach.DIRECT) {
             JavaRDD<MultiDataSet> data = rows.javaRDD()
-                    .mapPartitionsWithIndex((index, it) -> batchesOf(it, seed, epoch, index, batchSize, size)
+                    .mapPartitionsWithIndex((index, it) -> batchesOf(it, seed, epoch, index, batchSize, size, augment)
                             .stream().map(CanvasBatch::toMultiDataSet).iterator(), true)
                     .persist(storageLevel(t.storageLevel()));
             data.count();
@@ -218,7 +285,7 @@ public final class TrainJob {
         }
         Path epochDir = new Path(batches, "epoch-" + epoch);
         List<String> paths = rows.javaRDD()
-                .mapPartitionsWithIndex((index, it) -> writeBatches(batchesOf(it, seed, epoch, index, batchSize, size),
+                .mapPartitionsWithIndex((index, it) -> writeBatches(batchesOf(it, seed, epoch, index, batchSize, size, augment),
                         epochDir, index, conf).iterator(), true)
                 .collect();
         long fitStart = System.nanoTime();
@@ -229,13 +296,16 @@ public final class TrainJob {
     }
 
     /** A partition's rows, shuffled by (seed, epoch, partition), cut into mini-batches. */
-    static List<CanvasBatch> batchesOf(Iterator<Row> it, long seed, int epoch, int partition, int batchSize, int size) {
+    static List<CanvasBatch> batchesOf(Iterator<Row> it, long seed, int epoch, int partition, int batchSize, int size,
+                                       boolean augment) {
         List<Row> rows = new ArrayList<>();
         it.forEachRemaining(rows::add);
         Collections.shuffle(rows, new Random(seed * 1_000_003L + epoch * 7_919L + partition));
         List<CanvasBatch> out = new ArrayList<>();
+        Replacement moves = augment && epoch > 1 ? new Replacement(size, seed, epoch) : null;
         for (int from = 0; from < rows.size(); from += batchSize) {
-            out.add(Examples.batch(rows.subList(from, Math.min(rows.size(), from + batchSize)), size));
+            CanvasBatch b = Examples.batch(rows.subList(from, Math.min(rows.size(), from + batchSize)), size);
+            out.add(moves == null ? b : moves.apply(b, rows.subList(from, Math.min(rows.size(), from + batchSize))));
         }
         return out;
     }

@@ -29,6 +29,20 @@ public final class TrainingHistory {
         return sb.toString();
     }
 
+    /** The history saved in {@code dir}, keeping epochs up to {@code lastEpoch} (a resumed run redoes later ones). */
+    public static TrainingHistory load(Path dir, HadoopConf conf, int lastEpoch) {
+        TrainingHistory h = new TrainingHistory();
+        Path json = new Path(dir, JSON);
+        if (Files.exists(json, conf)) {
+            for (EpochRecord r : Json.read(Files.readString(json, conf), EpochRecord[].class, json.toString())) {
+                if (r.epoch() <= lastEpoch) {
+                    h.add(r);
+                }
+            }
+        }
+        return h;
+    }
+
     public void save(Path dir, HadoopConf conf) {
         Files.writeString(new Path(dir, CSV), csv(), conf);
         Files.writeString(new Path(dir, JSON), Json.write(epochs), conf);

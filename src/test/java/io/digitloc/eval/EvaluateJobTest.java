@@ -179,7 +179,7 @@ class EvaluateJobTest {
     void aModelForAnotherCanvasSizeIsRefused() {
         var net = io.digitloc.model.LocalizerNet.finalModel(100, settings.train(), 1);
         org.assertj.core.api.Assertions.assertThatThrownBy(
-                        () -> EvaluateJob.checkModelFits(net, 75, new Path("other.zip")))
+                        () -> io.digitloc.model.LocalizerNet.requireFits(net, 75, "other.zip"))
                 .hasMessageContaining("other.zip was trained on canvases of another size");
     }
 }

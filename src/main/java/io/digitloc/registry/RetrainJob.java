@@ -1,0 +1,103 @@
+package io.digitloc.registry;
+
+import io.digitloc.config.DataSettings;
+import io.digitloc.config.RetrainSettings;
+import io.digitloc.config.Settings;
+import io.digitloc.data.DatasetManifest;
+import io.digitloc.data.GenerateJob;
+import io.digitloc.eval.EvaluateJob;
+import io.digitloc.eval.Metrics;
+import io.digitloc.io.BuildInfo;
+import io.digitloc.io.Files;
+import io.digitloc.io.HadoopConf;
+import io.digitloc.io.Json;
+import io.digitloc.train.TrainJob;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Scheduled retraining into a {@link ModelRegistry}: reuse the dataset when its manifest matches the
+ * settings (else regenerate it), train a new run (fresh, warm-started from the champion, or resumed
+ * after a crash), evaluate it, promote it only if it is not worse than the champion
+ * ({@link Promotion}), and prune old runs. The caller holds the registry's {@link RunLock}.
+ */
+public final class RetrainJob {
+    private static final Logger LOG = LoggerFactory.getLogger(RetrainJob.class);
+    public static final String LINEAGE = "lineage.json";
+
+    private RetrainJob() {
+    }
+
+    /** The outcome of one retraining. */
+    public record Result(String runId, String runDir, boolean promoted, String reason, Metrics metrics,
+                         List<String> pruned) {
+    }
+
+    /** Where a run came from: written beside its model. */
+    public record Lineage(String runId, String codeVersion, String createdAt, boolean resumed, String warmStartFrom,
+                          String championBefore, DatasetManifest data, String settings) {
+    }
+
+    /** Everything that can be checked before Spark starts: the data plan. */
+    public static GenerateJob.Plan planData(Settings settings, HadoopConf conf) {
+        // scheduled runs regenerate a dataset that no longer matches the settings rather than stop
+        Settings s = settings.with(settings.data().withIfExists(DataSettings.IfExists.REPLACE), settings.train());
+        return GenerateJob.planIfNeeded(s, conf);
+    }
+
+    public static Result run(SparkSession spark, Settings settings, boolean resume, GenerateJob.Plan dataPlan) {
+        RetrainSettings r = settings.retrain();
+        HadoopConf conf = new HadoopConf(spark.sparkContext().hadoopConfiguration());
+        ModelRegistry registry = new ModelRegistry(r.registry(), conf);
+
+        String runId = resume ? registry.interruptedRun().orElse(null) : null;
+        if (resume && runId == null) {
+            LOG.warn("retrain: no interrupted run in {}; starting a new one", registry.root());
+        }
+        boolean resumed = runId != null;
+        if (runId == null) {
+            runId = ModelRegistry.newRunId();
+        }
+        Path runDir = registry.runDir(runId);
+        Settings run = settings.with(settings.data(),
+                settings.train().withModelDir(runDir.toString()).withIfExists(DataSettings.IfExists.FAIL));
+
+        if (dataPlan != null) {
+            GenerateJob.Result g = GenerateJob.run(spark, dataPlan);
+            LOG.info("retrain: dataset (re)generated at {}", g.dir());
+        } else {
+            LOG.info("retrain: reusing the dataset at {} (manifest matches)", settings.data().dir());
+        }
+
+        String champion = registry.champion().map(ModelRegistry.Champion::run).orElse(null);
+        Path warmFrom = r.warmStart() && !resumed ? registry.championModel() : null;
+        LOG.info("retrain: run {} ({}{})", runId, resumed ? "resumed" : "new",
+                warmFrom != null ? ", warm start from champion " + champion : "");
+        TrainJob.Result trained = TrainJob.run(spark, run,
+                new TrainJob.Start(resumed, warmFrom == null ? null : warmFrom.toString()));
+        EvaluateJob.Result evaluated = EvaluateJob.run(spark, run);
+
+        Files.writeString(new Path(runDir, LINEAGE), Json.write(new Lineage(runId, BuildInfo.version(),
+                Instant.now().toString(), resumed, warmFrom == null ? null : warmFrom.toString(), champion,
+                trained.metadata().data(), settings.rendered())), conf);
+
+        Promotion.Decision decision = Promotion.decide(evaluated.metrics(), registry.championMetrics(),
+                r.promoteMetrics(), r.promoteMargin());
+        if (decision.promote()) {
+            registry.promote(runId, decision.reason());
+            LOG.info("retrain: run {} promoted to champion ({})", runId, decision.reason());
+        } else {
+            LOG.info("retrain: run {} not promoted; champion stays {} ({})", runId, champion, decision.reason());
+        }
+        List<String> pruned = registry.prune(r.retain());
+        if (!pruned.isEmpty()) {
+            LOG.info("retrain: pruned old runs {}", pruned);
+        }
+        return new Result(runId, runDir.toString(), decision.promote(), decision.reason(), evaluated.metrics(), pruned);
+    }
+}

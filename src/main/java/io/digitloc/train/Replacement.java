@@ -1,0 +1,43 @@
+package io.digitloc.train;
+
+import io.digitloc.data.Box;
+import io.digitloc.data.CanvasSchema;
+import io.digitloc.data.CanvasSynthesizer;
+import io.digitloc.data.Split;
+import org.apache.spark.sql.Row;
+
+import java.util.List;
+
+/**
+ * Augmentation that keeps the labels right: each canvas's 28x28 digit is cut from where its box says
+ * and pasted at a fresh place drawn from (seed, epoch, id), and the box moves with it. Like the
+ * reference's tf.data pipeline, which draws new placements every epoch.
+ */
+final class Replacement {
+    private final int size;
+    private final CanvasSynthesizer placements;
+
+    Replacement(int size, long seed, int epoch) {
+        this.size = size;
+        this.placements = new CanvasSynthesizer(size, seed * 31 + 0x5DEECE66DL * epoch);
+    }
+
+    CanvasBatch apply(CanvasBatch batch, List<Row> rows) {
+        int d = CanvasSynthesizer.DIGIT;
+        int n = batch.count();
+        byte[] pixels = new byte[batch.pixels().length];
+        float[] boxes = new float[4 * n];
+        for (int i = 0; i < n; i++) {
+            int x = Math.round(batch.boxes()[4 * i] * size);
+            int y = Math.round(batch.boxes()[4 * i + 1] * size);
+            long id = rows.get(i).getLong(rows.get(i).fieldIndex(CanvasSchema.ID));
+            int[] to = placements.placement(Split.TRAIN, id);
+            int base = i * size * size;
+            for (int row = 0; row < d; row++) {
+                System.arraycopy(batch.pixels(), base + (y + row) * size + x, pixels, base + (to[1] + row) * size + to[0], d);
+            }
+            System.arraycopy(Box.of(to[0], to[1], size), 0, boxes, 4 * i, 4);
+        }
+        return new CanvasBatch(size, batch.labels(), boxes, pixels);
+    }
+}
