@@ -29,11 +29,20 @@ public final class CommonOptions {
     /** Loads settings: defaults, then --config, then --set, then {@code specific} (the subcommand's own options). */
     Settings load(Map<String, Object> specific) {
         Map<String, Object> overrides = new LinkedHashMap<>();
-        set.forEach((k, v) -> overrides.put(k.startsWith("digitloc.") ? k : "digitloc." + k, v));
+        set.forEach((k, v) -> overrides.put(k.startsWith("digitloc.") ? k : "digitloc." + k, hocon(k, v)));
         put(overrides, "digitloc.spark.master", master);
         put(overrides, "digitloc.seed", seed);
         overrides.putAll(specific);
         return Settings.load(config, overrides);
+    }
+
+    /** A --set value read as HOCON, so lists ([a, b]), numbers and durations (30s) keep their types. */
+    static Object hocon(String key, String value) {
+        try {
+            return com.typesafe.config.ConfigFactory.parseString("v = " + value).getValue("v").unwrapped();
+        } catch (com.typesafe.config.ConfigException e) {
+            return value; // a plain string such as a path with characters HOCON would reject
+        }
     }
 
     static void put(Map<String, Object> map, String key, Object value) {

@@ -32,6 +32,11 @@ final class TrainCommand implements Callable<Integer> {
             description = "When the model directory exists: FAIL (default) or REPLACE (once the new model is finished).")
     DataSettings.IfExists ifExists;
 
+    @Option(names = "--resume",
+            description = "Continue an interrupted run of this model directory from its last epoch checkpoint "
+                    + "(model, updater state, epoch counter, history) instead of starting over.")
+    boolean resume;
+
     @Override
     public Integer call() {
         Map<String, Object> o = new LinkedHashMap<>();
@@ -40,7 +45,8 @@ final class TrainCommand implements Callable<Integer> {
         CommonOptions.put(o, "digitloc.train.if-exists", ifExists);
         Settings settings = common.load(o);
         TrainJob.checkOutput(settings, HadoopConf.local());
-        TrainJob.Result r = TrainJob.run(SparkSessions.getOrCreate(settings.spark()), settings);
+        TrainJob.Result r = TrainJob.run(SparkSessions.getOrCreate(settings.spark()), settings,
+                new TrainJob.Start(resume, null));
         Output.printTrained(r);
         return 0;
     }

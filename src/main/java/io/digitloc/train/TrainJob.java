@@ -178,12 +178,14 @@ public final class TrainJob {
             if (!Double.isFinite(val.loss())) {
                 throw diverged(epoch, "validation loss", val.loss(), work);
             }
-            ModelStore.save(net, new Path(work, CHECKPOINTS + "/" + checkpointName(epoch)), true, conf);
             double epochSeconds = (System.nanoTime() - epochStart) / 1e9;
             EpochRecord record = new EpochRecord(epoch, trainLoss, val.loss(), val.accuracy(), val.meanIou(),
                     val.boxMse(), trainCount, fitSeconds, epochSeconds, trainCount / fitSeconds);
             history.add(record);
+            // history first, then the checkpoint: a run killed in between resumes from the previous
+            // checkpoint and redoes this epoch (history is cut back to the last checkpoint on resume)
             history.save(work, conf);
+            ModelStore.save(net, new Path(work, CHECKPOINTS + "/" + checkpointName(epoch)), true, conf);
             double eta = epochSeconds * (train.epochs() - epoch);
             LOG.info(String.format("epoch %d/%d: train loss %.4f | val loss %.4f, accuracy %.2f%%, mean IoU %.3f | "
                             + "%.1f s, %.0f img/s, ETA %s", epoch, train.epochs(), trainLoss, val.loss(),
