@@ -24,7 +24,7 @@ public final class TrainOptions {
     Double learningRate;
 
     @Option(names = "--averaging-frequency", paramLabel = "N",
-            description = "Mini-batches each worker fits between parameter averages (default: 5).")
+            description = "Mini-batches each worker fits between parameter averages (default: 16).")
     Integer averagingFrequency;
 
     @Option(names = "--prefetch", paramLabel = "N", description = "Mini-batches prefetched per worker; 0 = off (default: 2).")

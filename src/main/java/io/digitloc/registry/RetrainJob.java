@@ -86,8 +86,10 @@ public final class RetrainJob {
                 Instant.now().toString(), resumed, warmFrom == null ? null : warmFrom.toString(), champion,
                 trained.metadata().data(), settings.rendered())), conf);
 
-        Promotion.Decision decision = Promotion.decide(evaluated.metrics(), registry.championMetrics(),
-                r.promoteMetrics(), r.promoteMargin());
+        Metrics championMetrics = registry.championMetrics();
+        Promotion.Decision decision = champion != null && championMetrics == null
+                ? new Promotion.Decision(true, "the champion " + champion + " has no readable metrics.json")
+                : Promotion.decide(evaluated.metrics(), championMetrics, r.promoteMetrics(), r.promoteMargin());
         if (decision.promote()) {
             registry.promote(runId, decision.reason());
             LOG.info("retrain: run {} promoted to champion ({})", runId, decision.reason());

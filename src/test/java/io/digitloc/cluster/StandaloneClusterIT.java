@@ -118,6 +118,67 @@ class StandaloneClusterIT {
         assertThat(trainingExecutors).as("executors that ran training tasks").hasSize(2);
     }
 
+    /**
+     * Fault test: an executor JVM is killed in the middle of a retrain on the cluster. Spark notices the
+     * lost executor, the Worker starts a replacement, and the failed training tasks are re-run (up to
+     * spark.task.maxFailures = 4 attempts), so the run finishes; the champion seeded before the run
+     * stays intact whether or not the new run is promoted.
+     */
+    @Test
+    @Timeout(value = 10, unit = TimeUnit.MINUTES)
+    void retrainSurvivesAnExecutorKilledMidTraining() throws Exception {
+        Path registry = DIR.resolve("registry");
+        Path seed = registry.resolve("runs/20260101-000000-seed");
+        Files.createDirectories(seed);
+        Files.writeString(seed.resolve("marker.txt"), "the champion before the fault");
+        Files.writeString(registry.resolve("champion.json"),
+                "{\"run\": \"20260101-000000-seed\", \"promotedAt\": \"2026-01-01T00:00:00Z\", \"reason\": \"seed\"}");
+        Path out = DIR.resolve("fault");
+        List<String> cmd = List.of(ROOT.resolve("submit.sh").toString(), "--master", cluster.masterUrl(),
+                "--executor-memory", "1500m", "retrain", "--registry", registry.toString(),
+                "--mnist-dir", Mnist.dir().toAbsolutePath().toString(), "--data-dir", out.resolve("data").toString(),
+                "--train-limit", "1280", "--validation-limit", "200", "--set", "data.train-shards=2",
+                "--epochs", "3", "--averaging-frequency", "2");
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(DIR.resolve("logs/fault.log").toFile());
+        pb.environment().remove("SPARK_HOME");
+        pb.environment().put("_SPARK_AUTH_SECRET", SECRET);
+        Process submit = pb.start();
+
+        // wait until training has written its first checkpoint, then kill one executor
+        Path runs = registry.resolve("runs");
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+        boolean training = false;
+        while (!training && System.nanoTime() < deadline && submit.isAlive()) {
+            try (Stream<Path> s = Files.list(runs)) {
+                training = s.anyMatch(p -> Files.exists(p.resolve("checkpoints/epoch-0001.zip")));
+            }
+            Thread.sleep(200);
+        }
+        assertThat(training).as(Files.readString(DIR.resolve("logs/fault.log"))).isTrue();
+        List<ProcessHandle> executors = cluster.executors();
+        assertThat(executors).isNotEmpty();
+        executors.get(0).destroyForcibly();
+
+        boolean done = submit.waitFor(8, TimeUnit.MINUTES);
+        String log = Files.readString(DIR.resolve("logs/fault.log"));
+        assertThat(done).as(log).isTrue();
+        // Spark re-ran the tasks lost with the executor, so the run finished rather than failed; the seeded
+        // champion has no readable metrics.json, which counts as no champion, so the new run is promoted (0).
+        assertThat(submit.exitValue()).as(log).isZero();
+        assertThat(seed.resolve("marker.txt")).hasContent("the champion before the fault");
+        try (Stream<Path> s = Files.list(runs)) {
+            Path run = s.filter(p -> !p.getFileName().toString().startsWith(".")
+                    && !p.getFileName().toString().endsWith("-seed")).findFirst().orElseThrow();
+            assertThat(Files.readString(registry.resolve("champion.json")))
+                    .contains("\"run\" : \"" + run.getFileName() + "\"");
+            for (int e = 1; e <= 3; e++) {
+                assertThat(run.resolve("checkpoints/epoch-000" + e + ".zip")).isRegularFile();
+            }
+            assertThat(run.resolve("metrics.json")).isRegularFile();
+        }
+    }
+
     static void deleteRecursively(Path p) throws IOException {
         if (!Files.exists(p)) {
             return;
