@@ -5,6 +5,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 run="${1:-$root/runs/quick}"
+mkdir -p "$(dirname "$run")"
 run=$(cd "$(dirname "$run")" && pwd)/$(basename "$run")
 if [ ! -f "$run/metrics.json" ]; then
   echo "no evaluated run in $run: running the quick pipeline first"
