@@ -339,20 +339,19 @@ public final class TrainJob {
     }
 
     private static Map<String, Double> figures(QuickScore s) {
-        Map<String, Double> m = new LinkedHashMap<>();
-        m.put("loss", s.loss());
-        m.put("accuracy", s.accuracy());
-        m.put("mean_iou", s.meanIou());
-        m.put("box_mse", s.boxMse());
-        return m;
+        return figures(s.loss(), s.accuracy(), s.meanIou(), s.boxMse());
     }
 
     private static Map<String, Double> finalFigures(EpochRecord last) {
+        return figures(last.valLoss(), last.valAccuracy(), last.valMeanIou(), last.valBoxMse());
+    }
+
+    private static Map<String, Double> figures(double loss, double accuracy, double meanIou, double boxMse) {
         Map<String, Double> m = new LinkedHashMap<>();
-        m.put("loss", last.valLoss());
-        m.put("accuracy", last.valAccuracy());
-        m.put("mean_iou", last.valMeanIou());
-        m.put("box_mse", last.valBoxMse());
+        m.put("loss", loss);
+        m.put("accuracy", accuracy);
+        m.put("mean_iou", meanIou);
+        m.put("box_mse", boxMse);
         return m;
     }
 

@@ -5,6 +5,7 @@ import io.digitloc.io.HadoopConf;
 import io.digitloc.model.LocalizerNet;
 import io.digitloc.model.ModelStore;
 import io.digitloc.registry.ModelRegistry;
+import io.digitloc.testing.Cli;
 import io.digitloc.testing.IdxFixtures;
 import io.digitloc.testing.TestSpark;
 import org.apache.hadoop.fs.Path;
@@ -12,8 +13,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.util.stream.Stream;
 
@@ -28,23 +27,7 @@ class BadInputTest {
     static java.nio.file.Path data40;
     static java.nio.file.Path model75;
 
-    record Run(int code, String out, String err) {
-    }
 
-    static Run cli(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true));
-            System.setErr(new PrintStream(err, true));
-            return new Run(Main.execute(args), out.toString(), err.toString());
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
-    }
 
     @BeforeAll
     static void fixtures() {
@@ -52,8 +35,8 @@ class BadInputTest {
         mnist = IdxFixtures.mnistDir(tmp.resolve("mnist"), 40, 10);
         data75 = tmp.resolve("data75");
         data40 = tmp.resolve("data40");
-        assertThat(cli("generate", "--mnist-dir", mnist.toString(), "--data-dir", data75.toString()).code()).isZero();
-        assertThat(cli("generate", "--mnist-dir", mnist.toString(), "--data-dir", data40.toString(),
+        assertThat(Cli.run("generate", "--mnist-dir", mnist.toString(), "--data-dir", data75.toString()).code()).isZero();
+        assertThat(Cli.run("generate", "--mnist-dir", mnist.toString(), "--data-dir", data40.toString(),
                 "--canvas-size", "40").code()).isZero();
         model75 = tmp.resolve("model75.zip");
         ModelStore.save(LocalizerNet.finalModel(75, Settings.defaults().train(), 1), new Path(model75.toString()), false,
@@ -71,7 +54,7 @@ class BadInputTest {
         java.nio.file.Path dir = IdxFixtures.mnistDir(tmp.resolve("empty-idx"), 5, 5);
         IdxFixtures.write(dir.resolve("t10k-labels-idx1-ubyte"), new byte[0]);
         java.nio.file.Path out = tmp.resolve("never-empty");
-        Run r = cli("generate", "--mnist-dir", dir.toString(), "--data-dir", out.toString());
+        Cli.Run r = Cli.run("generate", "--mnist-dir", dir.toString(), "--data-dir", out.toString());
         assertThat(r.code()).isEqualTo(Main.FAILED);
         assertThat(r.err()).contains("t10k-labels-idx1-ubyte: truncated header").contains("empty");
         assertThat(out).doesNotExist();
@@ -80,13 +63,13 @@ class BadInputTest {
     @Test
     void parquetWithAMissingColumn() throws Exception {
         java.nio.file.Path broken = tmp.resolve("broken-data");
-        assertThat(cli("generate", "--mnist-dir", mnist.toString(), "--data-dir", broken.toString()).code()).isZero();
+        assertThat(Cli.run("generate", "--mnist-dir", mnist.toString(), "--data-dir", broken.toString()).code()).isZero();
         TestSpark.get().read().parquet(broken.resolve("train").toString()).drop("label").write()
                 .parquet(tmp.resolve("no-label").toString());
         deleteTree(broken.resolve("train"));
         Files.move(tmp.resolve("no-label"), broken.resolve("train"));
         java.nio.file.Path model = tmp.resolve("never-model");
-        Run r = cli("train", "--data-dir", broken.toString(), "--model-dir", model.toString(), "--epochs", "1");
+        Cli.Run r = Cli.run("train", "--data-dir", broken.toString(), "--model-dir", model.toString(), "--epochs", "1");
         assertThat(r.code()).isEqualTo(Main.FAILED);
         assertThat(r.err()).contains("broken-data/train is not a canvas dataset: missing column 'label' (int)");
         assertThat(model).doesNotExist();
@@ -96,7 +79,7 @@ class BadInputTest {
     @Test
     void aModelForAnotherCanvasSize() throws Exception {
         java.nio.file.Path out = tmp.resolve("eval-40");
-        Run r = cli("evaluate", "--model", model75.toString(), "--data-dir", data40.toString(), "--out", out.toString());
+        Cli.Run r = Cli.run("evaluate", "--model", model75.toString(), "--data-dir", data40.toString(), "--out", out.toString());
         assertThat(r.code()).isEqualTo(Main.FAILED);
         assertThat(r.err()).contains("model75.zip was trained on canvases of another size: it cannot take 40x40");
         assertThat(out.resolve("metrics.json")).doesNotExist();
@@ -107,12 +90,12 @@ class BadInputTest {
         java.nio.file.Path fake = tmp.resolve("fake/model.zip");
         Files.createDirectories(fake.getParent());
         Files.writeString(fake, "PK but not really a zip");
-        Run r = cli("evaluate", "--model", fake.toString(), "--data-dir", data75.toString());
+        Cli.Run r = Cli.run("evaluate", "--model", fake.toString(), "--data-dir", data75.toString());
         assertThat(r.code()).isEqualTo(Main.FAILED);
         assertThat(r.err()).contains("fake/model.zip is not a DL4J ComputationGraph model zip");
         assertThat(entries(fake.getParent())).isEqualTo(1);
 
-        Run missing = cli("evaluate", "--model", tmp.resolve("nowhere/model.zip").toString(), "--data-dir",
+        Cli.Run missing = Cli.run("evaluate", "--model", tmp.resolve("nowhere/model.zip").toString(), "--data-dir",
                 data75.toString());
         assertThat(missing.code()).isEqualTo(Main.FAILED);
         assertThat(missing.err()).contains("no model at").contains("nowhere/model.zip");
@@ -122,7 +105,7 @@ class BadInputTest {
     void anUnwritableOutput() throws Exception {
         java.nio.file.Path file = tmp.resolve("a-file");
         Files.writeString(file, "x");
-        Run r = cli("generate", "--mnist-dir", mnist.toString(), "--data-dir", file.resolve("data").toString());
+        Cli.Run r = Cli.run("generate", "--mnist-dir", mnist.toString(), "--data-dir", file.resolve("data").toString());
         assertThat(r.code()).isEqualTo(Main.FAILED);
         assertThat(r.err()).contains("a-file");
         assertThat(Files.readString(file)).isEqualTo("x");
@@ -130,11 +113,11 @@ class BadInputTest {
 
     @Test
     void impossibleSettingsBeforeAnythingStarts() {
-        Run r = cli("train", "--data-dir", data75.toString(), "--model-dir", tmp.resolve("m").toString(),
+        Cli.Run r = Cli.run("train", "--data-dir", data75.toString(), "--model-dir", tmp.resolve("m").toString(),
                 "--batch-size", "0");
         assertThat(r.code()).isEqualTo(Main.USAGE);
         assertThat(r.err()).contains("digitloc.train.batch-size = 0");
-        Run unknown = cli("retrain", "--registry", tmp.resolve("reg").toString(), "--set",
+        Cli.Run unknown = Cli.run("retrain", "--registry", tmp.resolve("reg").toString(), "--set",
                 "retrain.promote-metrics=[speed]");
         assertThat(unknown.code()).isEqualTo(Main.USAGE);
         assertThat(unknown.err()).contains("digitloc.retrain.promote-metrics");
@@ -149,7 +132,7 @@ class BadInputTest {
         reg.promote("20260101-000000-keep", "seeded by the test");
         java.nio.file.Path badMnist = IdxFixtures.mnistDir(tmp.resolve("bad-mnist"), 5, 5);
         Files.write(badMnist.resolve("train-images-idx3-ubyte"), new byte[] {0, 0, 8, 1, 0, 0, 0, 5});
-        Run r = cli("retrain", "--registry", registry.toString(), "--mnist-dir", badMnist.toString(), "--data-dir",
+        Cli.Run r = Cli.run("retrain", "--registry", registry.toString(), "--mnist-dir", badMnist.toString(), "--data-dir",
                 tmp.resolve("bad-data").toString());
         assertThat(r.code()).isEqualTo(Main.FAILED);
         assertThat(r.err()).contains("train-images-idx3-ubyte: wrong IDX magic number 0x00000801");

@@ -1,11 +1,10 @@
 package io.digitloc.cli;
 
+import io.digitloc.testing.Cli;
 import io.digitloc.testing.IdxFixtures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -14,28 +13,11 @@ class MainTest {
     @TempDir
     Path tmp;
 
-    private record Run(int code, String out, String err) {
-    }
 
-    private static Run run(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true));
-            System.setErr(new PrintStream(err, true));
-            int code = Main.execute(args);
-            return new Run(code, out.toString(), err.toString());
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
-    }
 
     @Test
     void helpExplainsEveryGenerateOption() {
-        Run r = run("generate", "--help");
+        Cli.Run r = Cli.run("generate", "--help");
         assertThat(r.code()).isZero();
         assertThat(r.out()).contains("--mnist-dir", "--data-dir", "--canvas-size", "--train-shards", "--if-exists",
                 "--config", "--set", "--seed");
@@ -44,12 +26,12 @@ class MainTest {
     @Test
     void impossibleSettingIsAUsageErrorNamingTheSetting() {
         Path out = tmp.resolve("out");
-        Run r = run("generate", "--canvas-size", "20", "--data-dir", out.toString());
+        Cli.Run r = Cli.run("generate", "--canvas-size", "20", "--data-dir", out.toString());
         assertThat(r.code()).isEqualTo(Main.USAGE);
         assertThat(r.err()).contains("error: setting digitloc.data.canvas-size = 20");
         assertThat(out).doesNotExist();
 
-        Run zero = run("generate", "--train-shards", "0", "--data-dir", out.toString());
+        Cli.Run zero = Cli.run("generate", "--train-shards", "0", "--data-dir", out.toString());
         assertThat(zero.code()).isEqualTo(Main.USAGE);
         assertThat(zero.err()).contains("digitloc.data.train-shards = 0");
     }
@@ -57,7 +39,7 @@ class MainTest {
     @Test
     void missingInputFailsBeforeSparkWithNothingWritten() {
         Path out = tmp.resolve("out");
-        Run r = run("generate", "--mnist-dir", tmp.resolve("nowhere").toString(), "--data-dir", out.toString());
+        Cli.Run r = Cli.run("generate", "--mnist-dir", tmp.resolve("nowhere").toString(), "--data-dir", out.toString());
         assertThat(r.code()).isEqualTo(Main.FAILED);
         assertThat(r.err()).contains("error: no train images file in").contains("nowhere");
         assertThat(out).doesNotExist();
@@ -67,7 +49,7 @@ class MainTest {
     void generateRunsEndToEndThroughTheCli() {
         Path mnist = IdxFixtures.mnistDir(tmp.resolve("mnist"), 40, 10);
         Path out = tmp.resolve("data");
-        Run r = run("generate", "--mnist-dir", mnist.toString(), "--data-dir", out.toString(), "--master", "local[2]");
+        Cli.Run r = Cli.run("generate", "--mnist-dir", mnist.toString(), "--data-dir", out.toString(), "--master", "local[2]");
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).contains("generate: 40 train + 10 validation canvases (75x75)");
         assertThat(out.resolve("_manifest.json")).exists();

@@ -1,10 +1,10 @@
 package io.digitloc.registry;
 
-import io.digitloc.cli.Main;
 import io.digitloc.data.GenerateJob;
 import io.digitloc.config.Settings;
 import io.digitloc.io.HadoopConf;
 import io.digitloc.io.Json;
+import io.digitloc.testing.Cli;
 import io.digitloc.testing.CliProcess;
 import io.digitloc.testing.Mnist;
 import io.digitloc.testing.TestSpark;
@@ -16,8 +16,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -47,23 +45,7 @@ class RetrainTest {
                 "digitloc.data.train-shards", 2))));
     }
 
-    record Run(int code, String out, String err) {
-    }
 
-    static Run cli(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true));
-            System.setErr(new PrintStream(err, true));
-            return new Run(Main.execute(args), out.toString(), err.toString());
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
-    }
 
     static List<String> retrainArgs(Path registry, String... more) {
         List<String> a = new ArrayList<>(List.of("retrain", "--registry", registry.toString(),
@@ -78,7 +60,7 @@ class RetrainTest {
     @Order(1)
     void aBetterModelIsPromotedAndAWorseOneIsNot() throws Exception {
         Path registry = tmp.resolve("registry");
-        Run first = cli(retrainArgs(registry, "--epochs", "2", "--learning-rate", "0.003").toArray(String[]::new));
+        Cli.Run first = Cli.run(retrainArgs(registry, "--epochs", "2", "--learning-rate", "0.003").toArray(String[]::new));
         assertThat(first.code()).as(first.err()).isZero();
         assertThat(first.out()).contains("promoted to champion", "no champion yet");
         ModelRegistry r = new ModelRegistry(registry.toString(), HadoopConf.local());
@@ -93,7 +75,7 @@ class RetrainTest {
         assertThat(registry.resolve("lock")).doesNotExist();
 
         // a learning rate so small the boxes stay where the untrained net puts them: worse, not promoted
-        Run worse = cli(retrainArgs(registry, "--epochs", "1", "--learning-rate", "1e-7").toArray(String[]::new));
+        Cli.Run worse = Cli.run(retrainArgs(registry, "--epochs", "1", "--learning-rate", "1e-7").toArray(String[]::new));
         assertThat(worse.code()).as(worse.err()).isEqualTo(3);
         assertThat(worse.out()).contains("not promoted", "worse than the champion");
         assertThat(r.champion().orElseThrow().run()).isEqualTo(champion);
@@ -115,7 +97,7 @@ class RetrainTest {
 
         List<String> resume = new ArrayList<>(args);
         resume.add("--resume");
-        Run r = cli(resume.toArray(String[]::new));
+        Cli.Run r = Cli.run(resume.toArray(String[]::new));
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).contains("train: 3 epochs");
         EpochRecord[] history = Json.read(Files.readString(model.resolve("history.json")), EpochRecord[].class, "h");

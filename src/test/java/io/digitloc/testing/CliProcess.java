@@ -20,7 +20,7 @@ public final class CliProcess {
             List<String> cmd = new ArrayList<>();
             cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
             cmd.add("-Xmx3g");
-            cmd.addAll(List.of(System.getProperty("digitloc.test.opens", String.join(" ", OPENS)).split(" ")));
+            cmd.addAll(OPENS);
             cmd.add("-cp");
             cmd.add(cp);
             cmd.add("io.digitloc.cli.Main");
@@ -33,7 +33,8 @@ public final class CliProcess {
         }
     }
 
-    static final List<String> OPENS = List.of("-XX:+IgnoreUnrecognizedVMOptions",
+    /** Spark's Java 17 module flags, for every JVM a test starts. */
+    public static final List<String> OPENS = List.of("-XX:+IgnoreUnrecognizedVMOptions",
             "--add-opens=java.base/java.lang=ALL-UNNAMED", "--add-opens=java.base/java.lang.invoke=ALL-UNNAMED",
             "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED", "--add-opens=java.base/java.io=ALL-UNNAMED",
             "--add-opens=java.base/java.net=ALL-UNNAMED", "--add-opens=java.base/java.nio=ALL-UNNAMED",
