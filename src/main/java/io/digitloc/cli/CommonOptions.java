@@ -36,12 +36,21 @@ public final class CommonOptions {
         return Settings.load(config, overrides);
     }
 
-    /** A --set value read as HOCON, so lists ([a, b]), numbers and durations (30s) keep their types. */
+    /**
+     * A --set value: lists and objects ([a, b], {...}) are read as HOCON; anything else stays a string,
+     * which the settings convert to numbers, booleans or durations as needed (a path such as
+     * hdfs://nn/x must not be parsed: in HOCON "//" starts a comment).
+     */
     static Object hocon(String key, String value) {
+        String v = value.trim();
+        if (!v.startsWith("[") && !v.startsWith("{")) {
+            return value;
+        }
         try {
-            return com.typesafe.config.ConfigFactory.parseString("v = " + value).getValue("v").unwrapped();
+            return com.typesafe.config.ConfigFactory.parseString("v = " + v).getValue("v").unwrapped();
         } catch (com.typesafe.config.ConfigException e) {
-            return value; // a plain string such as a path with characters HOCON would reject
+            throw new io.digitloc.config.SettingsException("--set " + key + "=" + value + " is not a valid HOCON list "
+                    + "or object: " + e.getMessage());
         }
     }
 

@@ -60,6 +60,19 @@ class SettingsTest {
     }
 
     @Test
+    void setValuesKeepPathsAndReadLists() {
+        assertThat(io.digitloc.cli.CommonOptionsAccess.hocon("data.dir", "hdfs://nn:8020/data#1"))
+                .isEqualTo("hdfs://nn:8020/data#1");
+        assertThat(io.digitloc.cli.CommonOptionsAccess.hocon("retrain.promote-metrics", "[accuracy, iou_at_0.6]"))
+                .isEqualTo(java.util.List.of("accuracy", "iou_at_0.6"));
+        Settings s = Settings.load(null, Map.of("digitloc.data.dir", "hdfs://nn:8020/data",
+                "digitloc.retrain.lock-heartbeat", "5s", "digitloc.data.canvas-size", "100"));
+        assertThat(s.data().dir()).isEqualTo("hdfs://nn:8020/data");
+        assertThat(s.retrain().lockHeartbeat()).hasSeconds(5);
+        assertThat(s.data().canvasSize()).isEqualTo(100);
+    }
+
+    @Test
     void missingOrBrokenConfigFileIsReported() throws IOException {
         assertThatThrownBy(() -> Settings.load(tmp.resolve("nope.conf").toFile(), Map.of()))
                 .isInstanceOf(SettingsException.class).hasMessageContaining("nope.conf does not exist");
