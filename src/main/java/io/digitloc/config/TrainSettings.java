@@ -24,12 +24,13 @@ import java.io.Serializable;
  *                           epoch and id) with its box: more placements seen, same digits
  * @param lrDecayEpochs      epochs after which the learning rate is multiplied by {@code lrDecayFactor}
  * @param lrDecayFactor      the multiplier of each decay step
+ * @param boxLossWeight      weight of the bounding-box MSE against the classification loss (1 = reference)
  */
 public record TrainSettings(String modelDir, int epochs, int batchSize, Updater updater, double learningRate,
                             int averagingFrequency, int prefetch, Approach approach, String exportDir,
                             String storageLevel, int threadsPerTask, int evalLimit,
                             DataSettings.IfExists ifExists, boolean augment, java.util.List<Integer> lrDecayEpochs,
-                            double lrDecayFactor) implements Serializable {
+                            double lrDecayFactor, double boxLossWeight) implements Serializable {
 
     /** Supported optimisers. */
     public enum Updater { ADAM, NESTEROVS, SGD }
@@ -58,19 +59,22 @@ public record TrainSettings(String modelDir, int epochs, int batchSize, Updater 
         Settings.require(lrDecayFactor > 0 && lrDecayFactor <= 1, "digitloc.train.lr-decay-factor", lrDecayFactor,
                 "a number in (0, 1]");
         lrDecayEpochs = lrDecayEpochs.stream().sorted().distinct().toList();
+        Settings.require(boxLossWeight > 0 && boxLossWeight <= 10_000, "digitloc.train.box-loss-weight", boxLossWeight,
+                "a positive number");
     }
 
     /** The same settings training into another directory. */
     public TrainSettings withModelDir(String dir) {
         return new TrainSettings(dir, epochs, batchSize, updater, learningRate, averagingFrequency, prefetch, approach,
-                exportDir, storageLevel, threadsPerTask, evalLimit, ifExists, augment, lrDecayEpochs, lrDecayFactor);
+                exportDir, storageLevel, threadsPerTask, evalLimit, ifExists, augment, lrDecayEpochs, lrDecayFactor,
+                boxLossWeight);
     }
 
     /** The same settings with another policy for an existing model directory. */
     public TrainSettings withIfExists(DataSettings.IfExists policy) {
         return new TrainSettings(modelDir, epochs, batchSize, updater, learningRate, averagingFrequency, prefetch,
                 approach, exportDir, storageLevel, threadsPerTask, evalLimit, policy, augment, lrDecayEpochs,
-                lrDecayFactor);
+                lrDecayFactor, boxLossWeight);
     }
 
     private static boolean isStorageLevel(String level) {
@@ -100,6 +104,7 @@ public record TrainSettings(String modelDir, int epochs, int batchSize, Updater 
                 Settings.enumValue(root, "train.if-exists", DataSettings.IfExists.class),
                 Settings.get(root, "train.augment", Config::getBoolean),
                 Settings.get(root, "train.lr-decay-epochs", Config::getIntList),
-                Settings.get(root, "train.lr-decay-factor", Config::getDouble));
+                Settings.get(root, "train.lr-decay-factor", Config::getDouble),
+                Settings.get(root, "train.box-loss-weight", Config::getDouble));
     }
 }

@@ -18,7 +18,9 @@ import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.learning.config.Nesterovs;
 import org.nd4j.linalg.learning.config.Sgd;
+import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
+import org.nd4j.linalg.lossfunctions.impl.LossMSE;
 import org.nd4j.linalg.schedule.ISchedule;
 import org.nd4j.linalg.schedule.MapSchedule;
 import org.nd4j.linalg.schedule.ScheduleType;
@@ -74,7 +76,7 @@ public final class LocalizerNet {
         String features = featureExtractor(g, INPUT);
         String dense = denseLayers(g, features);
         classifier(g, dense);
-        boundingBoxRegression(g, dense);
+        boundingBoxRegression(g, dense, train.boxLossWeight());
         return g.setOutputs(CLASSIFICATION, BOUNDING_BOX).build();
     }
 
@@ -105,9 +107,14 @@ public final class LocalizerNet {
                 .nOut(NUM_CLASSES).activation(Activation.SOFTMAX).build(), input);
     }
 
-    /** The bounding-box head: 4 linear outputs (xmin, ymin, xmax, ymax) trained with MSE. */
-    static void boundingBoxRegression(ComputationGraphConfiguration.GraphBuilder g, String input) {
-        g.addLayer(BOUNDING_BOX, new OutputLayer.Builder(LossFunctions.LossFunction.MSE)
+    /**
+     * The bounding-box head: 4 linear outputs (xmin, ymin, xmax, ymax) trained with MSE, scaled by
+     * {@code weight} against the classification loss (1 = the reference's 1:1).
+     */
+    static void boundingBoxRegression(ComputationGraphConfiguration.GraphBuilder g, String input, double weight) {
+        LossMSE loss = weight == 1.0 ? new LossMSE()
+                : new LossMSE(Nd4j.create(new float[] {(float) weight, (float) weight, (float) weight, (float) weight}));
+        g.addLayer(BOUNDING_BOX, new OutputLayer.Builder(loss)
                 .nOut(BOX_VALUES).activation(Activation.IDENTITY).build(), input);
     }
 

@@ -41,6 +41,17 @@ class LocalizerNetTest {
     }
 
     @Test
+    void theBoxLossWeightScalesTheBoundingBoxLoss() {
+        var settings = io.digitloc.config.Settings.load(null, java.util.Map.of("digitloc.train.box-loss-weight", 10));
+        ComputationGraph net = LocalizerNet.finalModel(75, settings.train(), 1);
+        var loss = (org.nd4j.linalg.lossfunctions.impl.LossMSE)
+                ((org.deeplearning4j.nn.conf.layers.BaseOutputLayer) net.getLayer("bounding_box").conf().getLayer())
+                        .getLossFn();
+        assertThat(loss.getWeights().toFloatVector()).containsExactly(10f, 10f, 10f, 10f);
+        assertThat(net.numParams()).isEqualTo(426_638L);
+    }
+
+    @Test
     void followsTheCanvasSize() {
         ComputationGraph net = LocalizerNet.finalModel(100, Settings.defaults().train(), 1);
         // 100 → 98 → 49 → 47 → 23 → 21 → 10: dense sees 10*10*64 inputs

@@ -1,0 +1,63 @@
+package io.digitloc.train;
+
+import io.digitloc.data.Canvas;
+import io.digitloc.data.CanvasSchema;
+import io.digitloc.data.CanvasSynthesizer;
+import io.digitloc.data.Split;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ReplacementTest {
+    @Test
+    void movesEachDigitWithItsBoxAndKeepsLabels() {
+        int size = 75;
+        CanvasSynthesizer synth = new CanvasSynthesizer(size, 42);
+        List<Row> rows = new ArrayList<>();
+        List<byte[]> digits = new ArrayList<>();
+        Random rng = new Random(3);
+        for (long id = 0; id < 20; id++) {
+            byte[] d = new byte[28 * 28];
+            for (int i = 0; i < d.length; i++) {
+                d[i] = (byte) (1 + rng.nextInt(255));
+            }
+            digits.add(d);
+            Canvas c = synth.synthesize(Split.TRAIN, id, (int) (id % 10), d);
+            float[] b = c.box();
+            rows.add(new org.apache.spark.sql.catalyst.expressions.GenericRowWithSchema(new Object[] {c.id(), c.label(),
+                    b[0], b[1], b[2], b[3], c.size(), c.size(), c.pixels()}, CanvasSchema.SCHEMA));
+        }
+        CanvasBatch before = Examples.batch(rows, size);
+        CanvasBatch after = new Replacement(size, 42, 2).apply(before, rows);
+
+        assertThat(after.labels()).isEqualTo(before.labels());
+        int moved = 0;
+        for (int i = 0; i < 20; i++) {
+            int x = Math.round(after.boxes()[4 * i] * size);
+            int y = Math.round(after.boxes()[4 * i + 1] * size);
+            assertThat(after.boxes()[4 * i + 2] - after.boxes()[4 * i]).isCloseTo(28f / size, org.assertj.core.data.Offset.offset(1e-6f));
+            if (x != Math.round(before.boxes()[4 * i] * size) || y != Math.round(before.boxes()[4 * i + 1] * size)) {
+                moved++;
+            }
+            int nonZero = 0;
+            for (int py = 0; py < size; py++) {
+                for (int px = 0; px < size; px++) {
+                    byte p = after.pixels()[i * size * size + py * size + px];
+                    boolean inside = px >= x && px < x + 28 && py >= y && py < y + 28;
+                    if (inside) {
+                        assertThat(p).isEqualTo(digits.get(i)[(py - y) * 28 + (px - x)]);
+                    } else if (p != 0) {
+                        nonZero++;
+                    }
+                }
+            }
+            assertThat(nonZero).as("pixels outside the new box").isZero();
+        }
+        assertThat(moved).isGreaterThan(15);
+    }
+}
