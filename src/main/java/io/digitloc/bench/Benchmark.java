@@ -9,21 +9,16 @@ import io.digitloc.model.LocalizerNet;
 import io.digitloc.train.CanvasBatch;
 import io.digitloc.train.CanvasBatchLoader;
 import io.digitloc.train.Examples;
-import org.apache.hadoop.fs.FSDataOutputStream;
-import org.apache.hadoop.fs.FileSystem;
+import io.digitloc.train.TrainJob;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.spark.api.Repartition;
 import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
-import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -101,31 +96,18 @@ public final class Benchmark {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         HadoopConf conf = new HadoopConf(spark.sparkContext().hadoopConfiguration());
         Path dir = new Path(System.getProperty("java.io.tmpdir"), "digitloc-bench-" + System.nanoTime());
-        FileSystem fs = io.digitloc.io.Files.fs(dir, conf);
-        List<String> paths = new ArrayList<>();
         try {
-            for (int b = 0; b < batches.size(); b++) {
-                Path p = new Path(dir, "batch-" + b + ".bin");
-                try (FSDataOutputStream o = fs.create(p)) {
-                    batches.get(b).writeTo(o);
-                }
-                paths.add(p.toString());
-            }
+            // the same batch files and training master as the train job
+            List<String> paths = TrainJob.writeBatches(batches, dir, 0, conf);
             int workers = jsc.defaultParallelism();
-            var t = settings.train();
-            ParameterAveragingTrainingMaster tm = new ParameterAveragingTrainingMaster.Builder(workers, t.batchSize())
-                    .batchSizePerWorker(t.batchSize()).averagingFrequency(t.averagingFrequency())
-                    .workerPrefetchNumBatches(t.prefetch()).saveUpdater(true)
-                    .repartionData(Repartition.Always).rngSeed(settings.seed()).build();
             SparkComputationGraph sparkNet = new SparkComputationGraph(jsc,
-                    LocalizerNet.finalModel(size, t, settings.seed()), tm);
+                    LocalizerNet.finalModel(size, settings.train(), settings.seed()),
+                    TrainJob.trainingMaster(settings, dir, workers));
             var rdd = jsc.parallelize(paths, workers);
             return time("train, Spark " + jsc.master() + " param. averaging", count(batches), 1,
                     () -> sparkNet.fitPaths(rdd, new CanvasBatchLoader()));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         } finally {
-            io.digitloc.io.Files.deleteQuietly(fs, dir);
+            io.digitloc.io.Files.deleteQuietly(io.digitloc.io.Files.fs(dir, conf), dir);
         }
     }
 

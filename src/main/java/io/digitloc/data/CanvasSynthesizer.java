@@ -11,7 +11,7 @@ import java.util.SplittableRandom;
 public final class CanvasSynthesizer implements Serializable {
     private static final long serialVersionUID = 1L;
     /** Side of an MNIST digit. */
-    public static final int DIGIT = 28;
+    public static final int DIGIT = io.digitloc.config.DataSettings.DIGIT_SIZE;
 
     private final int size;
     private final long seed;

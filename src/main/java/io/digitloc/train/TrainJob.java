@@ -242,7 +242,8 @@ public final class TrainJob {
                 + " (try a lower digitloc.train.learning-rate)");
     }
 
-    private static ParameterAveragingTrainingMaster trainingMaster(Settings settings, Path batches, int workers) {
+    /** The training master every distributed fit uses (the train job and the benchmark). */
+    public static ParameterAveragingTrainingMaster trainingMaster(Settings settings, Path batches, int workers) {
         TrainSettings t = settings.train();
         // numWorkers given explicitly: DL4J M2's path-based fit of a ComputationGraph otherwise asks a null
         // SparkDl4jMultiLayer for it (NullPointerException in executeTrainingPathsHelper).
@@ -312,7 +313,8 @@ public final class TrainJob {
         return out;
     }
 
-    private static List<String> writeBatches(List<CanvasBatch> batches, Path dir, int partition, HadoopConf conf) {
+    /** Writes batches as files under {@code dir} and returns their paths (what fitPaths reads). */
+    public static List<String> writeBatches(List<CanvasBatch> batches, Path dir, int partition, HadoopConf conf) {
         List<String> paths = new ArrayList<>(batches.size());
         FileSystem fs = Files.fs(dir, conf);
         for (int b = 0; b < batches.size(); b++) {
