@@ -25,15 +25,22 @@ import java.io.Serializable;
  * @param lrDecayEpochs      epochs after which the learning rate is multiplied by {@code lrDecayFactor}
  * @param lrDecayFactor      the multiplier of each decay step
  * @param boxLossWeight      weight of the bounding-box MSE against the classification loss (1 = reference)
+ * @param lrSchedule         how the learning rate moves: {@code step} (lr-decay-epochs) or {@code linear}
+ *                           (down to zero at the last step)
+ * @param lrWarmupEpochs     epochs (fractions allowed) over which the rate ramps up from 0; 0 = none
  */
 public record TrainSettings(String modelDir, int epochs, int batchSize, Updater updater, double learningRate,
                             int averagingFrequency, int prefetch, Approach approach, String exportDir,
                             String storageLevel, int threadsPerTask, int evalLimit,
                             DataSettings.IfExists ifExists, boolean augment, java.util.List<Integer> lrDecayEpochs,
-                            double lrDecayFactor, double boxLossWeight) implements Serializable {
+                            double lrDecayFactor, double boxLossWeight, LrSchedule lrSchedule,
+                            double lrWarmupEpochs) implements Serializable {
 
     /** Supported optimisers. */
     public enum Updater { ADAM, NESTEROVS, SGD }
+
+    /** Learning-rate schedules: stepped down after given epochs, or linear decay to zero over the run. */
+    public enum LrSchedule { STEP, LINEAR }
 
     /** dl4j-spark's two ways of feeding workers. */
     public enum Approach { EXPORT, DIRECT }
@@ -61,20 +68,23 @@ public record TrainSettings(String modelDir, int epochs, int batchSize, Updater 
         lrDecayEpochs = lrDecayEpochs.stream().sorted().distinct().toList();
         Settings.require(boxLossWeight > 0 && boxLossWeight <= 10_000, "digitloc.train.box-loss-weight", boxLossWeight,
                 "a positive number");
+        Settings.require(lrSchedule != null, "digitloc.train.lr-schedule", lrSchedule, "step or linear");
+        Settings.require(lrWarmupEpochs >= 0 && lrWarmupEpochs < epochs, "digitloc.train.lr-warmup-epochs",
+                lrWarmupEpochs, "0 or more, and fewer than the epochs");
     }
 
     /** The same settings training into another directory. */
     public TrainSettings withModelDir(String dir) {
         return new TrainSettings(dir, epochs, batchSize, updater, learningRate, averagingFrequency, prefetch, approach,
                 exportDir, storageLevel, threadsPerTask, evalLimit, ifExists, augment, lrDecayEpochs, lrDecayFactor,
-                boxLossWeight);
+                boxLossWeight, lrSchedule, lrWarmupEpochs);
     }
 
     /** The same settings with another policy for an existing model directory. */
     public TrainSettings withIfExists(DataSettings.IfExists policy) {
         return new TrainSettings(modelDir, epochs, batchSize, updater, learningRate, averagingFrequency, prefetch,
                 approach, exportDir, storageLevel, threadsPerTask, evalLimit, policy, augment, lrDecayEpochs,
-                lrDecayFactor, boxLossWeight);
+                lrDecayFactor, boxLossWeight, lrSchedule, lrWarmupEpochs);
     }
 
     private static boolean isStorageLevel(String level) {
@@ -105,6 +115,8 @@ public record TrainSettings(String modelDir, int epochs, int batchSize, Updater 
                 Settings.get(root, "train.augment", Config::getBoolean),
                 Settings.get(root, "train.lr-decay-epochs", Config::getIntList),
                 Settings.get(root, "train.lr-decay-factor", Config::getDouble),
-                Settings.get(root, "train.box-loss-weight", Config::getDouble));
+                Settings.get(root, "train.box-loss-weight", Config::getDouble),
+                Settings.enumValue(root, "train.lr-schedule", LrSchedule.class),
+                Settings.get(root, "train.lr-warmup-epochs", Config::getDouble));
     }
 }

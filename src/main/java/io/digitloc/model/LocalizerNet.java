@@ -152,17 +152,54 @@ public final class LocalizerNet {
         };
     }
 
-    /** Constant, or stepped down by lr-decay-factor after each of lr-decay-epochs (counted in iterations). */
+    /**
+     * The learning rate per iteration (one worker's optimiser step): constant, stepped down by
+     * lr-decay-factor after each of lr-decay-epochs, or linear down to zero at the last step; optionally
+     * ramped up from zero over lr-warmup-epochs first. Always a {@link MapSchedule} (piecewise constant,
+     * at most ~{@value #SCHEDULE_POINTS} points), so the configuration stays plain JSON for Spark workers
+     * and saved models. (ND4J's PolySchedule cannot do this: it computes lr * (1 + i/max)^power, which grows.)
+     */
     static ISchedule learningRate(TrainSettings train, long stepsPerEpoch) {
-        Map<Integer, Double> steps = new HashMap<>();
         double lr = train.learningRate();
-        steps.put(0, lr);
-        if (stepsPerEpoch > 0) {
-            for (int epoch : train.lrDecayEpochs()) {
-                lr *= train.lrDecayFactor();
-                steps.put((int) Math.min(Integer.MAX_VALUE, epoch * stepsPerEpoch), lr);
-            }
+        if (stepsPerEpoch <= 0) {
+            return new MapSchedule(ScheduleType.ITERATION, Map.of(0, lr));
         }
-        return new MapSchedule(ScheduleType.ITERATION, steps);
+        int total = iterations(train.epochs(), stepsPerEpoch);
+        int warmup = iterations(train.lrWarmupEpochs(), stepsPerEpoch);
+        boolean linear = train.lrSchedule() == TrainSettings.LrSchedule.LINEAR;
+        java.util.TreeSet<Integer> points = new java.util.TreeSet<>();
+        points.add(0);
+        for (int epoch : train.lrDecayEpochs()) {
+            points.add(iterations(epoch, stepsPerEpoch));
+        }
+        if (linear || warmup > 0) {
+            int stride = Math.max(1, total / SCHEDULE_POINTS);
+            for (int i = 0; i < total; i += stride) {
+                points.add(i);
+            }
+            points.add(total);
+        }
+        Map<Integer, Double> values = new HashMap<>();
+        for (int i : points) {
+            double base;
+            if (linear) {
+                base = lr * Math.max(0, 1 - (double) i / total);
+            } else {
+                base = lr;
+                for (int epoch : train.lrDecayEpochs()) {
+                    if (i >= iterations(epoch, stepsPerEpoch)) {
+                        base *= train.lrDecayFactor();
+                    }
+                }
+            }
+            values.put(i, i < warmup ? base * (i + 1) / warmup : base);
+        }
+        return new MapSchedule(ScheduleType.ITERATION, values);
+    }
+
+    static final int SCHEDULE_POINTS = 500;
+
+    private static int iterations(double epochs, long stepsPerEpoch) {
+        return (int) Math.min(Integer.MAX_VALUE, Math.round(epochs * stepsPerEpoch));
     }
 }

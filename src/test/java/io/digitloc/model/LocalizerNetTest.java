@@ -58,4 +58,41 @@ class LocalizerNetTest {
         assertThat(net.getLayer("dense").numParams()).isEqualTo(10 * 10 * 64 * 128 + 128);
         assertThat(net.output(Nd4j.rand(new int[] {2, 1, 100, 100}))[1].shape()).containsExactly(2, 4);
     }
+
+    @Test
+    void learningRateSchedulesWarmUpStepAndDecayLinearly() {
+        var linear = Settings.load(null, java.util.Map.of("digitloc.train.lr-schedule", "linear",
+                "digitloc.train.learning-rate", 0.004, "digitloc.train.epochs", 10,
+                "digitloc.train.lr-warmup-epochs", 1)).train();
+        var lr = LocalizerNet.learningRate(linear, 100); // 1,000 iterations in all, the first 100 warming up
+        assertThat(lr.valueAt(0, 0)).isCloseTo(0.004 / 100, within(1e-9));
+        assertThat(lr.valueAt(49, 0)).isCloseTo(0.004 * 49 / 100 * (1 - 48 / 1000.0), within(1e-9)); // the point at 48
+        assertThat(lr.valueAt(500, 5)).isCloseTo(0.002, within(1e-9));
+        assertThat(lr.valueAt(998, 9)).isCloseTo(0.004 * 2 / 1000, within(1e-9)); // piecewise: 2 iterations a point
+        assertThat(lr.valueAt(1000, 10)).isZero();
+        for (int i = 100; i < 999; i++) {
+            assertThat(lr.valueAt(i + 1, 0)).isLessThanOrEqualTo(lr.valueAt(i, 0));
+        }
+
+        var step = Settings.load(null, java.util.Map.of("digitloc.train.lr-decay-epochs", java.util.List.of(2, 4),
+                "digitloc.train.lr-decay-factor", 0.5)).train();
+        var stepped = LocalizerNet.learningRate(step, 10);
+        assertThat(stepped.valueAt(19, 1)).isEqualTo(0.001);
+        assertThat(stepped.valueAt(20, 2)).isCloseTo(0.0005, within(1e-12));
+        assertThat(stepped.valueAt(45, 4)).isCloseTo(0.00025, within(1e-12));
+        assertThat(stepped.valueAt(5000, 99)).isCloseTo(0.00025, within(1e-12));
+    }
+
+    @Test
+    void theScheduleSurvivesTheJsonThatSparkWorkersAndSavedModelsUse() {
+        var train = Settings.load(null, java.util.Map.of("digitloc.train.lr-schedule", "linear",
+                "digitloc.train.lr-warmup-epochs", 0.5)).train();
+        var conf = LocalizerNet.configuration(75, train, 1, 100); // 10 epochs of 100 steps, 50 warming up
+        var back = org.deeplearning4j.nn.conf.ComputationGraphConfiguration.fromJson(conf.toJson());
+        assertThat(back).isEqualTo(conf);
+        var layer = (org.deeplearning4j.nn.conf.layers.BaseLayer)
+                ((org.deeplearning4j.nn.conf.graph.LayerVertex) back.getVertices().get("conv1")).getLayerConf().getLayer();
+        assertThat(layer.getIUpdater().getLearningRate(24, 0)).isCloseTo(0.001 * 25 / 50 * (1 - 24 / 1000.0), within(1e-9));
+        assertThat(layer.getIUpdater().getLearningRate(500, 5)).isCloseTo(0.0005, within(1e-9));
+    }
 }
