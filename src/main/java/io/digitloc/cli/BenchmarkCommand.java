@@ -33,6 +33,11 @@ final class BenchmarkCommand implements Callable<Integer> {
             description = "Timed repetitions of each measurement (default: ${DEFAULT-VALUE}).")
     int repeats;
 
+    @Option(names = "--kernels",
+            description = "Only time the ND4J kernels of each conv block (conv2d, conv2d_bp, avgpool2d, avgpool2d_bp, "
+                    + "relu_bp) at the network's shapes, NCHW and NHWC: where a training step's time goes.")
+    boolean kernels;
+
     @Override
     public Integer call() {
         Map<String, Object> o = new LinkedHashMap<>();
@@ -41,6 +46,11 @@ final class BenchmarkCommand implements Callable<Integer> {
         Settings settings = common.load(o);
         if (samples < settings.train().batchSize() || repeats < 1) {
             throw new io.digitloc.config.SettingsException("--samples must be at least one batch and --repeats at least 1");
+        }
+        if (kernels) {
+            new io.digitloc.bench.Kernels(settings.train().batchSize(), Math.max(5, repeats))
+                    .run(settings.data().canvasSize(), System.out::println);
+            return 0;
         }
         new Benchmark(SparkSessions.getOrCreate(settings.spark()), settings, samples, repeats, System.out::println)
                 .runAll();

@@ -28,13 +28,16 @@ import java.io.Serializable;
  * @param lrSchedule         how the learning rate moves: {@code step} (lr-decay-epochs) or {@code linear}
  *                           (down to zero at the last step)
  * @param lrWarmupEpochs     epochs (fractions allowed) over which the rate ramps up from 0; 0 = none
+ * @param fastLayers        the project's own versions of two layers (average pooling in Java, convolution
+ *                           without the recomputed forward pass in backprop) or DL4J's stock layers: the
+ *                           same functions and parameters, the former faster
  */
 public record TrainSettings(String modelDir, int epochs, int batchSize, Updater updater, double learningRate,
                             int averagingFrequency, int prefetch, Approach approach, String exportDir,
                             String storageLevel, int threadsPerTask, int evalLimit,
                             DataSettings.IfExists ifExists, boolean augment, java.util.List<Integer> lrDecayEpochs,
                             double lrDecayFactor, double boxLossWeight, LrSchedule lrSchedule,
-                            double lrWarmupEpochs) implements Serializable {
+                            double lrWarmupEpochs, boolean fastLayers) implements Serializable {
 
     /** Supported optimisers. */
     public enum Updater { ADAM, NESTEROVS, SGD }
@@ -77,14 +80,14 @@ public record TrainSettings(String modelDir, int epochs, int batchSize, Updater 
     public TrainSettings withModelDir(String dir) {
         return new TrainSettings(dir, epochs, batchSize, updater, learningRate, averagingFrequency, prefetch, approach,
                 exportDir, storageLevel, threadsPerTask, evalLimit, ifExists, augment, lrDecayEpochs, lrDecayFactor,
-                boxLossWeight, lrSchedule, lrWarmupEpochs);
+                boxLossWeight, lrSchedule, lrWarmupEpochs, fastLayers);
     }
 
     /** The same settings with another policy for an existing model directory. */
     public TrainSettings withIfExists(DataSettings.IfExists policy) {
         return new TrainSettings(modelDir, epochs, batchSize, updater, learningRate, averagingFrequency, prefetch,
                 approach, exportDir, storageLevel, threadsPerTask, evalLimit, policy, augment, lrDecayEpochs,
-                lrDecayFactor, boxLossWeight, lrSchedule, lrWarmupEpochs);
+                lrDecayFactor, boxLossWeight, lrSchedule, lrWarmupEpochs, fastLayers);
     }
 
     private static boolean isStorageLevel(String level) {
@@ -117,6 +120,7 @@ public record TrainSettings(String modelDir, int epochs, int batchSize, Updater 
                 Settings.get(root, "train.lr-decay-factor", Config::getDouble),
                 Settings.get(root, "train.box-loss-weight", Config::getDouble),
                 Settings.enumValue(root, "train.lr-schedule", LrSchedule.class),
-                Settings.get(root, "train.lr-warmup-epochs", Config::getDouble));
+                Settings.get(root, "train.lr-warmup-epochs", Config::getDouble),
+                Settings.get(root, "train.fast-layers", Config::getBoolean));
     }
 }

@@ -73,7 +73,7 @@ public final class LocalizerNet {
                 .graphBuilder()
                 .addInputs(INPUT)
                 .setInputTypes(InputType.convolutional(canvasSize, canvasSize, 1));
-        String features = featureExtractor(g, INPUT);
+        String features = featureExtractor(g, INPUT, train.fastLayers());
         String dense = denseLayers(g, features);
         classifier(g, dense);
         boundingBoxRegression(g, dense, train.boxLossWeight());
@@ -81,14 +81,16 @@ public final class LocalizerNet {
     }
 
     /** Conv 16 → AvgPool → Conv 32 → AvgPool → Conv 64 → AvgPool; returns the last vertex name. */
-    static String featureExtractor(ComputationGraphConfiguration.GraphBuilder g, String input) {
+    static String featureExtractor(ComputationGraphConfiguration.GraphBuilder g, String input, boolean fastLayers) {
         String previous = input;
         int block = 1;
         for (int filters : new int[] {16, 32, 64}) {
             String conv = "conv" + block;
             String pool = "pool" + block;
-            g.addLayer(conv, new ConvolutionLayer.Builder(3, 3).nOut(filters).activation(Activation.RELU).build(), previous);
-            g.addLayer(pool, new SubsamplingLayer.Builder(PoolingType.AVG).kernelSize(2, 2).stride(2, 2).build(), conv);
+            ConvolutionLayer.Builder convolution = new ConvolutionLayer.Builder(3, 3).nOut(filters).activation(Activation.RELU);
+            g.addLayer(conv, fastLayers ? new ReluConvolution(convolution) : convolution.build(), previous);
+            g.addLayer(pool, fastLayers ? new AveragePooling2x2()
+                    : new SubsamplingLayer.Builder(PoolingType.AVG).kernelSize(2, 2).stride(2, 2).build(), conv);
             previous = pool;
             block++;
         }

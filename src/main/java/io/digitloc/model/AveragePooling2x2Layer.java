@@ -1,0 +1,136 @@
+package io.digitloc.model;
+
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.gradient.DefaultGradient;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.layers.AbstractLayer;
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.nio.FloatBuffer;
+import java.util.Arrays;
+
+/**
+ * The layer of {@link AveragePooling2x2}: each output pixel is the mean of a 2x2 input window; an odd
+ * last row or column is left out (Keras' "valid"). Backward, each input pixel of a window receives a
+ * quarter of the window's gradient and a left-out pixel none. Both directions stream rows through
+ * the arrays' native buffers: one pass over memory, no temporary arrays.
+ */
+public class AveragePooling2x2Layer extends AbstractLayer<AveragePooling2x2> {
+
+    public AveragePooling2x2Layer(NeuralNetConfiguration conf, DataType dataType) {
+        super(conf, dataType);
+    }
+
+    @Override
+    public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
+        assertInputSet(false);
+        INDArray in = contiguousFloat(input);
+        long[] s = in.shape();
+        INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT,
+                new long[] {s[0], s[1], s[2] / 2, s[3] / 2}, 'c');
+        forward(buffer(in), buffer(out), Math.toIntExact(s[0] * s[1]), (int) s[2], (int) s[3]);
+        return out.dataType() == input.dataType() ? out : workspaceMgr.leverageTo(ArrayType.ACTIVATIONS, out.castTo(input.dataType()));
+    }
+
+    @Override
+    public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
+        assertInputSet(true);
+        long[] s = input.shape();
+        INDArray eps = contiguousFloat(epsilon);
+        INDArray gradIn = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT, s, 'c');
+        backward(buffer(eps), buffer(gradIn), Math.toIntExact(s[0] * s[1]), (int) s[2], (int) s[3]);
+        INDArray result = gradIn.dataType() == input.dataType() ? gradIn
+                : workspaceMgr.leverageTo(ArrayType.ACTIVATION_GRAD, gradIn.castTo(input.dataType()));
+        return new Pair<>(new DefaultGradient(), result);
+    }
+
+    /** Pools {@code planes} row-major h x w planes of {@code in} into (h/2) x (w/2) planes of {@code out}. */
+    static void forward(FloatBuffer in, FloatBuffer out, int planes, int h, int w) {
+        int ph = h / 2;
+        int pw = w / 2;
+        float[] top = new float[w];
+        float[] bottom = new float[w];
+        float[] row = new float[pw];
+        for (int p = 0; p < planes; p++) {
+            int inBase = p * h * w;
+            int outBase = p * ph * pw;
+            for (int y = 0; y < ph; y++) {
+                in.get(inBase + 2 * y * w, top);
+                in.get(inBase + (2 * y + 1) * w, bottom);
+                for (int x = 0; x < pw; x++) {
+                    row[x] = 0.25f * (top[2 * x] + top[2 * x + 1] + bottom[2 * x] + bottom[2 * x + 1]);
+                }
+                out.put(outBase + y * pw, row);
+            }
+        }
+    }
+
+    /** Spreads each (h/2) x (w/2) gradient plane of {@code eps} over its h x w input plane in {@code grad}. */
+    static void backward(FloatBuffer eps, FloatBuffer grad, int planes, int h, int w) {
+        int ph = h / 2;
+        int pw = w / 2;
+        float[] e = new float[pw];
+        float[] row = new float[w]; // an odd last column stays 0
+        float[] zeros = new float[w];
+        for (int p = 0; p < planes; p++) {
+            int gradBase = p * h * w;
+            int epsBase = p * ph * pw;
+            for (int y = 0; y < ph; y++) {
+                eps.get(epsBase + y * pw, e);
+                for (int x = 0; x < pw; x++) {
+                    float v = 0.25f * e[x];
+                    row[2 * x] = v;
+                    row[2 * x + 1] = v;
+                }
+                grad.put(gradBase + 2 * y * w, row);
+                grad.put(gradBase + (2 * y + 1) * w, row);
+            }
+            if (h % 2 == 1) {
+                grad.put(gradBase + (h - 1) * w, zeros);
+            }
+        }
+    }
+
+    /** The array itself when it is a dense row-major float array, else a dense float copy. */
+    private static INDArray contiguousFloat(INDArray a) {
+        if (a.rank() != 4) {
+            throw new IllegalStateException("average pooling expects [batch, channels, height, width] input, not "
+                    + Arrays.toString(a.shape()));
+        }
+        INDArray f = a.dataType() == DataType.FLOAT ? a : a.castTo(DataType.FLOAT);
+        boolean dense = f.ordering() == 'c' && f.elementWiseStride() == 1;
+        return dense ? f : f.dup('c');
+    }
+
+    /** The array's elements as a buffer starting at its first element. */
+    private static FloatBuffer buffer(INDArray a) {
+        FloatBuffer all = a.data().asNioFloat();
+        all.position(Math.toIntExact(a.offset()));
+        return all.slice();
+    }
+
+    @Override
+    public boolean isPretrainLayer() {
+        return false;
+    }
+
+    @Override
+    public void clearNoiseWeightParams() {
+        // no parameters
+    }
+
+    @Override
+    public Layer.Type type() {
+        return Layer.Type.SUBSAMPLING;
+    }
+
+    @Override
+    public double calcRegularizationScore(boolean backpropOnlyParams) {
+        return 0;
+    }
+}

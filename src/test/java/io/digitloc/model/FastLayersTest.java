@@ -1,0 +1,138 @@
+package io.digitloc.model;
+
+import io.digitloc.config.Settings;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.util.ModelSerializer;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.MultiDataSet;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.io.File;
+import java.nio.FloatBuffer;
+import java.util.Map;
+import java.util.Random;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+/**
+ * The project's own layers ({@link AveragePooling2x2}, {@link ReluConvolution}) against DL4J's stock
+ * layers: same outputs, same gradients, same parameters after training steps.
+ */
+class FastLayersTest {
+    @BeforeAll
+    static void natives() {
+        NativeSetup.configure();
+    }
+
+    private static ComputationGraph net(boolean fastLayers) {
+        var train = Settings.load(null, Map.of("digitloc.train.fast-layers", fastLayers)).train();
+        return LocalizerNet.finalModel(75, train, 7);
+    }
+
+    private static MultiDataSet batch(int n) {
+        Nd4j.getRandom().setSeed(3);
+        INDArray labels = Nd4j.zeros(n, 10);
+        for (int i = 0; i < n; i++) {
+            labels.putScalar(i, i % 10, 1);
+        }
+        return new MultiDataSet(new INDArray[] {Nd4j.rand(new int[] {n, 1, 75, 75})},
+                new INDArray[] {labels, Nd4j.rand(n, 4)});
+    }
+
+    @Test
+    void computesWhatDl4jsSubsamplingLayerComputesForwardAndBackward() {
+        ComputationGraph ours = net(true);
+        ComputationGraph dl4j = net(false);
+        assertThat(ours.getLayer("pool1")).isInstanceOf(AveragePooling2x2Layer.class);
+        assertThat(ours.getLayer("conv2")).isInstanceOf(ReluConvolutionLayer.class);
+        assertThat(dl4j.getLayer("pool1")).isNotInstanceOf(AveragePooling2x2Layer.class);
+        assertThat(dl4j.getLayer("conv2")).isNotInstanceOf(ReluConvolutionLayer.class);
+        assertThat(ours.params()).isEqualTo(dl4j.params()); // pooling has no parameters: same initialisation
+        MultiDataSet data = batch(6);
+
+        INDArray[] a = ours.output(data.getFeatures(0));
+        INDArray[] b = dl4j.output(data.getFeatures(0));
+        for (int i = 0; i < 2; i++) {
+            assertThat(a[i].sub(b[i]).amaxNumber().doubleValue()).isLessThan(1e-5);
+        }
+
+        ours.setInputs(data.getFeatures());
+        ours.setLabels(data.getLabels());
+        ours.computeGradientAndScore();
+        dl4j.setInputs(data.getFeatures());
+        dl4j.setLabels(data.getLabels());
+        dl4j.computeGradientAndScore();
+        assertThat(ours.score()).isCloseTo(dl4j.score(), within(1e-5));
+        for (String param : new String[] {"conv1_W", "conv2_W", "conv3_b", "dense_W"}) {
+            INDArray ga = ours.gradient().getGradientFor(param);
+            INDArray gb = dl4j.gradient().getGradientFor(param);
+            double scale = gb.amaxNumber().doubleValue();
+            assertThat(scale).as(param).isGreaterThan(0);
+            assertThat(ga.sub(gb).amaxNumber().doubleValue() / scale).as(param).isLessThan(1e-4);
+        }
+
+        for (int step = 0; step < 3; step++) {
+            ours.fit(data);
+            dl4j.fit(data);
+        }
+        assertThat(ours.params().sub(dl4j.params()).amaxNumber().doubleValue()).isLessThan(1e-5);
+        // the shortcut was taken (with the oneDNN helper on): once per backward pass
+        assertThat(((ReluConvolutionLayer) ours.getLayer("conv1")).reusedForwardPasses()).isEqualTo(4);
+        assertThat(ours.params().sub(net(true).params()).amaxNumber().doubleValue()).isGreaterThan(1e-4); // it learned
+    }
+
+    @Test
+    void oddSidesDropTheLastRowAndColumnAndGetNoGradient() {
+        int planes = 3;
+        int h = 5;
+        int w = 7;
+        float[] in = new float[planes * h * w];
+        Random random = new Random(1);
+        for (int i = 0; i < in.length; i++) {
+            in[i] = random.nextFloat();
+        }
+        float[] out = new float[planes * 2 * 3];
+        AveragePooling2x2Layer.forward(FloatBuffer.wrap(in), FloatBuffer.wrap(out), planes, h, w);
+        for (int p = 0; p < planes; p++) {
+            for (int y = 0; y < 2; y++) {
+                for (int x = 0; x < 3; x++) {
+                    int o = p * h * w + 2 * y * w + 2 * x;
+                    float expected = (in[o] + in[o + 1] + in[o + w] + in[o + w + 1]) / 4;
+                    assertThat(out[p * 6 + y * 3 + x]).isCloseTo(expected, within(1e-6f));
+                }
+            }
+        }
+        float[] eps = new float[out.length];
+        java.util.Arrays.fill(eps, 2f);
+        float[] grad = new float[in.length];
+        java.util.Arrays.fill(grad, Float.NaN); // every element must be written
+        AveragePooling2x2Layer.backward(FloatBuffer.wrap(eps), FloatBuffer.wrap(grad), planes, h, w);
+        for (int p = 0; p < planes; p++) {
+            for (int y = 0; y < h; y++) {
+                for (int x = 0; x < w; x++) {
+                    float expected = y < 4 && x < 6 ? 0.5f : 0f;
+                    assertThat(grad[p * h * w + y * w + x]).as("(%d,%d,%d)", p, y, x).isEqualTo(expected);
+                }
+            }
+        }
+    }
+
+    @Test
+    void survivesTheConfigurationJsonAndModelFiles(@TempDir File dir) throws Exception {
+        ComputationGraph net = net(true);
+        ComputationGraphConfiguration back = ComputationGraphConfiguration.fromJson(net.getConfiguration().toJson());
+        assertThat(back).isEqualTo(net.getConfiguration());
+        File file = new File(dir, "model.zip");
+        ModelSerializer.writeModel(net, file, true);
+        ComputationGraph restored = ModelSerializer.restoreComputationGraph(file, true);
+        assertThat(restored.getLayer("pool3")).isInstanceOf(AveragePooling2x2Layer.class);
+        assertThat(restored.getLayer("conv3")).isInstanceOf(ReluConvolutionLayer.class);
+        INDArray x = batch(2).getFeatures(0);
+        assertThat(restored.output(x)[1]).isEqualTo(net.output(x)[1]);
+    }
+}
