@@ -18,15 +18,40 @@ import java.util.Collection;
 
 /**
  * Configuration of 2x2 average pooling with stride 2 and "valid" (truncating) borders, on NCHW
- * activations: the same function as DL4J's {@code SubsamplingLayer} (AVG, 2x2, stride 2, Truncate),
- * computed by {@link AveragePooling2x2Layer} in plain Java instead of ND4J's {@code avgpool2d}
- * kernel, which is 3x slower on NCHW data here (docs/BENCHMARKS.md). No parameters; a saved model
+ * activations, optionally after a ReLU: the same function as DL4J's ReLU activation followed by
+ * {@code SubsamplingLayer} (AVG, 2x2, stride 2, Truncate), computed by {@link AveragePooling2x2Layer}
+ * in one plain-Java pass instead of ND4J's {@code relu}, {@code relu_bp} and {@code avgpool2d}
+ * kernels (the latter 3x slower on NCHW data here, docs/BENCHMARKS.md). No parameters; a saved model
  * records this class by name, so it needs this project's jar to load.
  */
 public class AveragePooling2x2 extends NoParamLayer {
+    /** Apply ReLU to the input before pooling (the previous layer then has the identity activation). */
+    private boolean relu;
 
     public AveragePooling2x2() {
         // for Jackson: DL4J stores layer configurations as JSON with the class name
+    }
+
+    public AveragePooling2x2(boolean relu) {
+        this.relu = relu;
+    }
+
+    public boolean isRelu() {
+        return relu;
+    }
+
+    public void setRelu(boolean relu) {
+        this.relu = relu;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof AveragePooling2x2 other && super.equals(o) && relu == other.relu;
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * super.hashCode() + Boolean.hashCode(relu);
     }
 
     @Override

@@ -15,10 +15,11 @@ import java.nio.FloatBuffer;
 import java.util.Arrays;
 
 /**
- * The layer of {@link AveragePooling2x2}: each output pixel is the mean of a 2x2 input window; an odd
- * last row or column is left out (Keras' "valid"). Backward, each input pixel of a window receives a
- * quarter of the window's gradient and a left-out pixel none. Both directions stream rows through
- * the arrays' native buffers: one pass over memory, no temporary arrays.
+ * The layer of {@link AveragePooling2x2}: each output pixel is the mean of a 2x2 input window (of
+ * relu(input) when the configuration says so); an odd last row or column is left out (Keras' "valid").
+ * Backward, each input pixel of a window receives a quarter of the window's gradient (none where the
+ * ReLU cut the input to 0) and a left-out pixel none. Both directions stream rows through the arrays'
+ * native buffers: one pass over memory, no temporary arrays.
  */
 public class AveragePooling2x2Layer extends AbstractLayer<AveragePooling2x2> {
 
@@ -33,7 +34,7 @@ public class AveragePooling2x2Layer extends AbstractLayer<AveragePooling2x2> {
         long[] s = in.shape();
         INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT,
                 new long[] {s[0], s[1], s[2] / 2, s[3] / 2}, 'c');
-        forward(buffer(in), buffer(out), Math.toIntExact(s[0] * s[1]), (int) s[2], (int) s[3]);
+        forward(buffer(in), buffer(out), Math.toIntExact(s[0] * s[1]), (int) s[2], (int) s[3], layerConf().isRelu());
         return out.dataType() == input.dataType() ? out : workspaceMgr.leverageTo(ArrayType.ACTIVATIONS, out.castTo(input.dataType()));
     }
 
@@ -43,14 +44,18 @@ public class AveragePooling2x2Layer extends AbstractLayer<AveragePooling2x2> {
         long[] s = input.shape();
         INDArray eps = contiguousFloat(epsilon);
         INDArray gradIn = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT, s, 'c');
-        backward(buffer(eps), buffer(gradIn), Math.toIntExact(s[0] * s[1]), (int) s[2], (int) s[3]);
+        FloatBuffer reluInput = layerConf().isRelu() ? buffer(contiguousFloat(input)) : null;
+        backward(buffer(eps), buffer(gradIn), reluInput, Math.toIntExact(s[0] * s[1]), (int) s[2], (int) s[3]);
         INDArray result = gradIn.dataType() == input.dataType() ? gradIn
                 : workspaceMgr.leverageTo(ArrayType.ACTIVATION_GRAD, gradIn.castTo(input.dataType()));
         return new Pair<>(new DefaultGradient(), result);
     }
 
-    /** Pools {@code planes} row-major h x w planes of {@code in} into (h/2) x (w/2) planes of {@code out}. */
-    static void forward(FloatBuffer in, FloatBuffer out, int planes, int h, int w) {
+    /**
+     * Pools {@code planes} row-major h x w planes of {@code in} (after a ReLU if {@code relu}) into
+     * (h/2) x (w/2) planes of {@code out}.
+     */
+    static void forward(FloatBuffer in, FloatBuffer out, int planes, int h, int w, boolean relu) {
         int ph = h / 2;
         int pw = w / 2;
         float[] top = new float[w];
@@ -62,6 +67,12 @@ public class AveragePooling2x2Layer extends AbstractLayer<AveragePooling2x2> {
             for (int y = 0; y < ph; y++) {
                 in.get(inBase + 2 * y * w, top);
                 in.get(inBase + (2 * y + 1) * w, bottom);
+                if (relu) {
+                    for (int x = 0; x < w; x++) {
+                        top[x] = Math.max(top[x], 0f);
+                        bottom[x] = Math.max(bottom[x], 0f);
+                    }
+                }
                 for (int x = 0; x < pw; x++) {
                     row[x] = 0.25f * (top[2 * x] + top[2 * x + 1] + bottom[2 * x] + bottom[2 * x + 1]);
                 }
@@ -70,13 +81,18 @@ public class AveragePooling2x2Layer extends AbstractLayer<AveragePooling2x2> {
         }
     }
 
-    /** Spreads each (h/2) x (w/2) gradient plane of {@code eps} over its h x w input plane in {@code grad}. */
-    static void backward(FloatBuffer eps, FloatBuffer grad, int planes, int h, int w) {
+    /**
+     * Spreads each (h/2) x (w/2) gradient plane of {@code eps} over its h x w input plane in {@code grad};
+     * with {@code reluInput} (the forward input), only where that input was positive.
+     */
+    static void backward(FloatBuffer eps, FloatBuffer grad, FloatBuffer reluInput, int planes, int h, int w) {
         int ph = h / 2;
         int pw = w / 2;
         float[] e = new float[pw];
         float[] row = new float[w]; // an odd last column stays 0
         float[] zeros = new float[w];
+        float[] masked = new float[w];
+        float[] z = new float[w];
         for (int p = 0; p < planes; p++) {
             int gradBase = p * h * w;
             int epsBase = p * ph * pw;
@@ -87,8 +103,18 @@ public class AveragePooling2x2Layer extends AbstractLayer<AveragePooling2x2> {
                     row[2 * x] = v;
                     row[2 * x + 1] = v;
                 }
-                grad.put(gradBase + 2 * y * w, row);
-                grad.put(gradBase + (2 * y + 1) * w, row);
+                for (int dy = 0; dy < 2; dy++) {
+                    int at = gradBase + (2 * y + dy) * w;
+                    if (reluInput == null) {
+                        grad.put(at, row);
+                    } else {
+                        reluInput.get(at, z);
+                        for (int x = 0; x < w; x++) {
+                            masked[x] = z[x] > 0f ? row[x] : 0f;
+                        }
+                        grad.put(at, masked);
+                    }
+                }
             }
             if (h % 2 == 1) {
                 grad.put(gradBase + (h - 1) * w, zeros);

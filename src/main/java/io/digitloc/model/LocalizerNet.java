@@ -87,9 +87,11 @@ public final class LocalizerNet {
         for (int filters : new int[] {16, 32, 64}) {
             String conv = "conv" + block;
             String pool = "pool" + block;
-            ConvolutionLayer.Builder convolution = new ConvolutionLayer.Builder(3, 3).nOut(filters).activation(Activation.RELU);
-            g.addLayer(conv, fastLayers ? new ReluConvolution(convolution) : convolution.build(), previous);
-            g.addLayer(pool, fastLayers ? new AveragePooling2x2()
+            // fast layers: the ReLU moves into the pooling layer's single pass (same function)
+            ConvolutionLayer.Builder convolution = new ConvolutionLayer.Builder(3, 3).nOut(filters)
+                    .activation(fastLayers ? Activation.IDENTITY : Activation.RELU);
+            g.addLayer(conv, fastLayers ? new FastConvolution(convolution) : convolution.build(), previous);
+            g.addLayer(pool, fastLayers ? new AveragePooling2x2(true)
                     : new SubsamplingLayer.Builder(PoolingType.AVG).kernelSize(2, 2).stride(2, 2).build(), conv);
             previous = pool;
             block++;

@@ -20,7 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 /**
- * The project's own layers ({@link AveragePooling2x2}, {@link ReluConvolution}) against DL4J's stock
+ * The project's own layers ({@link AveragePooling2x2}, {@link FastConvolution}) against DL4J's stock
  * layers: same outputs, same gradients, same parameters after training steps.
  */
 class FastLayersTest {
@@ -49,9 +49,9 @@ class FastLayersTest {
         ComputationGraph ours = net(true);
         ComputationGraph dl4j = net(false);
         assertThat(ours.getLayer("pool1")).isInstanceOf(AveragePooling2x2Layer.class);
-        assertThat(ours.getLayer("conv2")).isInstanceOf(ReluConvolutionLayer.class);
+        assertThat(ours.getLayer("conv2")).isInstanceOf(FastConvolutionLayer.class);
         assertThat(dl4j.getLayer("pool1")).isNotInstanceOf(AveragePooling2x2Layer.class);
-        assertThat(dl4j.getLayer("conv2")).isNotInstanceOf(ReluConvolutionLayer.class);
+        assertThat(dl4j.getLayer("conv2")).isNotInstanceOf(FastConvolutionLayer.class);
         assertThat(ours.params()).isEqualTo(dl4j.params()); // pooling has no parameters: same initialisation
         MultiDataSet data = batch(6);
 
@@ -82,7 +82,7 @@ class FastLayersTest {
         }
         assertThat(ours.params().sub(dl4j.params()).amaxNumber().doubleValue()).isLessThan(1e-5);
         // the shortcut was taken (with the oneDNN helper on): once per backward pass
-        assertThat(((ReluConvolutionLayer) ours.getLayer("conv1")).reusedForwardPasses()).isEqualTo(4);
+        assertThat(((FastConvolutionLayer) ours.getLayer("conv1")).reusedForwardPasses()).isEqualTo(4);
         assertThat(ours.params().sub(net(true).params()).amaxNumber().doubleValue()).isGreaterThan(1e-4); // it learned
     }
 
@@ -94,32 +94,45 @@ class FastLayersTest {
         float[] in = new float[planes * h * w];
         Random random = new Random(1);
         for (int i = 0; i < in.length; i++) {
-            in[i] = random.nextFloat();
+            in[i] = random.nextFloat() - 0.5f;
         }
-        float[] out = new float[planes * 2 * 3];
-        AveragePooling2x2Layer.forward(FloatBuffer.wrap(in), FloatBuffer.wrap(out), planes, h, w);
-        for (int p = 0; p < planes; p++) {
-            for (int y = 0; y < 2; y++) {
-                for (int x = 0; x < 3; x++) {
-                    int o = p * h * w + 2 * y * w + 2 * x;
-                    float expected = (in[o] + in[o + 1] + in[o + w] + in[o + w + 1]) / 4;
-                    assertThat(out[p * 6 + y * 3 + x]).isCloseTo(expected, within(1e-6f));
+        for (boolean relu : new boolean[] {false, true}) {
+            float[] out = new float[planes * 2 * 3];
+            AveragePooling2x2Layer.forward(FloatBuffer.wrap(in), FloatBuffer.wrap(out), planes, h, w, relu);
+            for (int p = 0; p < planes; p++) {
+                for (int y = 0; y < 2; y++) {
+                    for (int x = 0; x < 3; x++) {
+                        int o = p * h * w + 2 * y * w + 2 * x;
+                        float expected = (act(in[o], relu) + act(in[o + 1], relu) + act(in[o + w], relu)
+                                + act(in[o + w + 1], relu)) / 4;
+                        assertThat(out[p * 6 + y * 3 + x]).isCloseTo(expected, within(1e-6f));
+                    }
                 }
             }
-        }
-        float[] eps = new float[out.length];
-        java.util.Arrays.fill(eps, 2f);
-        float[] grad = new float[in.length];
-        java.util.Arrays.fill(grad, Float.NaN); // every element must be written
-        AveragePooling2x2Layer.backward(FloatBuffer.wrap(eps), FloatBuffer.wrap(grad), planes, h, w);
-        for (int p = 0; p < planes; p++) {
-            for (int y = 0; y < h; y++) {
-                for (int x = 0; x < w; x++) {
-                    float expected = y < 4 && x < 6 ? 0.5f : 0f;
-                    assertThat(grad[p * h * w + y * w + x]).as("(%d,%d,%d)", p, y, x).isEqualTo(expected);
+            float[] eps = new float[out.length];
+            java.util.Arrays.fill(eps, 2f);
+            float[] grad = new float[in.length];
+            java.util.Arrays.fill(grad, Float.NaN); // every element must be written
+            AveragePooling2x2Layer.backward(FloatBuffer.wrap(eps), FloatBuffer.wrap(grad),
+                    relu ? FloatBuffer.wrap(in) : null, planes, h, w);
+            int cut = 0;
+            for (int p = 0; p < planes; p++) {
+                for (int y = 0; y < h; y++) {
+                    for (int x = 0; x < w; x++) {
+                        int i = p * h * w + y * w + x;
+                        boolean passes = !relu || in[i] > 0;
+                        cut += y < 4 && x < 6 && !passes ? 1 : 0;
+                        float expected = y < 4 && x < 6 && passes ? 0.5f : 0f;
+                        assertThat(grad[i]).as("(%d,%d,%d) relu %s", p, y, x, relu).isEqualTo(expected);
+                    }
                 }
             }
+            assertThat(cut > 0).isEqualTo(relu); // the ReLU case really cut some gradients
         }
+    }
+
+    private static float act(float v, boolean relu) {
+        return relu ? Math.max(v, 0f) : v;
     }
 
     @Test
@@ -131,7 +144,8 @@ class FastLayersTest {
         ModelSerializer.writeModel(net, file, true);
         ComputationGraph restored = ModelSerializer.restoreComputationGraph(file, true);
         assertThat(restored.getLayer("pool3")).isInstanceOf(AveragePooling2x2Layer.class);
-        assertThat(restored.getLayer("conv3")).isInstanceOf(ReluConvolutionLayer.class);
+        assertThat(((AveragePooling2x2) restored.getLayer("pool3").conf().getLayer()).isRelu()).isTrue();
+        assertThat(restored.getLayer("conv3")).isInstanceOf(FastConvolutionLayer.class);
         INDArray x = batch(2).getFeatures(0);
         assertThat(restored.output(x)[1]).isEqualTo(net.output(x)[1]);
     }

@@ -10,17 +10,17 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import java.util.Collection;
 
 /**
- * DL4J's convolution layer configuration, instantiated as a {@link ReluConvolutionLayer}: the same
+ * DL4J's convolution layer configuration, instantiated as a {@link FastConvolutionLayer}: the same
  * layer, parameters and JSON fields, with a backward pass that does not recompute the forward
- * convolution when the activation is ReLU. A saved model records this class by name.
+ * convolution (identity or ReLU activation). A saved model records this class by name.
  */
-public class ReluConvolution extends ConvolutionLayer {
+public class FastConvolution extends ConvolutionLayer {
 
-    public ReluConvolution() {
+    public FastConvolution() {
         // for Jackson: DL4J stores layer configurations as JSON with the class name
     }
 
-    ReluConvolution(ConvolutionLayer.Builder builder) {
+    FastConvolution(ConvolutionLayer.Builder builder) {
         super(builder);
     }
 
@@ -29,8 +29,8 @@ public class ReluConvolution extends ConvolutionLayer {
                                                        Collection<TrainingListener> listeners, int layerIndex,
                                                        INDArray layerParamsView, boolean initializeParams,
                                                        DataType networkDataType) {
-        LayerValidation.assertNInNOutSet("ReluConvolution", getLayerName(), layerIndex, getNIn(), getNOut());
-        ReluConvolutionLayer layer = new ReluConvolutionLayer(conf, networkDataType);
+        LayerValidation.assertNInNOutSet("FastConvolution", getLayerName(), layerIndex, getNIn(), getNOut());
+        FastConvolutionLayer layer = new FastConvolutionLayer(conf, networkDataType);
         layer.setListeners(listeners);
         layer.setIndex(layerIndex);
         layer.setParamsViewArray(layerParamsView);

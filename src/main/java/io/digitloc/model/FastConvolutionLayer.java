@@ -4,6 +4,7 @@ import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.layers.convolution.ConvolutionLayer;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.activations.impl.ActivationReLU;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -11,18 +12,20 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * DL4J's convolution layer whose backward pass reuses the forward pass's output. DL4J's
  * {@code backpropGradient} recomputes the pre-activation z (a whole forward convolution) only to
- * take the activation's derivative; for ReLU that derivative is 1 where z &gt; 0, and z &gt; 0 exactly
- * where relu(z) &gt; 0, so the activation kept from the training forward pass gives the same
- * gradient. Used only with the oneDNN/cuDNN helper (the im2col fallback needs the recomputed
- * im2col buffer) and plain ReLU; otherwise, and at inference, this is DL4J's layer unchanged.
+ * take the activation's derivative. With the identity activation (the network applies ReLU in the
+ * next layer, {@link AveragePooling2x2} with {@code relu}) the output is z itself; with ReLU the
+ * derivative is 1 where z &gt; 0, which is exactly where relu(z) &gt; 0. Either way the output kept
+ * from the training forward pass gives the same gradient. Used only with the oneDNN/cuDNN helper
+ * (the im2col fallback needs the recomputed im2col buffer); otherwise, and at inference, this is
+ * DL4J's layer unchanged.
  * The kept activation lives in the iteration's activation workspace, which the next layer also
  * reads in its own backward pass, so it is intact until this layer's backward pass.
  */
-public class ReluConvolutionLayer extends ConvolutionLayer {
+public class FastConvolutionLayer extends ConvolutionLayer {
     private transient INDArray forwardActivation;
     private transient long reused;
 
-    public ReluConvolutionLayer(NeuralNetConfiguration conf, DataType dataType) {
+    public FastConvolutionLayer(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
     }
 
@@ -56,7 +59,11 @@ public class ReluConvolutionLayer extends ConvolutionLayer {
     }
 
     private boolean reusable() {
-        return helper != null && helperCountFail == 0 && layerConf().getActivationFn() instanceof ActivationReLU relu
+        var activation = layerConf().getActivationFn();
+        if (helper == null || helperCountFail != 0) {
+            return false;
+        }
+        return activation instanceof ActivationIdentity || activation instanceof ActivationReLU relu
                 && relu.getMax() == null && isZero(relu.getThreshold()) && isZero(relu.getNegativeSlope());
     }
 
