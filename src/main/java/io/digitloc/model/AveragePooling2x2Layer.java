@@ -10,6 +10,9 @@ import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.DynamicCustomOp;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
 
 import java.nio.FloatBuffer;
 import java.util.Arrays;
@@ -22,6 +25,12 @@ import java.util.Arrays;
  * native buffers: one pass over memory, no temporary arrays.
  */
 public class AveragePooling2x2Layer extends AbstractLayer<AveragePooling2x2> {
+    /**
+     * The arrays' buffers are their memory only on the CPU backend; on CUDA the layer runs ND4J's
+     * own kernels instead (same function). Not final so that tests can run that path on a CPU.
+     */
+    static boolean hostMemory = Nd4j.getBackend().getClass().getName().contains(".cpu.");
+    private static final int[] POOL_ARGS = {2, 2, 2, 2, 0, 0, 1, 1, 0, 0, 0}; // 2x2, stride 2, valid, NCHW
 
     public AveragePooling2x2Layer(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
@@ -30,6 +39,12 @@ public class AveragePooling2x2Layer extends AbstractLayer<AveragePooling2x2> {
     @Override
     public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
         assertInputSet(false);
+        if (!hostMemory) {
+            INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, input.dataType(),
+                    new long[] {input.size(0), input.size(1), input.size(2) / 2, input.size(3) / 2}, 'c');
+            exec("avgpool2d", new INDArray[] {activated()}, out);
+            return out;
+        }
         INDArray in = contiguousFloat(input);
         long[] s = in.shape();
         INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT,
@@ -42,6 +57,14 @@ public class AveragePooling2x2Layer extends AbstractLayer<AveragePooling2x2> {
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
         assertInputSet(true);
         long[] s = input.shape();
+        if (!hostMemory) {
+            INDArray grad = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, input.dataType(), s, 'c');
+            exec("avgpool2d_bp", new INDArray[] {activated(), epsilon}, grad);
+            if (layerConf().isRelu()) {
+                grad.muli(input.gt(0).castTo(grad.dataType()));
+            }
+            return new Pair<>(new DefaultGradient(), grad);
+        }
         INDArray eps = contiguousFloat(epsilon);
         INDArray gradIn = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT, s, 'c');
         FloatBuffer reluInput = layerConf().isRelu() ? buffer(contiguousFloat(input)) : null;
@@ -49,6 +72,14 @@ public class AveragePooling2x2Layer extends AbstractLayer<AveragePooling2x2> {
         INDArray result = gradIn.dataType() == input.dataType() ? gradIn
                 : workspaceMgr.leverageTo(ArrayType.ACTIVATION_GRAD, gradIn.castTo(input.dataType()));
         return new Pair<>(new DefaultGradient(), result);
+    }
+
+    private INDArray activated() {
+        return layerConf().isRelu() ? Transforms.relu(input, true) : input;
+    }
+
+    private static void exec(String op, INDArray[] in, INDArray out) {
+        Nd4j.exec(DynamicCustomOp.builder(op).addInputs(in).addOutputs(out).addIntegerArguments(POOL_ARGS).build());
     }
 
     /**

@@ -45,7 +45,22 @@ class FastLayersTest {
     }
 
     @Test
-    void computesWhatDl4jsSubsamplingLayerComputesForwardAndBackward() {
+    void computesWhatDl4jsLayersComputeForwardAndBackward() {
+        assertThat(AveragePooling2x2Layer.hostMemory).isTrue();
+        sameAsStockLayers();
+    }
+
+    @Test
+    void theNd4jKernelPathForGpusComputesTheSame() {
+        AveragePooling2x2Layer.hostMemory = false;
+        try {
+            sameAsStockLayers();
+        } finally {
+            AveragePooling2x2Layer.hostMemory = true;
+        }
+    }
+
+    private void sameAsStockLayers() {
         ComputationGraph ours = net(true);
         ComputationGraph dl4j = net(false);
         assertThat(ours.getLayer("pool1")).isInstanceOf(AveragePooling2x2Layer.class);
