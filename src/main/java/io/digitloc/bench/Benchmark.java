@@ -57,8 +57,12 @@ public final class Benchmark {
                 spark.sparkContext().master(), Runtime.getRuntime().availableProcessors()));
         List<Stopwatch> results = new ArrayList<>();
         results.add(report(synthesis(rows.size(), size), "canvases/s"));
-        results.add(report(singleJvmTraining(batches, size), "img/s"));
-        results.add(report(inference(batches, size), "img/s"));
+        results.add(report(singleJvmTraining(batches, size, settings.train().fastLayers()), "img/s"));
+        results.add(report(inference(batches, size, settings.train().fastLayers()), "img/s"));
+        if (settings.train().fastLayers()) { // what the fast layers gain, measured side by side
+            results.add(report(singleJvmTraining(batches, size, false), "img/s"));
+            results.add(report(inference(batches, size, false), "img/s"));
+        }
         results.add(report(sparkTraining(batches, size), "img/s"));
         out.accept(String.format("peak memory: Java heap %d MiB, process resident %d MiB",
                 Memory.peakHeapBytes() >> 20, Memory.peakResidentBytes() >> 20));
@@ -80,16 +84,22 @@ public final class Benchmark {
         });
     }
 
-    Stopwatch singleJvmTraining(List<CanvasBatch> batches, int size) {
-        ComputationGraph net = LocalizerNet.finalModel(size, settings.train(), settings.seed());
+    Stopwatch singleJvmTraining(List<CanvasBatch> batches, int size, boolean fastLayers) {
+        ComputationGraph net = LocalizerNet.finalModel(size, settings.train().withFastLayers(fastLayers), settings.seed());
         List<MultiDataSet> data = batches.stream().map(CanvasBatch::toMultiDataSet).toList();
-        return time("train, single JVM ComputationGraph.fit", count(batches), 1, () -> data.forEach(net::fit));
+        return time("train, single JVM ComputationGraph.fit" + layers(fastLayers), count(batches), 1,
+                () -> data.forEach(net::fit));
     }
 
-    Stopwatch inference(List<CanvasBatch> batches, int size) {
-        ComputationGraph net = LocalizerNet.finalModel(size, settings.train(), settings.seed());
+    Stopwatch inference(List<CanvasBatch> batches, int size, boolean fastLayers) {
+        ComputationGraph net = LocalizerNet.finalModel(size, settings.train().withFastLayers(fastLayers), settings.seed());
         List<INDArray> features = batches.stream().map(CanvasBatch::features).toList();
-        return time("inference, single JVM output", count(batches), 1, () -> features.forEach(f -> net.output(f)));
+        return time("inference, single JVM output" + layers(fastLayers), count(batches), 1,
+                () -> features.forEach(f -> net.output(f)));
+    }
+
+    private static String layers(boolean fast) {
+        return fast ? " (fast layers)" : " (DL4J layers)";
     }
 
     Stopwatch sparkTraining(List<CanvasBatch> batches, int size) {

@@ -66,7 +66,7 @@ public final class Kernels {
                         t.layout(), t.in(), t.out(), t.side(), t.conv(), t.convBp(), t.pool(), t.poolBp(), t.reluBp(),
                         t.step()));
             }
-            out.accept(String.format(Locale.ROOT, "%-6s conv blocks per training step: %.1f ms (%.0f img/s if nothing else ran)",
+            out.accept(String.format(Locale.ROOT, "%s conv blocks per training step: %.1f ms (%.0f img/s if nothing else ran)",
                     nhwc ? "NHWC" : "NCHW", total, batch * 1000 / total));
         }
         return all;

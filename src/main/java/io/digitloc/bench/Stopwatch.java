@@ -26,7 +26,7 @@ public record Stopwatch(String name, long items, double[] seconds) {
     }
 
     public String line(String unit) {
-        return String.format(Locale.ROOT, "%-34s %9.1f %s (median of %d; range %.1f-%.1f; %d items per repetition)",
+        return String.format(Locale.ROOT, "%-56s %9.1f %s (median of %d; range %.1f-%.1f; %d items per repetition)",
                 name, perSecond(), unit, seconds.length, worst(), best(), items);
     }
 }

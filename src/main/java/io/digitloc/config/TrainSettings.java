@@ -83,6 +83,13 @@ public record TrainSettings(String modelDir, int epochs, int batchSize, Updater 
                 boxLossWeight, lrSchedule, lrWarmupEpochs, fastLayers);
     }
 
+    /** The same settings with the project's fast layers on or off. */
+    public TrainSettings withFastLayers(boolean fast) {
+        return new TrainSettings(modelDir, epochs, batchSize, updater, learningRate, averagingFrequency, prefetch,
+                approach, exportDir, storageLevel, threadsPerTask, evalLimit, ifExists, augment, lrDecayEpochs,
+                lrDecayFactor, boxLossWeight, lrSchedule, lrWarmupEpochs, fast);
+    }
+
     /** The same settings with another policy for an existing model directory. */
     public TrainSettings withIfExists(DataSettings.IfExists policy) {
         return new TrainSettings(modelDir, epochs, batchSize, updater, learningRate, averagingFrequency, prefetch,
