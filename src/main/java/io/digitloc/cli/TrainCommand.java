@@ -37,6 +37,11 @@ final class TrainCommand implements Callable<Integer> {
                     + "(model, updater state, epoch counter, history) instead of starting over.")
     boolean resume;
 
+    @Option(names = "--warm-start", paramLabel = "MODEL",
+            description = "Initialise the weights from this model.zip (fine-tuning, a second training stage) instead "
+                    + "of fresh ones; the optimiser state and the learning-rate schedule start anew.")
+    String warmStart;
+
     @Override
     public Integer call() {
         Map<String, Object> o = new LinkedHashMap<>();
@@ -44,9 +49,15 @@ final class TrainCommand implements Callable<Integer> {
         CommonOptions.put(o, "digitloc.data.dir", dataDir);
         CommonOptions.put(o, "digitloc.train.if-exists", ifExists);
         Settings settings = common.load(o);
+        if (resume && warmStart != null) {
+            throw new io.digitloc.config.SettingsException("--resume and --warm-start exclude each other");
+        }
+        if (warmStart != null && !io.digitloc.io.Files.exists(new org.apache.hadoop.fs.Path(warmStart), HadoopConf.local())) {
+            throw new io.digitloc.config.SettingsException("--warm-start: there is no model at " + warmStart);
+        }
         TrainJob.checkOutput(settings, HadoopConf.local());
         TrainJob.Result r = TrainJob.run(SparkSessions.getOrCreate(settings.spark()), settings,
-                new TrainJob.Start(resume, null));
+                new TrainJob.Start(resume, warmStart));
         Output.printTrained(r);
         return 0;
     }

@@ -146,4 +146,15 @@ class BadInputTest {
             all.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
         }
     }
+
+    @Test
+    void warmStartFromAMissingModelIsRejectedBeforeAnythingIsWritten() {
+        java.nio.file.Path out = tmp.resolve("never-warm");
+        Cli.Run r = Cli.run("train", "--data-dir", data75.toString(), "--model-dir", out.toString(),
+                "--warm-start", tmp.resolve("no-such-model.zip").toString());
+        assertThat(r.code()).isEqualTo(Main.USAGE);
+        assertThat(r.err()).contains("--warm-start: there is no model at").contains("no-such-model.zip");
+        assertThat(out).doesNotExist();
+        assertThat(out.resolveSibling(".never-warm.inprogress")).doesNotExist();
+    }
 }
