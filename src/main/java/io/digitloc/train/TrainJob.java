@@ -126,7 +126,7 @@ public final class TrainJob {
 
         int workers = jsc.defaultParallelism();
         NativeSetup.limitThreads(threadsPerTask(train, jsc));
-        long stepsPerEpoch = (trainCount + (long) train.batchSize() * workers - 1) / ((long) train.batchSize() * workers);
+        long stepsPerEpoch = countedStepsPerEpoch(trainCount, train.batchSize(), workers, train.averagingFrequency());
         int lastDone = how.resume() ? lastCheckpoint(work, conf) : 0;
         ComputationGraph net;
         TrainingHistory history;
@@ -211,6 +211,19 @@ public final class TrainJob {
     }
 
     static final String INITIAL = "initial-validation.json";
+
+    /**
+     * Optimiser steps per epoch as DL4J counts them, which is what the learning-rate schedule sees:
+     * parameter averaging cuts an epoch's mini-batches into floor(batches / (workers x frequency))
+     * rounds (the remainder spread over them, so every batch is still fitted) and advances the network's
+     * iteration counter by the averaging frequency per round. E.g. 938 batches, 1 worker, frequency 64:
+     * 14 rounds, 896 counted steps for 938 fitted.
+     */
+    static long countedStepsPerEpoch(long examples, int batchSize, int workers, int averagingFrequency) {
+        long batches = (examples + batchSize - 1) / batchSize;
+        long rounds = Math.max(1, batches / ((long) workers * averagingFrequency));
+        return rounds * averagingFrequency;
+    }
 
     static String checkpointName(int epoch) {
         return String.format("epoch-%04d.zip", epoch);

@@ -85,15 +85,24 @@ class TrainJobTest {
         assertThat(after[0].equalsWithEps(before[0], 1e-6)).isTrue();
         assertThat(after[1].equalsWithEps(before[1], 1e-6)).isTrue();
         assertThat(reloaded.getUpdater().getStateViewArray()).isNotNull();
+        // the learning-rate schedule counts steps as DL4J does: 10 batches, 2 workers, averaging every 16
+        // = one round per epoch, counted as 16 steps
+        assertThat(TrainJob.countedStepsPerEpoch(640, 64, 2, 16)).isEqualTo(16);
+        assertThat(reloaded.getConfiguration().getIterationCount()).isEqualTo(2 * 16);
     }
 
     @Test
     void directApproachTrainsToo() {
         java.nio.file.Path modelDir = tmp.resolve("direct");
         TrainJob.Result r = TrainJob.run(spark, settings(Map.of("digitloc.train.model-dir", modelDir.toString(),
-                "digitloc.train.approach", "direct", "digitloc.train.epochs", 1)));
+                "digitloc.train.approach", "direct", "digitloc.train.epochs", 1,
+                "digitloc.train.averaging-frequency", 2)));
         assertThat(r.history()).hasSize(1);
         assertThat(modelDir.resolve("model.zip")).isRegularFile();
+        // 10 batches, 2 workers, averaging every 2: floor(10 / 4) = 2 rounds (the 2 extra batches spread
+        // over them), counted as 2 x 2 steps
+        assertThat(TrainJob.countedStepsPerEpoch(640, 64, 2, 2)).isEqualTo(4);
+        assertThat(r.model().getConfiguration().getIterationCount()).isEqualTo(4);
     }
 
     @Test
