@@ -104,17 +104,17 @@ public final class Kernels {
         Nd4j.exec(DynamicCustomOp.builder(op).addInputs(in).addOutputs(out).addIntegerArguments(intArgs).build());
     }
 
+    /** Median milliseconds of {@code repeats} calls after 3 untimed ones. */
     private double millis(Runnable call) {
         for (int i = 0; i < 3; i++) {
             call.run();
         }
-        double[] ms = new double[repeats];
+        double[] seconds = new double[repeats];
         for (int r = 0; r < repeats; r++) {
             long t0 = System.nanoTime();
             call.run();
-            ms[r] = (System.nanoTime() - t0) / 1e6;
+            seconds[r] = (System.nanoTime() - t0) / 1e9;
         }
-        java.util.Arrays.sort(ms);
-        return ms[repeats / 2];
+        return new Stopwatch("kernel", 1, seconds).median() * 1e3;
     }
 }

@@ -2,9 +2,12 @@ package io.digitloc.cli;
 
 import io.digitloc.config.DataSettings;
 import io.digitloc.config.Settings;
+import io.digitloc.config.SettingsException;
+import io.digitloc.io.Files;
 import io.digitloc.io.HadoopConf;
 import io.digitloc.io.SparkSessions;
 import io.digitloc.train.TrainJob;
+import org.apache.hadoop.fs.Path;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -50,10 +53,10 @@ final class TrainCommand implements Callable<Integer> {
         CommonOptions.put(o, "digitloc.train.if-exists", ifExists);
         Settings settings = common.load(o);
         if (resume && warmStart != null) {
-            throw new io.digitloc.config.SettingsException("--resume and --warm-start exclude each other");
+            throw new SettingsException("--resume and --warm-start exclude each other");
         }
-        if (warmStart != null && !io.digitloc.io.Files.exists(new org.apache.hadoop.fs.Path(warmStart), HadoopConf.local())) {
-            throw new io.digitloc.config.SettingsException("--warm-start: there is no model at " + warmStart);
+        if (warmStart != null && !Files.exists(new Path(warmStart), HadoopConf.local())) {
+            throw new SettingsException("--warm-start: there is no model at " + warmStart);
         }
         TrainJob.checkOutput(settings, HadoopConf.local());
         TrainJob.Result r = TrainJob.run(SparkSessions.getOrCreate(settings.spark()), settings,

@@ -50,7 +50,7 @@ public class AveragePooling2x2Layer extends AbstractLayer<AveragePooling2x2> {
         INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT,
                 new long[] {s[0], s[1], s[2] / 2, s[3] / 2}, 'c');
         forward(buffer(in), buffer(out), Math.toIntExact(s[0] * s[1]), (int) s[2], (int) s[3], layerConf().isRelu());
-        return out.dataType() == input.dataType() ? out : workspaceMgr.leverageTo(ArrayType.ACTIVATIONS, out.castTo(input.dataType()));
+        return asInputType(out, ArrayType.ACTIVATIONS, workspaceMgr);
     }
 
     @Override
@@ -69,9 +69,12 @@ public class AveragePooling2x2Layer extends AbstractLayer<AveragePooling2x2> {
         INDArray gradIn = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT, s, 'c');
         FloatBuffer reluInput = layerConf().isRelu() ? buffer(contiguousFloat(input)) : null;
         backward(buffer(eps), buffer(gradIn), reluInput, Math.toIntExact(s[0] * s[1]), (int) s[2], (int) s[3]);
-        INDArray result = gradIn.dataType() == input.dataType() ? gradIn
-                : workspaceMgr.leverageTo(ArrayType.ACTIVATION_GRAD, gradIn.castTo(input.dataType()));
-        return new Pair<>(new DefaultGradient(), result);
+        return new Pair<>(new DefaultGradient(), asInputType(gradIn, ArrayType.ACTIVATION_GRAD, workspaceMgr));
+    }
+
+    /** {@code a} (computed in float) in the input's data type, in the workspace of {@code type}. */
+    private INDArray asInputType(INDArray a, ArrayType type, LayerWorkspaceMgr workspaceMgr) {
+        return a.dataType() == input.dataType() ? a : workspaceMgr.leverageTo(type, a.castTo(input.dataType()));
     }
 
     private INDArray activated() {
