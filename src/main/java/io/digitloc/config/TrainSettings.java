@@ -31,13 +31,20 @@ import java.io.Serializable;
  * @param fastLayers        the project's own versions of two layers (average pooling in Java, convolution
  *                           without the recomputed forward pass in backprop) or DL4J's stock layers: the
  *                           same functions and parameters, the former faster
+ * @param digitRotation      with augment: rotate each digit inside its patch by up to this many degrees
+ *                           either way (0 = off); the box stays the patch, so labels stay exact
+ * @param digitScale         with augment: scale each digit inside its patch by a factor in
+ *                           [1 - digitScale, 1 + digitScale] (0 = off)
+ * @param classifierDropout  share of the dense layer's outputs dropped at random before the
+ *                           classification head while training (0 = off); the box head sees them all
  */
 public record TrainSettings(String modelDir, int epochs, int batchSize, Updater updater, double learningRate,
                             int averagingFrequency, int prefetch, Approach approach, String exportDir,
                             String storageLevel, int threadsPerTask, int evalLimit,
                             DataSettings.IfExists ifExists, boolean augment, java.util.List<Integer> lrDecayEpochs,
                             double lrDecayFactor, double boxLossWeight, LrSchedule lrSchedule,
-                            double lrWarmupEpochs, boolean fastLayers) implements Serializable {
+                            double lrWarmupEpochs, boolean fastLayers, double digitRotation, double digitScale,
+                            double classifierDropout) implements Serializable {
 
     /** Supported optimisers. */
     public enum Updater { ADAM, NESTEROVS, SGD }
@@ -74,27 +81,35 @@ public record TrainSettings(String modelDir, int epochs, int batchSize, Updater 
         Settings.require(lrSchedule != null, "digitloc.train.lr-schedule", lrSchedule, "step or linear");
         Settings.require(lrWarmupEpochs >= 0 && lrWarmupEpochs < epochs, "digitloc.train.lr-warmup-epochs",
                 lrWarmupEpochs, "0 or more, and fewer than the epochs");
+        Settings.require(digitRotation >= 0 && digitRotation <= 45, "digitloc.train.digit-rotation", digitRotation,
+                "degrees between 0 and 45");
+        Settings.require(digitScale >= 0 && digitScale <= 0.3, "digitloc.train.digit-scale", digitScale,
+                "a fraction between 0 and 0.3");
+        Settings.require(classifierDropout >= 0 && classifierDropout < 1, "digitloc.train.classifier-dropout",
+                classifierDropout, "a share in [0, 1)");
     }
 
     /** The same settings training into another directory. */
     public TrainSettings withModelDir(String dir) {
         return new TrainSettings(dir, epochs, batchSize, updater, learningRate, averagingFrequency, prefetch, approach,
                 exportDir, storageLevel, threadsPerTask, evalLimit, ifExists, augment, lrDecayEpochs, lrDecayFactor,
-                boxLossWeight, lrSchedule, lrWarmupEpochs, fastLayers);
+                boxLossWeight, lrSchedule, lrWarmupEpochs, fastLayers, digitRotation, digitScale,
+                classifierDropout);
     }
 
     /** The same settings with the project's fast layers on or off. */
     public TrainSettings withFastLayers(boolean fast) {
         return new TrainSettings(modelDir, epochs, batchSize, updater, learningRate, averagingFrequency, prefetch,
                 approach, exportDir, storageLevel, threadsPerTask, evalLimit, ifExists, augment, lrDecayEpochs,
-                lrDecayFactor, boxLossWeight, lrSchedule, lrWarmupEpochs, fast);
+                lrDecayFactor, boxLossWeight, lrSchedule, lrWarmupEpochs, fast, digitRotation, digitScale, classifierDropout);
     }
 
     /** The same settings with another policy for an existing model directory. */
     public TrainSettings withIfExists(DataSettings.IfExists policy) {
         return new TrainSettings(modelDir, epochs, batchSize, updater, learningRate, averagingFrequency, prefetch,
                 approach, exportDir, storageLevel, threadsPerTask, evalLimit, policy, augment, lrDecayEpochs,
-                lrDecayFactor, boxLossWeight, lrSchedule, lrWarmupEpochs, fastLayers);
+                lrDecayFactor, boxLossWeight, lrSchedule, lrWarmupEpochs, fastLayers, digitRotation, digitScale,
+                classifierDropout);
     }
 
     private static boolean isStorageLevel(String level) {
@@ -128,6 +143,9 @@ public record TrainSettings(String modelDir, int epochs, int batchSize, Updater 
                 Settings.get(root, "train.box-loss-weight", Config::getDouble),
                 Settings.enumValue(root, "train.lr-schedule", LrSchedule.class),
                 Settings.get(root, "train.lr-warmup-epochs", Config::getDouble),
-                Settings.get(root, "train.fast-layers", Config::getBoolean));
+                Settings.get(root, "train.fast-layers", Config::getBoolean),
+                Settings.get(root, "train.digit-rotation", Config::getDouble),
+                Settings.get(root, "train.digit-scale", Config::getDouble),
+                Settings.get(root, "train.classifier-dropout", Config::getDouble));
     }
 }

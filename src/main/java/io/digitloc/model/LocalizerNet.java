@@ -75,7 +75,7 @@ public final class LocalizerNet {
                 .setInputTypes(InputType.convolutional(canvasSize, canvasSize, 1));
         String features = featureExtractor(g, INPUT, train.fastLayers());
         String dense = denseLayers(g, features);
-        classifier(g, dense);
+        classifier(g, dense, train.classifierDropout());
         boundingBoxRegression(g, dense, train.boxLossWeight());
         return g.setOutputs(CLASSIFICATION, BOUNDING_BOX).build();
     }
@@ -105,10 +105,17 @@ public final class LocalizerNet {
         return "dense";
     }
 
-    /** The classification head: 10-way softmax trained with multi-class cross-entropy. */
-    static void classifier(ComputationGraphConfiguration.GraphBuilder g, String input) {
-        g.addLayer(CLASSIFICATION, new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
-                .nOut(NUM_CLASSES).activation(Activation.SOFTMAX).build(), input);
+    /**
+     * The classification head: 10-way softmax trained with multi-class cross-entropy, optionally with
+     * dropout on its input (only this head's: the box head keeps every feature).
+     */
+    static void classifier(ComputationGraphConfiguration.GraphBuilder g, String input, double dropout) {
+        OutputLayer.Builder head = new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                .nOut(NUM_CLASSES).activation(Activation.SOFTMAX);
+        if (dropout > 0) {
+            head.dropOut(1 - dropout); // DL4J takes the probability of keeping an input
+        }
+        g.addLayer(CLASSIFICATION, head.build(), input);
     }
 
     /**

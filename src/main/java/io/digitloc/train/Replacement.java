@@ -7,19 +7,29 @@ import io.digitloc.data.Split;
 import org.apache.spark.sql.Row;
 
 import java.util.List;
+import java.util.SplittableRandom;
 
 /**
  * Augmentation that keeps the labels right: each canvas's 28x28 digit is cut from where its box says
  * and pasted at a fresh place drawn from (seed, epoch, id), and the box moves with it. Like the
- * reference's tf.data pipeline, which draws new placements every epoch.
+ * reference's tf.data pipeline, which draws new placements every epoch. Optionally the digit is also
+ * rotated and scaled inside its patch ({@link DigitWarp}), drawn from (seed, epoch, id) too.
  */
 final class Replacement {
     private final int size;
     private final CanvasSynthesizer placements;
+    private final DigitWarp warp;
+    private final long warpSeed;
 
     Replacement(int size, long seed, int epoch) {
+        this(size, seed, epoch, new DigitWarp(0, 0));
+    }
+
+    Replacement(int size, long seed, int epoch, DigitWarp warp) {
         this.size = size;
         this.placements = new CanvasSynthesizer(size, seed * 31 + 0x5DEECE66DL * epoch);
+        this.warp = warp;
+        this.warpSeed = (seed * 0x9E3779B97F4A7C15L + epoch) * 0xBF58476D1CE4E5B9L;
     }
 
     CanvasBatch apply(CanvasBatch batch, List<Row> rows) {
@@ -33,8 +43,15 @@ final class Replacement {
             long id = rows.get(i).getLong(rows.get(i).fieldIndex(CanvasSchema.ID));
             int[] to = placements.placement(Split.TRAIN, id);
             int base = i * size * size;
+            byte[] digit = new byte[d * d];
             for (int row = 0; row < d; row++) {
-                System.arraycopy(batch.pixels(), base + (y + row) * size + x, pixels, base + (to[1] + row) * size + to[0], d);
+                System.arraycopy(batch.pixels(), base + (y + row) * size + x, digit, row * d, d);
+            }
+            if (!warp.isIdentity()) {
+                digit = warp.apply(digit, new SplittableRandom(warpSeed + id));
+            }
+            for (int row = 0; row < d; row++) {
+                System.arraycopy(digit, row * d, pixels, base + (to[1] + row) * size + to[0], d);
             }
             System.arraycopy(Box.of(to[0], to[1], size), 0, boxes, 4 * i, 4);
         }

@@ -260,7 +260,7 @@ public final class TrainJob {
         TrainSettings t = settings.train();
         // numWorkers given explicitly: DL4J M2's path-based fit of a ComputationGraph otherwise asks a null
         // SparkDl4jMultiLayer for it (NullPointerException in executeTrainingPathsHelper).
-        return new ParameterAveragingTrainingMaster.Builder(workers, t.batchSize())
+        return new ParameterAveragingMaster(new ParameterAveragingTrainingMaster.Builder(workers, t.batchSize())
                 .batchSizePerWorker(t.batchSize())
                 .averagingFrequency(t.averagingFrequency())
                 .workerPrefetchNumBatches(t.prefetch())
@@ -272,8 +272,7 @@ public final class TrainJob {
                 .storageLevelStreams(storageLevel(t.storageLevel()))
                 .repartionData(Repartition.Always)
                 .rngSeed(settings.seed())
-                .collectTrainingStats(false)
-                .build();
+                .collectTrainingStats(false));
     }
 
     private static StorageLevel storageLevel(String name) {
@@ -287,9 +286,10 @@ public final class TrainJob {
         long seed = settings.seed();
         int batchSize = t.batchSize();
         boolean augment = t.augment();
+        DigitWarp warp = new DigitWarp(t.digitRotation(), t.digitScale());
         if (t.approach() == TrainSettings.Approach.DIRECT) {
             JavaRDD<MultiDataSet> data = rows.javaRDD()
-                    .mapPartitionsWithIndex((index, it) -> batchesOf(it, seed, epoch, index, batchSize, size, augment)
+                    .mapPartitionsWithIndex((index, it) -> batchesOf(it, seed, epoch, index, batchSize, size, augment, warp)
                             .stream().map(CanvasBatch::toMultiDataSet).iterator(), true)
                     .persist(storageLevel(t.storageLevel()));
             data.count();
@@ -301,7 +301,7 @@ public final class TrainJob {
         }
         Path epochDir = new Path(batches, "epoch-" + epoch);
         List<String> paths = rows.javaRDD()
-                .mapPartitionsWithIndex((index, it) -> writeBatches(batchesOf(it, seed, epoch, index, batchSize, size, augment),
+                .mapPartitionsWithIndex((index, it) -> writeBatches(batchesOf(it, seed, epoch, index, batchSize, size, augment, warp),
                         epochDir, index, conf).iterator(), true)
                 .collect();
         long fitStart = System.nanoTime();
@@ -313,12 +313,12 @@ public final class TrainJob {
 
     /** A partition's rows, shuffled by (seed, epoch, partition), cut into mini-batches. */
     static List<CanvasBatch> batchesOf(Iterator<Row> it, long seed, int epoch, int partition, int batchSize, int size,
-                                       boolean augment) {
+                                       boolean augment, DigitWarp warp) {
         List<Row> rows = new ArrayList<>();
         it.forEachRemaining(rows::add);
         Collections.shuffle(rows, new Random(seed * 1_000_003L + epoch * 7_919L + partition));
         List<CanvasBatch> out = new ArrayList<>();
-        Replacement moves = augment && epoch > 1 ? new Replacement(size, seed, epoch) : null;
+        Replacement moves = augment && epoch > 1 ? new Replacement(size, seed, epoch, warp) : null;
         for (int from = 0; from < rows.size(); from += batchSize) {
             CanvasBatch b = Examples.batch(rows.subList(from, Math.min(rows.size(), from + batchSize)), size);
             out.add(moves == null ? b : moves.apply(b, rows.subList(from, Math.min(rows.size(), from + batchSize))));

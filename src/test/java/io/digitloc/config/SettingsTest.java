@@ -48,6 +48,12 @@ class SettingsTest {
                 .isInstanceOf(SettingsException.class).hasMessageContaining("digitloc.train.epochs");
         assertThatThrownBy(() -> Settings.load(null, Map.of("digitloc.train.learning-rate", -1)))
                 .isInstanceOf(SettingsException.class).hasMessageContaining("digitloc.train.learning-rate");
+        assertThatThrownBy(() -> Settings.load(null, Map.of("digitloc.train.digit-rotation", 90)))
+                .isInstanceOf(SettingsException.class).hasMessageContaining("digitloc.train.digit-rotation = 90");
+        assertThatThrownBy(() -> Settings.load(null, Map.of("digitloc.train.digit-scale", 0.5)))
+                .isInstanceOf(SettingsException.class).hasMessageContaining("digitloc.train.digit-scale");
+        assertThatThrownBy(() -> Settings.load(null, Map.of("digitloc.train.classifier-dropout", 1)))
+                .isInstanceOf(SettingsException.class).hasMessageContaining("digitloc.train.classifier-dropout");
     }
 
     @Test

@@ -52,6 +52,29 @@ class LocalizerNetTest {
     }
 
     @Test
+    void classifierDropoutOnlyDropsTheClassificationHeadsInputsWhileTraining() {
+        var train = Settings.load(null, java.util.Map.of("digitloc.train.classifier-dropout", 0.4)).train();
+        ComputationGraph net = LocalizerNet.finalModel(75, train, 1);
+        var classifier = net.getLayer(LocalizerNet.CLASSIFICATION).conf().getLayer();
+        var box = net.getLayer(LocalizerNet.BOUNDING_BOX).conf().getLayer();
+        assertThat(((org.deeplearning4j.nn.conf.dropout.Dropout) classifier.getIDropout()).getP()).isCloseTo(0.6, within(1e-12));
+        assertThat(box.getIDropout()).isNull();
+        assertThat(LocalizerNet.finalModel(75, Settings.defaults().train(), 1)
+                .getLayer(LocalizerNet.CLASSIFICATION).conf().getLayer().getIDropout()).isNull();
+        // a training-mode forward pass drops inputs of the classifier only; inference is deterministic
+        INDArray x = Nd4j.rand(new int[] {4, 1, 75, 75});
+        var training = net.feedForward(new INDArray[] {x}, true, false);
+        var inference = net.feedForward(new INDArray[] {x}, false, false);
+        assertThat(training.get(LocalizerNet.CLASSIFICATION)).isNotEqualTo(inference.get(LocalizerNet.CLASSIFICATION));
+        assertThat(training.get(LocalizerNet.BOUNDING_BOX)).isEqualTo(inference.get(LocalizerNet.BOUNDING_BOX));
+        assertThat(net.output(x)[0]).isEqualTo(inference.get(LocalizerNet.CLASSIFICATION));
+        // and fitting with it runs (DL4J's workspaces and dropout together)
+        net.fit(new org.nd4j.linalg.dataset.MultiDataSet(new INDArray[] {x},
+                new INDArray[] {Nd4j.eye(10).getRows(0, 1, 2, 3), Nd4j.rand(4, 4)}));
+        assertThat(net.getIterationCount()).isEqualTo(1);
+    }
+
+    @Test
     void followsTheCanvasSize() {
         ComputationGraph net = LocalizerNet.finalModel(100, Settings.defaults().train(), 1);
         // 100 → 98 → 49 → 47 → 23 → 21 → 10: dense sees 10*10*64 inputs

@@ -60,4 +60,48 @@ class ReplacementTest {
         }
         assertThat(moved).isGreaterThan(15);
     }
+
+    @Test
+    void warpedDigitsStayInsideTheBoxesOfThePlainMove() {
+        int size = 75;
+        CanvasSynthesizer synth = new CanvasSynthesizer(size, 42);
+        List<Row> rows = new ArrayList<>();
+        for (long id = 0; id < 20; id++) {
+            byte[] d = new byte[28 * 28];
+            for (int y = 4; y < 24; y++) {
+                for (int x = 4; x < 24; x++) {
+                    d[y * 28 + x] = (byte) 255;
+                }
+            }
+            Canvas c = synth.synthesize(Split.TRAIN, id, (int) (id % 10), d);
+            float[] b = c.box();
+            rows.add(new org.apache.spark.sql.catalyst.expressions.GenericRowWithSchema(new Object[] {c.id(), c.label(),
+                    b[0], b[1], b[2], b[3], c.size(), c.size(), c.pixels()}, CanvasSchema.SCHEMA));
+        }
+        CanvasBatch before = Examples.batch(rows, size);
+        CanvasBatch plain = new Replacement(size, 42, 3).apply(before, rows);
+        CanvasBatch warped = new Replacement(size, 42, 3, new DigitWarp(15, 0.15)).apply(before, rows);
+        CanvasBatch again = new Replacement(size, 42, 3, new DigitWarp(15, 0.15)).apply(before, rows);
+
+        assertThat(warped.labels()).isEqualTo(plain.labels());
+        assertThat(warped.boxes()).isEqualTo(plain.boxes());
+        assertThat(again.pixels()).as("drawn from (seed, epoch, id)").isEqualTo(warped.pixels());
+        assertThat(warped.pixels()).isNotEqualTo(plain.pixels());
+        for (int i = 0; i < 20; i++) {
+            int x = Math.round(warped.boxes()[4 * i] * size);
+            int y = Math.round(warped.boxes()[4 * i + 1] * size);
+            int inside = 0;
+            for (int py = 0; py < size; py++) {
+                for (int px = 0; px < size; px++) {
+                    int p = warped.pixels()[i * size * size + py * size + px] & 0xFF;
+                    if (px >= x && px < x + 28 && py >= y && py < y + 28) {
+                        inside += p;
+                    } else {
+                        assertThat(p).as("ink outside the box").isZero();
+                    }
+                }
+            }
+            assertThat(inside).isGreaterThan(255 * 200);
+        }
+    }
 }
