@@ -14,6 +14,13 @@ import java.util.Random;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class ReplacementTest {
+    /** The Parquet row of a canvas, as the train job reads it. */
+    private static Row row(Canvas c) {
+        float[] b = c.box();
+        return new org.apache.spark.sql.catalyst.expressions.GenericRowWithSchema(new Object[] {c.id(), c.label(),
+                b[0], b[1], b[2], b[3], c.size(), c.size(), c.pixels()}, CanvasSchema.SCHEMA);
+    }
+
     @Test
     void movesEachDigitWithItsBoxAndKeepsLabels() {
         int size = 75;
@@ -27,10 +34,7 @@ class ReplacementTest {
                 d[i] = (byte) (1 + rng.nextInt(255));
             }
             digits.add(d);
-            Canvas c = synth.synthesize(Split.TRAIN, id, (int) (id % 10), d);
-            float[] b = c.box();
-            rows.add(new org.apache.spark.sql.catalyst.expressions.GenericRowWithSchema(new Object[] {c.id(), c.label(),
-                    b[0], b[1], b[2], b[3], c.size(), c.size(), c.pixels()}, CanvasSchema.SCHEMA));
+            rows.add(row(synth.synthesize(Split.TRAIN, id, (int) (id % 10), d)));
         }
         CanvasBatch before = Examples.batch(rows, size);
         CanvasBatch after = new Replacement(size, 42, 2).apply(before, rows);
@@ -73,10 +77,7 @@ class ReplacementTest {
                     d[y * 28 + x] = (byte) 255;
                 }
             }
-            Canvas c = synth.synthesize(Split.TRAIN, id, (int) (id % 10), d);
-            float[] b = c.box();
-            rows.add(new org.apache.spark.sql.catalyst.expressions.GenericRowWithSchema(new Object[] {c.id(), c.label(),
-                    b[0], b[1], b[2], b[3], c.size(), c.size(), c.pixels()}, CanvasSchema.SCHEMA));
+            rows.add(row(synth.synthesize(Split.TRAIN, id, (int) (id % 10), d)));
         }
         CanvasBatch before = Examples.batch(rows, size);
         CanvasBatch plain = new Replacement(size, 42, 3).apply(before, rows);
