@@ -17,6 +17,9 @@ final class DigitWarp implements Serializable {
     private static final int D = CanvasSynthesizer.DIGIT;
     private static final double CENTRE = (D - 1) / 2.0;
 
+    /** Leaves every digit as it is. */
+    static final DigitWarp NONE = new DigitWarp(0, 0);
+
     private final double maxRadians;
     private final double maxScale;
 

@@ -1,12 +1,17 @@
 package io.digitloc.train;
 
 import org.apache.spark.broadcast.Broadcast;
+import org.deeplearning4j.core.storage.StatsStorageRouterProvider;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.optimize.api.TrainingListener;
+import org.deeplearning4j.spark.api.TrainingHook;
 import org.deeplearning4j.spark.api.WorkerConfiguration;
 import org.deeplearning4j.spark.api.worker.NetBroadcastTuple;
 import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingWorker;
+
+import java.util.Collection;
 
 /**
  * dl4j-spark's parameter averaging (1.0.0-M2) with two of its defects mended; both are pinned by
@@ -53,9 +58,8 @@ final class ParameterAveragingMaster extends ParameterAveragingTrainingMaster {
         private final int epoch;
 
         Worker(Broadcast<NetBroadcastTuple> broadcast, boolean saveUpdater, WorkerConfiguration configuration,
-               java.util.Collection<org.deeplearning4j.spark.api.TrainingHook> hooks,
-               java.util.Collection<org.deeplearning4j.optimize.api.TrainingListener> listeners,
-               org.deeplearning4j.core.storage.StatsStorageRouterProvider router, int iteration, int epoch) {
+               Collection<TrainingHook> hooks, Collection<TrainingListener> listeners,
+               StatsStorageRouterProvider router, int iteration, int epoch) {
             super(broadcast, saveUpdater, configuration, hooks, listeners, router);
             this.iteration = iteration;
             this.epoch = epoch;

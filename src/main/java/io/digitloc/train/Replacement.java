@@ -21,10 +21,6 @@ final class Replacement {
     private final DigitWarp warp;
     private final long warpSeed;
 
-    Replacement(int size, long seed, int epoch) {
-        this(size, seed, epoch, new DigitWarp(0, 0));
-    }
-
     Replacement(int size, long seed, int epoch, DigitWarp warp) {
         this.size = size;
         this.placements = new CanvasSynthesizer(size, seed * 31 + 0x5DEECE66DL * epoch);

@@ -320,8 +320,9 @@ public final class TrainJob {
         List<CanvasBatch> out = new ArrayList<>();
         Replacement moves = augment && epoch > 1 ? new Replacement(size, seed, epoch, warp) : null;
         for (int from = 0; from < rows.size(); from += batchSize) {
-            CanvasBatch b = Examples.batch(rows.subList(from, Math.min(rows.size(), from + batchSize)), size);
-            out.add(moves == null ? b : moves.apply(b, rows.subList(from, Math.min(rows.size(), from + batchSize))));
+            List<Row> chunk = rows.subList(from, Math.min(rows.size(), from + batchSize));
+            CanvasBatch b = Examples.batch(chunk, size);
+            out.add(moves == null ? b : moves.apply(b, chunk));
         }
         return out;
     }

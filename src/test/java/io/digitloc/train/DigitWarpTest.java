@@ -41,7 +41,7 @@ class DigitWarpTest {
         byte[] d = new byte[D * D];
         new SplittableRandom(1).nextBytes(d);
         assertThat(DigitWarp.warp(d, 0, 1)).isEqualTo(d);
-        assertThat(new DigitWarp(0, 0).isIdentity()).isTrue();
+        assertThat(DigitWarp.NONE.isIdentity()).isTrue();
     }
 
     @Test

@@ -37,7 +37,7 @@ class ReplacementTest {
             rows.add(row(synth.synthesize(Split.TRAIN, id, (int) (id % 10), d)));
         }
         CanvasBatch before = Examples.batch(rows, size);
-        CanvasBatch after = new Replacement(size, 42, 2).apply(before, rows);
+        CanvasBatch after = new Replacement(size, 42, 2, DigitWarp.NONE).apply(before, rows);
 
         assertThat(after.labels()).isEqualTo(before.labels());
         int moved = 0;
@@ -80,7 +80,7 @@ class ReplacementTest {
             rows.add(row(synth.synthesize(Split.TRAIN, id, (int) (id % 10), d)));
         }
         CanvasBatch before = Examples.batch(rows, size);
-        CanvasBatch plain = new Replacement(size, 42, 3).apply(before, rows);
+        CanvasBatch plain = new Replacement(size, 42, 3, DigitWarp.NONE).apply(before, rows);
         CanvasBatch warped = new Replacement(size, 42, 3, new DigitWarp(15, 0.15)).apply(before, rows);
         CanvasBatch again = new Replacement(size, 42, 3, new DigitWarp(15, 0.15)).apply(before, rows);
 
