@@ -19,7 +19,8 @@ import java.util.Objects;
  * overrides from the command line. Validation happens here, before any Spark session starts.
  */
 public record Settings(long seed, SparkSettings spark, DataSettings data, TrainSettings train,
-                       EvalSettings eval, RetrainSettings retrain, String rendered) implements Serializable {
+                       ScaleOutSettings scaleOut, EvalSettings eval, RetrainSettings retrain, String rendered)
+        implements Serializable {
 
     /** The defaults, read from the classpath copy of conf/pipeline.conf. */
     public static final String DEFAULTS_RESOURCE = "pipeline.conf";
@@ -28,6 +29,7 @@ public record Settings(long seed, SparkSettings spark, DataSettings data, TrainS
         Objects.requireNonNull(spark);
         Objects.requireNonNull(data);
         Objects.requireNonNull(train);
+        Objects.requireNonNull(scaleOut);
         Objects.requireNonNull(eval);
         Objects.requireNonNull(retrain);
     }
@@ -81,12 +83,13 @@ public record Settings(long seed, SparkSettings spark, DataSettings data, TrainS
         EvalSettings eval = EvalSettings.from(root);
         RetrainSettings retrain = RetrainSettings.from(root);
         String rendered = root.root().render(ConfigRenderOptions.concise().setFormatted(true));
-        return new Settings(get(root, "seed", Config::getLong), spark, data, train, eval, retrain, rendered);
+        return new Settings(get(root, "seed", Config::getLong), spark, data, train, ScaleOutSettings.from(root), eval,
+                retrain, rendered);
     }
 
     /** The same settings with other train and data parts (used by retrain for its run directory). */
     public Settings with(DataSettings newData, TrainSettings newTrain) {
-        return new Settings(seed, spark, newData, newTrain, eval, retrain, rendered);
+        return new Settings(seed, spark, newData, newTrain, scaleOut, eval, retrain, rendered);
     }
 
     /** Reads one setting, turning a missing or mistyped value into a message that names it. */

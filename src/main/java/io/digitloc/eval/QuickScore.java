@@ -9,12 +9,15 @@ import java.io.Serializable;
 public final class QuickScore implements Serializable {
     private static final long serialVersionUID = 1L;
     private static final double MIN_PROB = 1e-7;
+    /** The reference's IoU threshold: a box "found" when its IoU with the truth is at least this. */
+    public static final double IOU_THRESHOLD = 0.6;
 
     private long n;
     private long correct;
     private double crossEntropy;
     private double squaredError;
     private double iou;
+    private long found;
 
     /** Adds one prediction: the class probabilities and the predicted box against the truth. */
     public void add(int label, float[] probs, float[] trueBox, float[] predBox) {
@@ -35,7 +38,11 @@ public final class QuickScore implements Serializable {
             se += d * d;
         }
         squaredError += se / 4;
-        iou += Iou.of(trueBox, predBox);
+        double overlap = Iou.of(trueBox, predBox);
+        iou += overlap;
+        if (overlap >= IOU_THRESHOLD) {
+            found++;
+        }
     }
 
     public QuickScore merge(QuickScore other) {
@@ -44,6 +51,7 @@ public final class QuickScore implements Serializable {
         crossEntropy += other.crossEntropy;
         squaredError += other.squaredError;
         iou += other.iou;
+        found += other.found;
         return this;
     }
 
@@ -55,13 +63,22 @@ public final class QuickScore implements Serializable {
         return n == 0 ? Double.NaN : (double) correct / n;
     }
 
-    /** Mean classification cross-entropy plus mean box MSE: the training objective. */
-    public double loss() {
-        return n == 0 ? Double.NaN : (crossEntropy + squaredError) / n;
+    /**
+     * The training objective, as DL4J scores a batch: mean classification cross-entropy plus
+     * {@code boxLossWeight} x mean box MSE (digitloc.train.box-loss-weight), so that the logged
+     * validation loss and training loss measure the same thing.
+     */
+    public double loss(double boxLossWeight) {
+        return n == 0 ? Double.NaN : (crossEntropy + boxLossWeight * squaredError) / n;
     }
 
     public double boxMse() {
         return n == 0 ? Double.NaN : squaredError / n;
+    }
+
+    /** Share of boxes with IoU at least {@value #IOU_THRESHOLD}. */
+    public double shareFound() {
+        return n == 0 ? Double.NaN : (double) found / n;
     }
 
     public double meanIou() {

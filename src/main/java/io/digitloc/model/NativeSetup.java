@@ -11,13 +11,15 @@ import java.util.Set;
  * JVM-wide switches that must be set before ND4J/DL4J load, in every JVM that trains (driver,
  * executors): conf/spark-defaults*.conf passes the same properties to executors.
  * <ul>
- *   <li>{@value #HELPERS_PROPERTY}=false: DL4J ships its oneDNN/cuDNN layer helpers switched off by
+ *   <li>{@value #HELPERS_PROPERTY}=false: DL4J ships its oneDNN layer helpers switched off by
  *       default; with them (and {@link org.nd4j.nativeblas.Nd4jCpu}) convolutions run several times faster.</li>
  *   <li>{@value #PLATFORM_EXTENSION}: which build of the CPU backend JavaCPP loads. Left alone, JavaCPP
  *       tries every build on the classpath in its own order and may load one whose instructions this
  *       CPU lacks (SIGILL). We pick the best build present that the CPU can run:
  *       oneDNN+AVX-512, oneDNN+AVX2, oneDNN, then the plain build.</li>
  * </ul>
+ * On the CUDA build neither applies (DL4J's cuDNN layer helpers are not published for 1.0.0-M2.x);
+ * instead {@link GpuSupport#check()} refuses a GPU the natives carry no code for.
  * A value the user already set is never overridden.
  */
 public final class NativeSetup {
@@ -30,7 +32,11 @@ public final class NativeSetup {
 
     public static synchronized void configure() {
         setIfAbsent(HELPERS_PROPERTY, "false");
-        if (System.getProperty(PLATFORM_EXTENSION) == null) {
+        if (GpuSupport.cudaBackend()) {
+            // the CUDA build: refuse a GPU its natives carry no code for (docs/GPU.md) before any kernel
+            // launch; JavaCPP finds the one (-cudnn) native build on its own
+            GpuSupport.check();
+        } else if (System.getProperty(PLATFORM_EXTENSION) == null) {
             System.setProperty(PLATFORM_EXTENSION, chooseExtension(cpuFlags()));
         }
     }

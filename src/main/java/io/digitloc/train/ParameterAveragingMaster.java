@@ -1,5 +1,6 @@
 package io.digitloc.train;
 
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.broadcast.Broadcast;
 import org.deeplearning4j.core.storage.StatsStorageRouterProvider;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -8,8 +9,13 @@ import org.deeplearning4j.spark.api.TrainingHook;
 import org.deeplearning4j.spark.api.WorkerConfiguration;
 import org.deeplearning4j.spark.api.worker.NetBroadcastTuple;
 import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
+import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
+import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingResult;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingWorker;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.Collection;
 
@@ -30,13 +36,58 @@ import java.util.Collection;
  * 12,000-canvas one). Here workers fit every batch they are handed, so parameters are averaged every
  * averagingFrequency batches or a few more.</li>
  * </ol>
+ * Two additions, both in the driver's round loop: the {@link OuterOptimizer}'s step after each average
+ * (plain averaging unless digitloc.train.scale-out says otherwise) and a progress line at most every
+ * {@value #PROGRESS_SECONDS} s (rounds done, img/s, ETA of the epoch).
  * (Graphs only: the project trains a ComputationGraph.)
  */
 final class ParameterAveragingMaster extends ParameterAveragingTrainingMaster {
     private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(ParameterAveragingMaster.class);
+    static final int PROGRESS_SECONDS = 30;
 
-    ParameterAveragingMaster(ParameterAveragingTrainingMaster.Builder builder) {
+    private final transient OuterOptimizer outer;
+    private transient long epochExamples;
+    private transient long epochStart;
+    private transient long lastProgress;
+    private transient int epoch;
+
+    ParameterAveragingMaster(ParameterAveragingTrainingMaster.Builder builder, OuterOptimizer outer) {
         super(builder);
+        this.outer = outer;
+    }
+
+    OuterOptimizer outer() {
+        return outer;
+    }
+
+    /** Called before each epoch's fit: what the progress lines count against. */
+    void beginEpoch(int epoch, long examples) {
+        this.epoch = epoch;
+        this.epochExamples = examples;
+        this.epochStart = System.nanoTime();
+        this.lastProgress = epochStart;
+    }
+
+    @Override
+    protected void processResults(SparkDl4jMultiLayer network, SparkComputationGraph graph,
+                                  JavaRDD<ParameterAveragingTrainingResult> results, int splitNum, int totalSplits) {
+        INDArray start = graph.getNetwork().params().dup();
+        super.processResults(network, graph, results, splitNum, totalSplits);
+        outer.step(start, graph.getNetwork().params());
+        progress(splitNum, totalSplits);
+    }
+
+    private void progress(int round, int rounds) {
+        long now = System.nanoTime();
+        if (epochExamples <= 0 || round == rounds || now - lastProgress < PROGRESS_SECONDS * 1_000_000_000L) {
+            return;
+        }
+        lastProgress = now;
+        double seconds = (now - epochStart) / 1e9;
+        double done = (double) round / rounds;
+        LOG.info(String.format("epoch %d: round %d/%d (%.0f%%), %.0f img/s, epoch ETA %s", epoch, round, rounds,
+                100 * done, done * epochExamples / seconds, TrainJob.duration(seconds / done - seconds)));
     }
 
     @Override

@@ -155,19 +155,27 @@ public final class TrainJob {
                 LOG.info("train: warm start from {}", how.warmStartModel());
             }
             QuickScore initial = QuickEvaluation.score(jsc, net, validationRows, size, train.batchSize());
-            LOG.info(String.format("before training: val loss %.4f, accuracy %.2f%%, mean IoU %.3f", initial.loss(),
+            LOG.info(String.format("before training: val loss %.4f, accuracy %.2f%%, mean IoU %.3f", initial.loss(train.boxLossWeight()),
                     100 * initial.accuracy(), initial.meanIou()));
-            initialFigures = figures(initial);
+            initialFigures = figures(initial, train.boxLossWeight());
             Files.writeString(new Path(work, INITIAL), Json.write(initialFigures), conf);
             history = new TrainingHistory();
         }
-        SparkComputationGraph sparkNet = new SparkComputationGraph(jsc, net, trainingMaster(settings, batches, workers));
-        LOG.info("train: {} canvases ({}x{}), {} epochs, batch {} per worker, {} workers, averaging every {} batches, {}",
+        ParameterAveragingMaster master = master(settings, batches, workers);
+        if (lastDone > 0) {
+            readOuterState(master.outer(), new Path(work, CHECKPOINTS + "/" + outerStateName(lastDone)), conf);
+        }
+        SparkComputationGraph sparkNet = new SparkComputationGraph(jsc, net, master);
+        var outer = master.outer().settings();
+        LOG.info("train: {} canvases ({}x{}), {} epochs, batch {} per worker, {} workers, averaging every {} batches, {}, {}",
                 trainCount, size, size, train.epochs(), train.batchSize(), workers, train.averagingFrequency(),
+                outer.isPlainAveraging() ? "plain averaging" : String.format("outer step lr %.2f momentum %.2f%s",
+                        outer.lr(), outer.momentum(), outer.nesterov() ? " (Nesterov)" : ""),
                 train.approach().name().toLowerCase());
 
         for (int epoch = lastDone + 1; epoch <= train.epochs(); epoch++) {
             long epochStart = System.nanoTime();
+            master.beginEpoch(epoch, trainCount);
             double fitSeconds = fitEpoch(jsc, sparkNet, trainRows, settings, size, epoch, batches, conf);
             net = sparkNet.getNetwork();
             double trainLoss = sparkNet.getScore();
@@ -175,20 +183,22 @@ public final class TrainJob {
                 throw diverged(epoch, "training loss", trainLoss, work);
             }
             QuickScore val = QuickEvaluation.score(jsc, net, validationRows, size, train.batchSize());
-            if (!Double.isFinite(val.loss())) {
-                throw diverged(epoch, "validation loss", val.loss(), work);
+            if (!Double.isFinite(val.loss(train.boxLossWeight()))) {
+                throw diverged(epoch, "validation loss", val.loss(train.boxLossWeight()), work);
             }
             double epochSeconds = (System.nanoTime() - epochStart) / 1e9;
-            EpochRecord record = new EpochRecord(epoch, trainLoss, val.loss(), val.accuracy(), val.meanIou(),
+            EpochRecord record = new EpochRecord(epoch, trainLoss, val.loss(train.boxLossWeight()), val.accuracy(), val.meanIou(),
                     val.boxMse(), trainCount, fitSeconds, epochSeconds, trainCount / fitSeconds);
             history.add(record);
             // history first, then the checkpoint: a run killed in between resumes from the previous
             // checkpoint and redoes this epoch (history is cut back to the last checkpoint on resume)
             history.save(work, conf);
+            // the outer optimiser's state before the checkpoint that names the epoch as done
+            writeOuterState(master.outer(), new Path(work, CHECKPOINTS + "/" + outerStateName(epoch)), conf);
             ModelStore.save(net, new Path(work, CHECKPOINTS + "/" + checkpointName(epoch)), true, conf);
             double eta = epochSeconds * (train.epochs() - epoch);
             LOG.info(String.format("epoch %d/%d: train loss %.4f | val loss %.4f, accuracy %.2f%%, mean IoU %.3f | "
-                            + "%.1f s, %.0f img/s, ETA %s", epoch, train.epochs(), trainLoss, val.loss(),
+                            + "%.1f s, %.0f img/s, ETA %s", epoch, train.epochs(), trainLoss, val.loss(train.boxLossWeight()),
                     100 * val.accuracy(), val.meanIou(), epochSeconds, record.imagesPerSecond(), duration(eta)));
         }
 
@@ -219,7 +229,7 @@ public final class TrainJob {
      * iteration counter by the averaging frequency per round. E.g. 938 batches, 1 worker, frequency 64:
      * 14 rounds, 896 counted steps for 938 fitted.
      */
-    static long countedStepsPerEpoch(long examples, int batchSize, int workers, int averagingFrequency) {
+    public static long countedStepsPerEpoch(long examples, int batchSize, int workers, int averagingFrequency) {
         long batches = (examples + batchSize - 1) / batchSize;
         long rounds = Math.max(1, batches / ((long) workers * averagingFrequency));
         return rounds * averagingFrequency;
@@ -255,8 +265,44 @@ public final class TrainJob {
                 + " (try a lower digitloc.train.learning-rate)");
     }
 
+    static String outerStateName(int epoch) {
+        return String.format("epoch-%04d.outer", epoch);
+    }
+
+    static void writeOuterState(OuterOptimizer outer, Path file, HadoopConf conf) {
+        FileSystem fs = Files.fs(file, conf);
+        Path tmp = Files.tempSibling(file);
+        try {
+            try (var out = new java.io.DataOutputStream(fs.create(tmp, false))) {
+                outer.write(out);
+            }
+            Files.renameOver(tmp, file, conf);
+        } catch (IOException e) {
+            Files.deleteQuietly(fs, tmp);
+            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Restores the outer optimiser's state; a checkpoint from before outer steps existed has none. */
+    static void readOuterState(OuterOptimizer outer, Path file, HadoopConf conf) {
+        if (!Files.exists(file, conf)) {
+            LOG.warn("train: no outer-optimiser state {}; its momentum starts from zero", file);
+            return;
+        }
+        try (var in = new java.io.DataInputStream(Files.open(file, conf))) {
+            outer.read(in);
+            LOG.info("train: outer-optimiser state restored from {}", file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
     /** The training master every distributed fit uses (the train job and the benchmark). */
     public static ParameterAveragingTrainingMaster trainingMaster(Settings settings, Path batches, int workers) {
+        return master(settings, batches, workers);
+    }
+
+    static ParameterAveragingMaster master(Settings settings, Path batches, int workers) {
         TrainSettings t = settings.train();
         // numWorkers given explicitly: DL4J M2's path-based fit of a ComputationGraph otherwise asks a null
         // SparkDl4jMultiLayer for it (NullPointerException in executeTrainingPathsHelper).
@@ -272,7 +318,7 @@ public final class TrainJob {
                 .storageLevelStreams(storageLevel(t.storageLevel()))
                 .repartionData(Repartition.Always)
                 .rngSeed(settings.seed())
-                .collectTrainingStats(false));
+                .collectTrainingStats(false), new OuterOptimizer(settings.scaleOut().resolve(workers)));
     }
 
     private static StorageLevel storageLevel(String name) {
@@ -300,15 +346,29 @@ public final class TrainJob {
             return seconds;
         }
         Path epochDir = new Path(batches, "epoch-" + epoch);
-        List<String> paths = rows.javaRDD()
-                .mapPartitionsWithIndex((index, it) -> writeBatches(batchesOf(it, seed, epoch, index, batchSize, size, augment, warp),
-                        epochDir, index, conf).iterator(), true)
-                .collect();
+        List<String> paths = exportEpoch(rows, settings, size, epoch, epochDir, conf);
         long fitStart = System.nanoTime();
         sparkNet.fitPaths(jsc.parallelize(paths, Math.max(1, jsc.defaultParallelism())), new CanvasBatchLoader());
         double seconds = (System.nanoTime() - fitStart) / 1e9;
         Files.deleteQuietly(Files.fs(epochDir, conf), epochDir);
         return seconds;
+    }
+
+    /**
+     * Writes one epoch's mini-batches (shuffled, re-placed when augmenting) as batch files under
+     * {@code epochDir}, on the executors; returns their paths, partition by partition.
+     */
+    public static List<String> exportEpoch(Dataset<Row> rows, Settings settings, int size, int epoch, Path epochDir,
+                                           HadoopConf conf) {
+        TrainSettings t = settings.train();
+        long seed = settings.seed();
+        int batchSize = t.batchSize();
+        boolean augment = t.augment();
+        DigitWarp warp = new DigitWarp(t.digitRotation(), t.digitScale());
+        return rows.javaRDD()
+                .mapPartitionsWithIndex((index, it) -> writeBatches(batchesOf(it, seed, epoch, index, batchSize, size,
+                        augment, warp), epochDir, index, conf).iterator(), true)
+                .collect();
     }
 
     /** A partition's rows, shuffled by (seed, epoch, partition), cut into mini-batches. */
@@ -354,8 +414,8 @@ public final class TrainJob {
         return 0; // cluster executors: set by conf/spark-defaults (OMP_NUM_THREADS = executor cores)
     }
 
-    private static Map<String, Double> figures(QuickScore s) {
-        return figures(s.loss(), s.accuracy(), s.meanIou(), s.boxMse());
+    private static Map<String, Double> figures(QuickScore s, double boxLossWeight) {
+        return figures(s.loss(boxLossWeight), s.accuracy(), s.meanIou(), s.boxMse());
     }
 
     private static Map<String, Double> finalFigures(EpochRecord last) {

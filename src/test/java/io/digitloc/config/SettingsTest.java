@@ -87,4 +87,18 @@ class SettingsTest {
         assertThatThrownBy(() -> Settings.load(broken.toFile(), Map.of()))
                 .isInstanceOf(SettingsException.class).hasMessageContaining("is not valid HOCON");
     }
+
+    @Test
+    void scaleOutIsAutomaticPerWorkerCountUnlessSet() {
+        ScaleOutSettings auto = Settings.defaults().scaleOut();
+        assertThat(auto.resolve(1).isPlainAveraging()).isTrue();
+        ScaleOutSettings set = Settings.load(null, Map.of("digitloc.train.scale-out.outer-lr", "0.7",
+                "digitloc.train.scale-out.outer-momentum", "0.9", "digitloc.train.scale-out.nesterov", "false")).scaleOut();
+        assertThat(set.resolve(8)).isEqualTo(new ScaleOutSettings.Outer(0.7, 0.9, false));
+        assertThat(set.resolve(1)).isEqualTo(new ScaleOutSettings.Outer(0.7, 0.9, false));
+        assertThatThrownBy(() -> Settings.load(null, Map.of("digitloc.train.scale-out.outer-momentum", "1")))
+                .isInstanceOf(SettingsException.class).hasMessageContaining("digitloc.train.scale-out.outer-momentum = 1");
+        assertThatThrownBy(() -> Settings.load(null, Map.of("digitloc.train.scale-out.outer-lr", "fast")))
+                .isInstanceOf(SettingsException.class).hasMessageContaining("must be auto or a number");
+    }
 }

@@ -21,6 +21,7 @@ class QuickScoreTest {
         assertThat(all.meanIou()).isCloseTo((1 + 0.16 / 0.24) / 2, within(1e-6));
         assertThat(all.boxMse()).isCloseTo(0.04 / 4 / 2, within(1e-7));
         double xent = (-Math.log(0.7) - Math.log(0.2)) / 2;
-        assertThat(all.loss()).isCloseTo(xent + all.boxMse(), within(1e-6));
+        assertThat(all.loss(1)).isCloseTo(xent + all.boxMse(), within(1e-6));
+        assertThat(all.loss(3)).isCloseTo(xent + 3 * all.boxMse(), within(1e-6));
     }
 }

@@ -1,7 +1,8 @@
 package io.digitloc.registry;
 
-import io.digitloc.data.GenerateJob;
+import io.digitloc.config.ScaleOutSettings;
 import io.digitloc.config.Settings;
+import io.digitloc.data.GenerateJob;
 import io.digitloc.io.HadoopConf;
 import io.digitloc.io.Json;
 import io.digitloc.testing.Cli;
@@ -9,6 +10,7 @@ import io.digitloc.testing.CliProcess;
 import io.digitloc.testing.Mnist;
 import io.digitloc.testing.TestSpark;
 import io.digitloc.train.EpochRecord;
+import io.digitloc.train.OuterOptimizer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -86,8 +88,10 @@ class RetrainTest {
     @Order(2)
     void aKilledDriverResumesFromItsLastCheckpoint() throws Exception {
         Path model = tmp.resolve("resumed-model");
+        // two workers with outer momentum: the momentum is state that must survive the kill
         List<String> args = List.of("train", "--data-dir", data.toString(), "--model-dir", model.toString(),
-                "--epochs", "3", "--epoch-eval-limit", "50");
+                "--epochs", "3", "--epoch-eval-limit", "50", "--master", "local[2]",
+                "--set", "train.scale-out.outer-momentum=0.5");
         Process p = CliProcess.start(tmp.resolve("killed.log"), args.toArray(String[]::new));
         Path firstCheckpoint = tmp.resolve(".resumed-model.inprogress/checkpoints/epoch-0001.zip");
         assertThat(CliProcess.awaitFile(firstCheckpoint, p, 240)).as(Files.readString(tmp.resolve("killed.log"))).isTrue();
@@ -99,13 +103,20 @@ class RetrainTest {
         resume.add("--resume");
         Cli.Run r = Cli.run(resume.toArray(String[]::new));
         assertThat(r.code()).as(r.err()).isZero();
-        assertThat(r.out()).contains("train: 3 epochs");
+        assertThat(r.out()).contains("train: 3 epochs", "outer-optimiser state restored from",
+                "checkpoints/epoch-0001.outer", "outer step lr 1.00 momentum 0.50");
         EpochRecord[] history = Json.read(Files.readString(model.resolve("history.json")), EpochRecord[].class, "h");
         assertThat(history).extracting(EpochRecord::epoch).containsExactly(1, 2, 3);
         try (Stream<Path> cps = Files.list(model.resolve("checkpoints"))) {
             assertThat(cps.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".zip")))
                     .containsExactlyInAnyOrder("epoch-0001.zip", "epoch-0002.zip", "epoch-0003.zip");
         }
+        // each checkpoint has the outer optimiser's momentum beside it, one value per parameter
+        OuterOptimizer outer = new OuterOptimizer(new ScaleOutSettings.Outer(1, 0.5, true));
+        try (var in = new java.io.DataInputStream(Files.newInputStream(model.resolve("checkpoints/epoch-0003.outer")))) {
+            outer.read(in);
+        }
+        assertThat(outer.velocity().length()).isEqualTo(426_638L);
         assertThat(Files.readString(model.resolve("metadata.json"))).contains("\"epochs\" : 3");
     }
 

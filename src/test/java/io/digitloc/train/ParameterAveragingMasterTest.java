@@ -80,7 +80,8 @@ class ParameterAveragingMasterTest {
         assertThat(dl4j.secondEpochIterations()).containsOnly(0, 1);
         assertThat(dl4j.driverIterations()).isEqualTo(8);
 
-        Epochs ours = twoEpochs(new ParameterAveragingMaster(builder()));
+        Epochs ours = twoEpochs(new ParameterAveragingMaster(builder(),
+                new OuterOptimizer(new io.digitloc.config.ScaleOutSettings.Outer(1, 0, true))));
         assertThat(ours.steps()).isEqualTo(10);
         // epoch 2 starts where the driver's count stood after epoch 1 (2 rounds x 2), and moves on
         assertThat(ours.secondEpochIterations()).hasSize(10);

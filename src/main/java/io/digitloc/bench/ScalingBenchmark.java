@@ -1,0 +1,244 @@
+package io.digitloc.bench;
+
+import io.digitloc.config.Settings;
+import io.digitloc.config.SparkSettings;
+import io.digitloc.data.CanvasDataset;
+import io.digitloc.data.Split;
+import io.digitloc.eval.QuickEvaluation;
+import io.digitloc.eval.QuickScore;
+import io.digitloc.io.Files;
+import io.digitloc.io.HadoopConf;
+import io.digitloc.io.SparkSessions;
+import io.digitloc.model.LocalizerNet;
+import io.digitloc.model.NativeSetup;
+import io.digitloc.train.CanvasBatchLoader;
+import io.digitloc.train.TrainJob;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.util.LongAccumulator;
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.optimize.api.BaseTrainingListener;
+import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Statistical efficiency of parameter averaging: for each worker count N (Spark {@code local[N]}),
+ * trains the same recipe from the same initial weights on the same data until a validation target
+ * (accuracy and share of boxes at IoU >= 0.6) or a sample cap, checking every {@code checkEvery}
+ * samples. E(N) = samples one worker needed / samples N workers needed. Also records img/s and the
+ * per-round overhead: a round's wall time beyond its workers' own batch time (parameter broadcast,
+ * task launch, aggregation), from a listener that times the workers' batches.
+ */
+public final class ScalingBenchmark {
+    /** What counts as reaching the target. */
+    public record Target(double accuracy, double shareFound, long maxSamples, long checkEvery, int validationCanvases) {
+    }
+
+    /** One check of the validation figures. */
+    public record Point(long samples, double accuracy, double shareFound, double meanIou, double fitSeconds) {
+    }
+
+    /** One worker count's run. */
+    public record Run(int workers, boolean reached, long samplesToTarget, double interpolatedSamplesToTarget,
+                      long samplesSeen, int rounds, double fitSeconds, double imagesPerSecond,
+                      double roundOverheadSeconds, double batchSeconds, String outerStep, List<Point> curve) {
+    }
+
+    private final Settings settings;
+    private final Target target;
+    private final Consumer<String> out;
+
+    public ScalingBenchmark(Settings settings, Target target, Consumer<String> out) {
+        this.settings = settings;
+        this.target = target;
+        this.out = out;
+    }
+
+    public Run run(int workers) {
+        SparkSession spark = SparkSessions.getOrCreate(new SparkSettings("local[" + workers + "]",
+                settings.spark().appName() + "-scaling-" + workers));
+        try {
+            return train(spark, workers);
+        } finally {
+            spark.stop();
+        }
+    }
+
+    private Run train(SparkSession spark, int workers) {
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        HadoopConf conf = new HadoopConf(spark.sparkContext().hadoopConfiguration());
+        CanvasDataset ds = CanvasDataset.open(spark, settings.data().dir());
+        int size = ds.manifest().canvasSize();
+        Dataset<Row> trainRows = ds.read(Split.TRAIN);
+        Dataset<Row> validation = ds.read(Split.VALIDATION).orderBy("id").limit(target.validationCanvases()).cache();
+        validation.count();
+        long trainCount = ds.manifest().split(Split.TRAIN).count();
+        int batch = settings.train().batchSize();
+        int frequency = settings.train().averagingFrequency();
+
+        NativeSetup.limitThreads(Math.max(1, Runtime.getRuntime().availableProcessors() / workers));
+        Path dir = new Path(System.getProperty("java.io.tmpdir"), "digitloc-scaling-" + System.nanoTime());
+        // counted steps as the train job's schedule counts them, so the same recipe means the same rates
+        long stepsPerEpoch = TrainJob.countedStepsPerEpoch(trainCount, batch, workers, frequency);
+        ComputationGraph net = LocalizerNet.finalModel(size, settings.train(), settings.seed(), stepsPerEpoch);
+        var master = TrainJob.trainingMaster(settings, dir, workers);
+        SparkComputationGraph sparkNet = new SparkComputationGraph(jsc, net, master);
+        BatchTimer timer = new BatchTimer(jsc.sc().longAccumulator("batch-nanos"), jsc.sc().longAccumulator("batches"));
+        sparkNet.setListeners(timer);
+        String outer = settings.scaleOut().resolve(workers).toString();
+        out.accept(String.format("scaling: %d workers (local[%d]), %s", workers, workers, outer));
+
+        // rounds hold workers x frequency batches; a check falls after whole rounds
+        long roundBatches = (long) workers * frequency;
+        long checkBatches = Math.max(roundBatches, Math.round((double) target.checkEvery() / batch / roundBatches) * roundBatches);
+        List<Point> curve = new ArrayList<>();
+        long samples = 0;
+        int rounds = 0;
+        double fitSeconds = 0;
+        boolean reached = false;
+        try {
+            for (int epoch = 1; !reached && samples < target.maxSamples(); epoch++) {
+                Path epochDir = new Path(dir, "epoch-" + epoch);
+                List<String> paths = new ArrayList<>(TrainJob.exportEpoch(trainRows, settings, size, epoch, epochDir, conf));
+                java.util.Collections.shuffle(paths, new java.util.Random(settings.seed() + epoch));
+                for (int from = 0; from < paths.size() && !reached && samples < target.maxSamples(); ) {
+                    int to = (int) Math.min(paths.size(), from + checkBatches);
+                    if (paths.size() - to < roundBatches) {
+                        to = paths.size(); // a short tail joins this chunk
+                    }
+                    List<String> chunk = paths.subList(from, to);
+                    long t0 = System.nanoTime();
+                    sparkNet.fitPaths(jsc.parallelize(chunk, workers), new CanvasBatchLoader());
+                    fitSeconds += (System.nanoTime() - t0) / 1e9;
+                    rounds += (int) Math.max(1, chunk.size() / roundBatches);
+                    samples += (long) chunk.size() * batch; // the last batch of a partition may be short: close enough
+                    from = to;
+                    QuickScore s = QuickEvaluation.score(jsc, sparkNet.getNetwork(), validation, size, batch);
+                    curve.add(new Point(samples, s.accuracy(), s.shareFound(), s.meanIou(), fitSeconds));
+                    out.accept(String.format("  %d workers: %,d samples, accuracy %.2f%%, IoU>=0.6 %.1f%%, mean IoU %.3f, "
+                                    + "%.0f img/s", workers, samples, 100 * s.accuracy(), 100 * s.shareFound(), s.meanIou(),
+                            samples / fitSeconds));
+                    reached = s.accuracy() >= target.accuracy() && s.shareFound() >= target.shareFound();
+                }
+                Files.deleteQuietly(Files.fs(epochDir, conf), epochDir);
+            }
+        } finally {
+            Files.deleteQuietly(Files.fs(dir, conf), dir);
+            validation.unpersist();
+        }
+        double batchSeconds = timer.batches.value() == 0 ? 0 : timer.nanos.value() / 1e9 / timer.batches.value();
+        // a round's wall time minus the batches each worker fitted in it
+        double computePerRound = batchSeconds * (samples / (double) batch) / workers / rounds;
+        double overhead = Math.max(0, fitSeconds / rounds - computePerRound);
+        return new Run(workers, reached, reached ? samples : -1, reached ? interpolate(curve) : -1, samples, rounds,
+                fitSeconds, samples / fitSeconds, overhead, batchSeconds, outer, curve);
+    }
+
+    /**
+     * Samples at which the target was crossed, interpolated linearly between the last check below it
+     * and the first at or above it (on the figure that crossed last).
+     */
+    double interpolate(List<Point> curve) {
+        Point hit = curve.get(curve.size() - 1);
+        if (curve.size() == 1) {
+            return hit.samples();
+        }
+        Point before = curve.get(curve.size() - 2);
+        double fa = fraction(before.accuracy(), hit.accuracy(), target.accuracy());
+        double fb = fraction(before.shareFound(), hit.shareFound(), target.shareFound());
+        double f = Math.max(fa, fb);
+        return before.samples() + f * (hit.samples() - before.samples());
+    }
+
+    private static double fraction(double from, double to, double goal) {
+        if (from >= goal) {
+            return 0;
+        }
+        return to <= from ? 1 : Math.min(1, (goal - from) / (to - from));
+    }
+
+    /** The whole sweep as the JSON document of docs/scaling.json. */
+    public static Map<String, Object> document(String command, String machine, Target target, List<Run> runs) {
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("date", java.time.LocalDate.now().toString());
+        doc.put("machine", machine);
+        doc.put("command", command);
+        Map<String, Object> t = new LinkedHashMap<>();
+        t.put("accuracy", target.accuracy());
+        t.put("iou_at_0.6", target.shareFound());
+        t.put("validation_canvases", target.validationCanvases());
+        t.put("max_samples", target.maxSamples());
+        t.put("check_every_samples", target.checkEvery());
+        doc.put("target", t);
+        Run one = runs.stream().filter(r -> r.workers() == 1 && r.reached()).findFirst().orElse(null);
+        List<Map<String, Object>> list = new ArrayList<>();
+        for (Run r : runs) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("workers", r.workers());
+            m.put("reached", r.reached());
+            m.put("samples_to_target", r.samplesToTarget());
+            m.put("samples_to_target_interpolated", Math.round(r.interpolatedSamplesToTarget()));
+            double e = one == null || !r.reached() ? Double.NaN
+                    : one.interpolatedSamplesToTarget() / r.interpolatedSamplesToTarget();
+            m.put("efficiency", Double.isNaN(e) ? null : round(e));
+            m.put("samples_seen", r.samplesSeen());
+            m.put("rounds", r.rounds());
+            m.put("images_per_second", Math.round(r.imagesPerSecond()));
+            m.put("round_overhead_seconds", round(r.roundOverheadSeconds()));
+            m.put("batch_seconds", round(r.batchSeconds()));
+            double compute = r.rounds() == 0 ? 0 : r.fitSeconds() / r.rounds() - r.roundOverheadSeconds();
+            m.put("projected_cluster_speedup", Double.isNaN(e) || compute <= 0 ? null
+                    : round(r.workers() * e * compute / (compute + r.roundOverheadSeconds())));
+            m.put("outer_step", r.outerStep());
+            List<Map<String, Object>> pts = new ArrayList<>();
+            for (Point p : r.curve()) {
+                Map<String, Object> pm = new LinkedHashMap<>();
+                pm.put("samples", p.samples());
+                pm.put("accuracy", round(p.accuracy()));
+                pm.put("iou_at_0.6", round(p.shareFound()));
+                pm.put("mean_iou", round(p.meanIou()));
+                pts.add(pm);
+            }
+            m.put("curve", pts);
+            list.add(m);
+        }
+        doc.put("runs", list);
+        return doc;
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 10_000) / 10_000.0;
+    }
+
+    /** Times each worker's batches (between consecutive iterations) into Spark accumulators. */
+    static final class BatchTimer extends BaseTrainingListener implements java.io.Serializable {
+        private static final long serialVersionUID = 1L;
+        final LongAccumulator nanos;
+        final LongAccumulator batches;
+        private transient long last;
+
+        BatchTimer(LongAccumulator nanos, LongAccumulator batches) {
+            this.nanos = nanos;
+            this.batches = batches;
+        }
+
+        @Override
+        public void iterationDone(Model model, int iteration, int epoch) {
+            long now = System.nanoTime();
+            if (last != 0 && now - last < 60_000_000_000L) {
+                nanos.add(now - last);
+                batches.add(1);
+            }
+            last = now;
+        }
+    }
+}

@@ -1,0 +1,72 @@
+package io.digitloc.config;
+
+import com.typesafe.config.Config;
+
+import java.io.Serializable;
+
+/**
+ * How parameter averaging turns N workers' rounds into progress (keys under
+ * {@code digitloc.train.scale-out}). Each round every worker takes a few local Adam steps from the
+ * same parameters; averaging them moves the model about as far as one worker would, while spending N
+ * times the data. The driver's <em>outer step</em> treats the round's averaged change as a
+ * pseudo-gradient: new = start + outerLr x (change, plus momentum over rounds). An outer rate of 1
+ * without momentum is plain averaging.
+ *
+ * @param outerLr       outer learning rate; null = automatic, from the number of workers
+ * @param outerMomentum outer (Nesterov) momentum over rounds; null = automatic
+ * @param nesterov      Nesterov (true) or heavy-ball momentum
+ */
+public record ScaleOutSettings(Double outerLr, Double outerMomentum, boolean nesterov) implements Serializable {
+
+    public ScaleOutSettings {
+        Settings.require(outerLr == null || (outerLr > 0 && outerLr <= 64), "digitloc.train.scale-out.outer-lr", outerLr,
+                "auto or a number in (0, 64]");
+        Settings.require(outerMomentum == null || (outerMomentum >= 0 && outerMomentum < 1),
+                "digitloc.train.scale-out.outer-momentum", outerMomentum, "auto or a number in [0, 1)");
+    }
+
+    /** The outer step in force for {@code workers} workers. */
+    public record Outer(double lr, double momentum, boolean nesterov) implements Serializable {
+        /** Plain averaging: the model becomes the workers' mean. */
+        public boolean isPlainAveraging() {
+            return lr == 1.0 && momentum == 0.0;
+        }
+    }
+
+    /**
+     * Resolves the automatic values for {@code workers}: one worker has nothing to average (plain);
+     * with more, the rule measured in docs/SCALING.md.
+     */
+    public Outer resolve(int workers) {
+        double lr = outerLr != null ? outerLr : autoOuterLr(workers);
+        double momentum = outerMomentum != null ? outerMomentum : autoOuterMomentum(workers);
+        return new Outer(lr, momentum, nesterov);
+    }
+
+    static double autoOuterLr(int workers) {
+        return 1.0;
+    }
+
+    static double autoOuterMomentum(int workers) {
+        return 0.0;
+    }
+
+    static ScaleOutSettings from(Config root) {
+        return new ScaleOutSettings(
+                autoOrNumber(root, "train.scale-out.outer-lr"),
+                autoOrNumber(root, "train.scale-out.outer-momentum"),
+                Settings.get(root, "train.scale-out.nesterov", Config::getBoolean));
+    }
+
+    private static Double autoOrNumber(Config root, String path) {
+        String raw = Settings.get(root, path, Config::getString).trim();
+        if (raw.equalsIgnoreCase("auto")) {
+            return null;
+        }
+        try {
+            return Double.valueOf(raw);
+        } catch (NumberFormatException e) {
+            throw new SettingsException("setting digitloc." + path + " = '" + raw + "' must be auto or a number");
+        }
+    }
+}
