@@ -94,7 +94,9 @@ public final class ScalingBenchmark {
         SparkComputationGraph sparkNet = new SparkComputationGraph(jsc, net, master);
         BatchTimer timer = new BatchTimer(jsc.sc().longAccumulator("batch-nanos"), jsc.sc().longAccumulator("batches"));
         sparkNet.setListeners(timer);
-        String outer = settings.scaleOut().resolve(workers).toString();
+        long warmupBatches = (settings.scaleOut().warmup(workers) + batch - 1) / batch;
+        String outer = settings.scaleOut().resolve(workers).toString()
+                + (warmupBatches > 0 ? ", one-worker warm-up " + warmupBatches * batch + " samples" : "");
         out.accept(String.format("scaling: %d workers (local[%d]), %s", workers, workers, outer));
 
         // rounds hold workers x frequency batches; a check falls after whole rounds
@@ -110,7 +112,20 @@ public final class ScalingBenchmark {
                 Path epochDir = new Path(dir, "epoch-" + epoch);
                 List<String> paths = new ArrayList<>(TrainJob.exportEpoch(trainRows, settings, size, epoch, epochDir, conf));
                 java.util.Collections.shuffle(paths, new java.util.Random(settings.seed() + epoch));
-                for (int from = 0; from < paths.size() && !reached && samples < target.maxSamples(); ) {
+                int first = 0;
+                if (epoch == 1 && warmupBatches > 0) {
+                    List<String> warm = paths.subList(0, (int) Math.min(paths.size(), warmupBatches));
+                    long t0 = System.nanoTime();
+                    TrainJob.warmUp(jsc, sparkNet.getNetwork(), warm, settings, dir, workers);
+                    fitSeconds += (System.nanoTime() - t0) / 1e9;
+                    samples += (long) warm.size() * batch;
+                    first = warm.size();
+                    QuickScore s = QuickEvaluation.score(jsc, sparkNet.getNetwork(), validation, size, batch);
+                    curve.add(new Point(samples, s.accuracy(), s.shareFound(), s.meanIou(), fitSeconds));
+                    out.accept(String.format("  %d workers: %,d samples (one-worker warm-up), accuracy %.2f%%, "
+                            + "IoU>=0.6 %.1f%%", workers, samples, 100 * s.accuracy(), 100 * s.shareFound()));
+                }
+                for (int from = first; from < paths.size() && !reached && samples < target.maxSamples(); ) {
                     int to = (int) Math.min(paths.size(), from + checkBatches);
                     if (paths.size() - to < roundBatches) {
                         to = paths.size(); // a short tail joins this chunk

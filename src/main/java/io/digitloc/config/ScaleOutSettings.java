@@ -15,14 +15,31 @@ import java.io.Serializable;
  * @param outerLr       outer learning rate; null = automatic, from the number of workers
  * @param outerMomentum outer (Nesterov) momentum over rounds; null = automatic
  * @param nesterov      Nesterov (true) or heavy-ball momentum
+ * @param warmupSamples training samples fitted by one worker before the N workers start (post-local
+ *                      SGD: early on, copies trained apart do not average well); null = automatic
  */
-public record ScaleOutSettings(Double outerLr, Double outerMomentum, boolean nesterov) implements Serializable {
+public record ScaleOutSettings(Double outerLr, Double outerMomentum, boolean nesterov, Long warmupSamples)
+        implements Serializable {
 
     public ScaleOutSettings {
         Settings.require(outerLr == null || (outerLr > 0 && outerLr <= 64), "digitloc.train.scale-out.outer-lr", outerLr,
                 "auto or a number in (0, 64]");
         Settings.require(outerMomentum == null || (outerMomentum >= 0 && outerMomentum < 1),
                 "digitloc.train.scale-out.outer-momentum", outerMomentum, "auto or a number in [0, 1)");
+        Settings.require(warmupSamples == null || warmupSamples >= 0, "digitloc.train.scale-out.warmup-samples",
+                warmupSamples, "auto or a count of samples, 0 or more");
+    }
+
+    /** Samples one worker fits before {@code workers} workers take over (0 = none; one worker: none). */
+    public long warmup(int workers) {
+        if (workers <= 1) {
+            return 0;
+        }
+        return warmupSamples != null ? warmupSamples : autoWarmupSamples(workers);
+    }
+
+    static long autoWarmupSamples(int workers) {
+        return 0;
     }
 
     /** The outer step in force for {@code workers} workers. */
@@ -55,7 +72,12 @@ public record ScaleOutSettings(Double outerLr, Double outerMomentum, boolean nes
         return new ScaleOutSettings(
                 autoOrNumber(root, "train.scale-out.outer-lr"),
                 autoOrNumber(root, "train.scale-out.outer-momentum"),
-                Settings.get(root, "train.scale-out.nesterov", Config::getBoolean));
+                Settings.get(root, "train.scale-out.nesterov", Config::getBoolean),
+                toLong(autoOrNumber(root, "train.scale-out.warmup-samples")));
+    }
+
+    private static Long toLong(Double d) {
+        return d == null ? null : Math.round(d);
     }
 
     private static Double autoOrNumber(Config root, String path) {

@@ -1,6 +1,7 @@
 package io.digitloc.train;
 
 import io.digitloc.config.DataSettings;
+import io.digitloc.config.ScaleOutSettings;
 import io.digitloc.config.Settings;
 import io.digitloc.config.TrainSettings;
 import io.digitloc.data.CanvasDataset;
@@ -176,7 +177,10 @@ public final class TrainJob {
         for (int epoch = lastDone + 1; epoch <= train.epochs(); epoch++) {
             long epochStart = System.nanoTime();
             master.beginEpoch(epoch, trainCount);
-            double fitSeconds = fitEpoch(jsc, sparkNet, trainRows, settings, size, epoch, batches, conf);
+            // post-local SGD: the start of a fresh run's first epoch is fitted by one worker
+            long warmupBatches = epoch == 1 && how.warmStartModel() == null
+                    ? (settings.scaleOut().warmup(workers) + train.batchSize() - 1) / train.batchSize() : 0;
+            double fitSeconds = fitEpoch(jsc, sparkNet, trainRows, settings, size, epoch, batches, conf, warmupBatches);
             net = sparkNet.getNetwork();
             double trainLoss = sparkNet.getScore();
             if (!Double.isFinite(trainLoss)) {
@@ -265,6 +269,43 @@ public final class TrainJob {
                 + " (try a lower digitloc.train.learning-rate)");
     }
 
+    /**
+     * Post-local SGD's first phase: fits {@code paths} (batch files) with one Spark task, so one worker's
+     * sequential steps carry the network off its initial plateau before N workers average. The step
+     * counter is then set to what N workers would have counted for as many batches, so the learning-
+     * rate schedule (planned for N workers) stays on plan. Modifies {@code net} in place.
+     */
+    public static void warmUp(JavaSparkContext jsc, ComputationGraph net, List<String> paths, Settings settings,
+                              Path batches, int workers) {
+        int start = net.getConfiguration().getIterationCount();
+        // one worker has nothing to average: no outer step, whatever scale-out says for N workers
+        ParameterAveragingMaster one = master(settings, batches, 1, new ScaleOutSettings.Outer(1, 0, false));
+        SparkComputationGraph single = new SparkComputationGraph(jsc, net, one);
+        boolean local = jsc.master().startsWith("local");
+        if (local) { // the one task may use every core of this JVM meanwhile
+            NativeSetup.limitThreads(Runtime.getRuntime().availableProcessors());
+        }
+        try {
+            single.fitPaths(jsc.parallelize(paths, 1), new CanvasBatchLoader());
+        } finally {
+            if (local) {
+                NativeSetup.limitThreads(threadsPerTask(settings.train(), jsc));
+            }
+        }
+        ComputationGraph fitted = single.getNetwork();
+        if (fitted != net) {
+            net.setParams(fitted.params());
+            net.getUpdater().setStateViewArray(fitted.getUpdater().getStateViewArray());
+        }
+        net.getConfiguration().setIterationCount(start + warmupIterations(paths.size(), workers,
+                settings.train().averagingFrequency()));
+    }
+
+    /** Iterations N workers count for {@code batches} batches: averagingFrequency per round of N x frequency. */
+    static int warmupIterations(long batches, int workers, int averagingFrequency) {
+        return (int) (batches / ((long) workers * averagingFrequency)) * averagingFrequency;
+    }
+
     static String outerStateName(int epoch) {
         return String.format("epoch-%04d.outer", epoch);
     }
@@ -303,6 +344,11 @@ public final class TrainJob {
     }
 
     static ParameterAveragingMaster master(Settings settings, Path batches, int workers) {
+        return master(settings, batches, workers, settings.scaleOut().resolve(workers));
+    }
+
+    private static ParameterAveragingMaster master(Settings settings, Path batches, int workers,
+                                                   ScaleOutSettings.Outer outer) {
         TrainSettings t = settings.train();
         // numWorkers given explicitly: DL4J M2's path-based fit of a ComputationGraph otherwise asks a null
         // SparkDl4jMultiLayer for it (NullPointerException in executeTrainingPathsHelper).
@@ -318,7 +364,7 @@ public final class TrainJob {
                 .storageLevelStreams(storageLevel(t.storageLevel()))
                 .repartionData(Repartition.Always)
                 .rngSeed(settings.seed())
-                .collectTrainingStats(false), new OuterOptimizer(settings.scaleOut().resolve(workers)));
+                .collectTrainingStats(false), new OuterOptimizer(outer));
     }
 
     private static StorageLevel storageLevel(String name) {
@@ -327,7 +373,9 @@ public final class TrainJob {
 
     /** One pass over the train split; returns the seconds spent in the distributed fit itself. */
     private static double fitEpoch(JavaSparkContext jsc, SparkComputationGraph sparkNet, Dataset<Row> rows,
-                                   Settings settings, int size, int epoch, Path batches, HadoopConf conf) {
+                                   Settings settings, int size, int epoch, Path batches, HadoopConf conf,
+                                   long warmupBatches) {
+        int workers = jsc.defaultParallelism();
         TrainSettings t = settings.train();
         long seed = settings.seed();
         int batchSize = t.batchSize();
@@ -340,7 +388,18 @@ public final class TrainJob {
                     .persist(storageLevel(t.storageLevel()));
             data.count();
             long fitStart = System.nanoTime();
-            sparkNet.fitMultiDataSet(data);
+            JavaRDD<MultiDataSet> fit = data;
+            if (warmupBatches > 0) {
+                var numbered = data.zipWithIndex();
+                ComputationGraph net = sparkNet.getNetwork();
+                int start = net.getConfiguration().getIterationCount();
+                new SparkComputationGraph(jsc, net, master(settings, batches, 1, new ScaleOutSettings.Outer(1, 0, false)))
+                        .fitMultiDataSet(numbered.filter(b -> b._2() < warmupBatches).keys());
+                net.getConfiguration().setIterationCount(start
+                        + warmupIterations(warmupBatches, workers, t.averagingFrequency()));
+                fit = numbered.filter(b -> b._2() >= warmupBatches).keys();
+            }
+            sparkNet.fitMultiDataSet(fit);
             double seconds = (System.nanoTime() - fitStart) / 1e9;
             data.unpersist(false);
             return seconds;
@@ -348,6 +407,14 @@ public final class TrainJob {
         Path epochDir = new Path(batches, "epoch-" + epoch);
         List<String> paths = exportEpoch(rows, settings, size, epoch, epochDir, conf);
         long fitStart = System.nanoTime();
+        if (warmupBatches > 0) {
+            List<String> shuffled = new ArrayList<>(paths);
+            Collections.shuffle(shuffled, new Random(settings.seed() * 31 + epoch));
+            int cut = (int) Math.min(shuffled.size(), warmupBatches);
+            LOG.info("train: one worker fits the first {} batches (scale-out warm-up), then {} workers", cut, workers);
+            warmUp(jsc, sparkNet.getNetwork(), shuffled.subList(0, cut), settings, batches, workers);
+            paths = shuffled.subList(cut, shuffled.size());
+        }
         sparkNet.fitPaths(jsc.parallelize(paths, Math.max(1, jsc.defaultParallelism())), new CanvasBatchLoader());
         double seconds = (System.nanoTime() - fitStart) / 1e9;
         Files.deleteQuietly(Files.fs(epochDir, conf), epochDir);

@@ -92,6 +92,9 @@ class SettingsTest {
     void scaleOutIsAutomaticPerWorkerCountUnlessSet() {
         ScaleOutSettings auto = Settings.defaults().scaleOut();
         assertThat(auto.resolve(1).isPlainAveraging()).isTrue();
+        assertThat(auto.warmup(1)).isZero();
+        assertThat(Settings.load(null, Map.of("digitloc.train.scale-out.warmup-samples", "5000")).scaleOut().warmup(4))
+                .isEqualTo(5000);
         ScaleOutSettings set = Settings.load(null, Map.of("digitloc.train.scale-out.outer-lr", "0.7",
                 "digitloc.train.scale-out.outer-momentum", "0.9", "digitloc.train.scale-out.nesterov", "false")).scaleOut();
         assertThat(set.resolve(8)).isEqualTo(new ScaleOutSettings.Outer(0.7, 0.9, false));

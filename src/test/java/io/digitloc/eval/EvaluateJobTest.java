@@ -156,6 +156,9 @@ class EvaluateJobTest {
         // [12, 96] x [9, 93]; the centre of the canvas would map to (112.5, 76.5), outside it
         double cx = (box[0] + box[2]) / 2;
         double cy = (box[1] + box[3]) / 2;
+        // one line per run, for the spread recorded in docs/TESTS.md
+        System.out.printf("learning figures: accuracy %.4f, mean IoU %.4f, drawn-digit box centre (%.1f, %.1f)%n",
+                evaluated.metrics().accuracy(), evaluated.metrics().meanIou(), cx, cy);
         assertThat(cx).as("box %s against the drawn place (label %d)", java.util.Arrays.toString(box), label)
                 .isBetween(12.0, 96.0);
         assertThat(cy).as("box %s against the drawn place", java.util.Arrays.toString(box)).isBetween(9.0, 93.0);

@@ -106,6 +106,22 @@ class TrainJobTest {
     }
 
     @Test
+    void aOneWorkerWarmUpStartsTheFirstEpochAndKeepsTheStepCountOnPlan() {
+        java.nio.file.Path modelDir = tmp.resolve("warm-up");
+        // 10 batches: 4 fitted by one worker, then 6 by two workers averaging every 2 (one round, 2 steps);
+        // the warm-up counts as two workers would have counted its 4 batches (2 steps): 4, as without it
+        TrainJob.Result r = TrainJob.run(spark, settings(Map.of("digitloc.train.model-dir", modelDir.toString(),
+                "digitloc.train.epochs", 1, "digitloc.train.averaging-frequency", 2,
+                "digitloc.train.scale-out.warmup-samples", 256)));
+        assertThat(r.history()).hasSize(1);
+        assertThat(r.model().getConfiguration().getIterationCount()).isEqualTo(4);
+        assertThat(r.history().get(0).valLoss()).isFinite();
+        assertThat(TrainJob.warmupIterations(4, 2, 2)).isEqualTo(2);
+        assertThat(TrainJob.warmupIterations(469, 8, 16)).isEqualTo(48); // 3 rounds of 8 x 16
+        assertThat(TrainJob.warmupIterations(100, 8, 16)).isZero();
+    }
+
+    @Test
     void anExistingModelDirIsRefusedUnlessReplaceIsAsked() throws IOException {
         java.nio.file.Path modelDir = tmp.resolve("taken");
         Files.createDirectories(modelDir);
