@@ -116,7 +116,7 @@ public final class ScalingBenchmark {
                 if (epoch == 1 && warmupBatches > 0) {
                     List<String> warm = paths.subList(0, (int) Math.min(paths.size(), warmupBatches));
                     long t0 = System.nanoTime();
-                    TrainJob.warmUp(jsc, sparkNet.getNetwork(), warm, settings, dir, workers);
+                    TrainJob.warmUp(jsc, sparkNet.getNetwork(), warm, paths.size() - warm.size(), settings, dir, workers);
                     fitSeconds += (System.nanoTime() - t0) / 1e9;
                     samples += (long) warm.size() * batch;
                     first = warm.size();

@@ -234,9 +234,7 @@ public final class TrainJob {
      * 14 rounds, 896 counted steps for 938 fitted.
      */
     public static long countedStepsPerEpoch(long examples, int batchSize, int workers, int averagingFrequency) {
-        long batches = (examples + batchSize - 1) / batchSize;
-        long rounds = Math.max(1, batches / ((long) workers * averagingFrequency));
-        return rounds * averagingFrequency;
+        return countedSteps((examples + batchSize - 1) / batchSize, workers, averagingFrequency);
     }
 
     static String checkpointName(int epoch) {
@@ -275,8 +273,8 @@ public final class TrainJob {
      * counter is then set to what N workers would have counted for as many batches, so the learning-
      * rate schedule (planned for N workers) stays on plan. Modifies {@code net} in place.
      */
-    public static void warmUp(JavaSparkContext jsc, ComputationGraph net, List<String> paths, Settings settings,
-                              Path batches, int workers) {
+    public static double warmUp(JavaSparkContext jsc, ComputationGraph net, List<String> paths, long restOfEpoch,
+                                Settings settings, Path batches, int workers) {
         int start = net.getConfiguration().getIterationCount();
         // one worker has nothing to average: no outer step, whatever scale-out says for N workers
         ParameterAveragingMaster one = master(settings, batches, 1, new ScaleOutSettings.Outer(1, 0, false));
@@ -297,13 +295,22 @@ public final class TrainJob {
             net.setParams(fitted.params());
             net.getUpdater().setStateViewArray(fitted.getUpdater().getStateViewArray());
         }
-        net.getConfiguration().setIterationCount(start + warmupIterations(paths.size(), workers,
+        net.getConfiguration().setIterationCount(start + warmupIterations(paths.size(), restOfEpoch, workers,
                 settings.train().averagingFrequency()));
+        return single.getScore();
     }
 
-    /** Iterations N workers count for {@code batches} batches: averagingFrequency per round of N x frequency. */
-    static int warmupIterations(long batches, int workers, int averagingFrequency) {
-        return (int) (batches / ((long) workers * averagingFrequency)) * averagingFrequency;
+    /**
+     * The iterations a warm-up of {@code warm} batches counts so that its epoch counts exactly what N
+     * workers would have counted for the whole epoch (see {@link #countedStepsPerEpoch}): the epoch's
+     * count less what DL4J counts for the {@code rest} the N workers fit after it.
+     */
+    static int warmupIterations(long warm, long rest, int workers, int averagingFrequency) {
+        return (int) (countedSteps(warm + rest, workers, averagingFrequency) - countedSteps(rest, workers, averagingFrequency));
+    }
+
+    private static long countedSteps(long batches, int workers, int averagingFrequency) {
+        return batches == 0 ? 0 : Math.max(1, batches / ((long) workers * averagingFrequency)) * averagingFrequency;
     }
 
     static String outerStateName(int epoch) {
@@ -386,20 +393,25 @@ public final class TrainJob {
                     .mapPartitionsWithIndex((index, it) -> batchesOf(it, seed, epoch, index, batchSize, size, augment, warp)
                             .stream().map(CanvasBatch::toMultiDataSet).iterator(), true)
                     .persist(storageLevel(t.storageLevel()));
-            data.count();
+            long total = data.count();
             long fitStart = System.nanoTime();
             JavaRDD<MultiDataSet> fit = data;
             if (warmupBatches > 0) {
                 var numbered = data.zipWithIndex();
                 ComputationGraph net = sparkNet.getNetwork();
                 int start = net.getConfiguration().getIterationCount();
-                new SparkComputationGraph(jsc, net, master(settings, batches, 1, new ScaleOutSettings.Outer(1, 0, false)))
-                        .fitMultiDataSet(numbered.filter(b -> b._2() < warmupBatches).keys());
+                SparkComputationGraph single = new SparkComputationGraph(jsc, net,
+                        master(settings, batches, 1, new ScaleOutSettings.Outer(1, 0, false)));
+                single.fitMultiDataSet(numbered.filter(b -> b._2() < warmupBatches).keys());
+                sparkNet.setScore(single.getScore()); // the epoch's training loss if the warm-up took all of it
+                long warm = Math.min(total, warmupBatches);
                 net.getConfiguration().setIterationCount(start
-                        + warmupIterations(warmupBatches, workers, t.averagingFrequency()));
+                        + warmupIterations(warm, total - warm, workers, t.averagingFrequency()));
                 fit = numbered.filter(b -> b._2() >= warmupBatches).keys();
             }
-            sparkNet.fitMultiDataSet(fit);
+            if (total > warmupBatches) { // a warm-up may take the whole of a small first epoch
+                sparkNet.fitMultiDataSet(fit);
+            }
             double seconds = (System.nanoTime() - fitStart) / 1e9;
             data.unpersist(false);
             return seconds;
@@ -412,10 +424,14 @@ public final class TrainJob {
             Collections.shuffle(shuffled, new Random(settings.seed() * 31 + epoch));
             int cut = (int) Math.min(shuffled.size(), warmupBatches);
             LOG.info("train: one worker fits the first {} batches (scale-out warm-up), then {} workers", cut, workers);
-            warmUp(jsc, sparkNet.getNetwork(), shuffled.subList(0, cut), settings, batches, workers);
+            double score = warmUp(jsc, sparkNet.getNetwork(), shuffled.subList(0, cut), shuffled.size() - cut, settings,
+                    batches, workers);
             paths = shuffled.subList(cut, shuffled.size());
+            sparkNet.setScore(score); // the epoch's training loss if the warm-up took all of it
         }
-        sparkNet.fitPaths(jsc.parallelize(paths, Math.max(1, jsc.defaultParallelism())), new CanvasBatchLoader());
+        if (!paths.isEmpty()) { // a warm-up may take the whole of a small first epoch
+            sparkNet.fitPaths(jsc.parallelize(paths, Math.max(1, jsc.defaultParallelism())), new CanvasBatchLoader());
+        }
         double seconds = (System.nanoTime() - fitStart) / 1e9;
         Files.deleteQuietly(Files.fs(epochDir, conf), epochDir);
         return seconds;

@@ -116,9 +116,12 @@ class TrainJobTest {
         assertThat(r.history()).hasSize(1);
         assertThat(r.model().getConfiguration().getIterationCount()).isEqualTo(4);
         assertThat(r.history().get(0).valLoss()).isFinite();
-        assertThat(TrainJob.warmupIterations(4, 2, 2)).isEqualTo(2);
-        assertThat(TrainJob.warmupIterations(469, 8, 16)).isEqualTo(48); // 3 rounds of 8 x 16
-        assertThat(TrainJob.warmupIterations(100, 8, 16)).isZero();
+        assertThat(TrainJob.warmupIterations(4, 6, 2, 2)).isEqualTo(2);
+        // full size, 8 workers: 938 batches count 7 rounds x 16 = 112; the 554 after a 384-batch warm-up count
+        // 4 x 16 = 64, so the warm-up counts 48
+        assertThat(TrainJob.warmupIterations(384, 554, 8, 16)).isEqualTo(48);
+        // a warm-up that takes the whole epoch counts the whole epoch (one round at least, as DL4J)
+        assertThat(TrainJob.warmupIterations(10, 0, 2, 16)).isEqualTo(16);
     }
 
     @Test
