@@ -101,9 +101,12 @@ class RetrainTest {
 
         List<String> resume = new ArrayList<>(args);
         resume.add("--resume");
-        Cli.Run r = Cli.run(resume.toArray(String[]::new));
-        assertThat(r.code()).as(r.err()).isZero();
-        assertThat(r.out()).contains("train: 3 epochs", "outer-optimiser state restored from",
+        // its own JVM too, so that its log (where the restore is reported) lands in a file
+        Process resumed = CliProcess.start(tmp.resolve("resumed.log"), resume.toArray(String[]::new));
+        assertThat(resumed.waitFor(5, TimeUnit.MINUTES)).isTrue();
+        String log = Files.readString(tmp.resolve("resumed.log"));
+        assertThat(resumed.exitValue()).as(log).isZero();
+        assertThat(log).contains("train: 3 epochs", "resuming", "outer-optimiser state restored from",
                 "checkpoints/epoch-0001.outer", "outer step lr 1.00 momentum 0.50");
         EpochRecord[] history = Json.read(Files.readString(model.resolve("history.json")), EpochRecord[].class, "h");
         assertThat(history).extracting(EpochRecord::epoch).containsExactly(1, 2, 3);
