@@ -187,11 +187,12 @@ public final class TrainJob {
                 throw diverged(epoch, "training loss", trainLoss, work);
             }
             QuickScore val = QuickEvaluation.score(jsc, net, validationRows, size, train.batchSize());
-            if (!Double.isFinite(val.loss(train.boxLossWeight()))) {
-                throw diverged(epoch, "validation loss", val.loss(train.boxLossWeight()), work);
+            double valLoss = val.loss(train.boxLossWeight());
+            if (!Double.isFinite(valLoss)) {
+                throw diverged(epoch, "validation loss", valLoss, work);
             }
             double epochSeconds = (System.nanoTime() - epochStart) / 1e9;
-            EpochRecord record = new EpochRecord(epoch, trainLoss, val.loss(train.boxLossWeight()), val.accuracy(), val.meanIou(),
+            EpochRecord record = new EpochRecord(epoch, trainLoss, valLoss, val.accuracy(), val.meanIou(),
                     val.boxMse(), trainCount, fitSeconds, epochSeconds, trainCount / fitSeconds);
             history.add(record);
             // history first, then the checkpoint: a run killed in between resumes from the previous
@@ -202,7 +203,7 @@ public final class TrainJob {
             ModelStore.save(net, new Path(work, CHECKPOINTS + "/" + checkpointName(epoch)), true, conf);
             double eta = epochSeconds * (train.epochs() - epoch);
             LOG.info(String.format("epoch %d/%d: train loss %.4f | val loss %.4f, accuracy %.2f%%, mean IoU %.3f | "
-                            + "%.1f s, %.0f img/s, ETA %s", epoch, train.epochs(), trainLoss, val.loss(train.boxLossWeight()),
+                            + "%.1f s, %.0f img/s, ETA %s", epoch, train.epochs(), trainLoss, valLoss,
                     100 * val.accuracy(), val.meanIou(), epochSeconds, record.imagesPerSecond(), duration(eta)));
         }
 
@@ -275,27 +276,31 @@ public final class TrainJob {
      */
     public static double warmUp(JavaSparkContext jsc, ComputationGraph net, List<String> paths, long restOfEpoch,
                                 Settings settings, Path batches, int workers) {
+        return warmUp(jsc, net, single -> single.fitPaths(jsc.parallelize(paths, 1), new CanvasBatchLoader()),
+                paths.size(), restOfEpoch, settings, batches, workers);
+    }
+
+    /** The warm-up for any way of feeding data: {@code fit} hands the warm-up batches to a one-worker net. */
+    private static double warmUp(JavaSparkContext jsc, ComputationGraph net,
+                                 java.util.function.Consumer<SparkComputationGraph> fit, long warmBatches,
+                                 long restOfEpoch, Settings settings, Path batches, int workers) {
         int start = net.getConfiguration().getIterationCount();
-        // one worker has nothing to average: no outer step, whatever scale-out says for N workers
-        ParameterAveragingMaster one = master(settings, batches, 1, new ScaleOutSettings.Outer(1, 0, false));
-        SparkComputationGraph single = new SparkComputationGraph(jsc, net, one);
+        // one worker has nothing to average: no outer step, whatever scale-out says for N workers;
+        // it trains `net` itself (SparkComputationGraph keeps the network it is given)
+        SparkComputationGraph single = new SparkComputationGraph(jsc, net,
+                master(settings, batches, 1, new ScaleOutSettings.Outer(1, 0, false)));
         boolean local = jsc.master().startsWith("local");
         if (local) { // the one task may use every core of this JVM meanwhile
             NativeSetup.limitThreads(Runtime.getRuntime().availableProcessors());
         }
         try {
-            single.fitPaths(jsc.parallelize(paths, 1), new CanvasBatchLoader());
+            fit.accept(single);
         } finally {
             if (local) {
                 NativeSetup.limitThreads(threadsPerTask(settings.train(), jsc));
             }
         }
-        ComputationGraph fitted = single.getNetwork();
-        if (fitted != net) {
-            net.setParams(fitted.params());
-            net.getUpdater().setStateViewArray(fitted.getUpdater().getStateViewArray());
-        }
-        net.getConfiguration().setIterationCount(start + warmupIterations(paths.size(), restOfEpoch, workers,
+        net.getConfiguration().setIterationCount(start + warmupIterations(warmBatches, restOfEpoch, workers,
                 settings.train().averagingFrequency()));
         return single.getScore();
     }
@@ -398,15 +403,11 @@ public final class TrainJob {
             JavaRDD<MultiDataSet> fit = data;
             if (warmupBatches > 0) {
                 var numbered = data.zipWithIndex();
-                ComputationGraph net = sparkNet.getNetwork();
-                int start = net.getConfiguration().getIterationCount();
-                SparkComputationGraph single = new SparkComputationGraph(jsc, net,
-                        master(settings, batches, 1, new ScaleOutSettings.Outer(1, 0, false)));
-                single.fitMultiDataSet(numbered.filter(b -> b._2() < warmupBatches).keys());
-                sparkNet.setScore(single.getScore()); // the epoch's training loss if the warm-up took all of it
                 long warm = Math.min(total, warmupBatches);
-                net.getConfiguration().setIterationCount(start
-                        + warmupIterations(warm, total - warm, workers, t.averagingFrequency()));
+                double score = warmUp(jsc, sparkNet.getNetwork(),
+                        single -> single.fitMultiDataSet(numbered.filter(b -> b._2() < warmupBatches).keys()),
+                        warm, total - warm, settings, batches, workers);
+                sparkNet.setScore(score); // the epoch's training loss if the warm-up took all of it
                 fit = numbered.filter(b -> b._2() >= warmupBatches).keys();
             }
             if (total > warmupBatches) { // a warm-up may take the whole of a small first epoch
