@@ -48,7 +48,7 @@ public final class ScalingBenchmark {
     }
 
     /** One worker count's run. */
-    public record Run(int workers, boolean reached, long samplesToTarget, double interpolatedSamplesToTarget,
+    public record Run(int workers, int workerBatch, boolean reached, long samplesToTarget, double interpolatedSamplesToTarget,
                       long samplesSeen, int rounds, double fitSeconds, double imagesPerSecond,
                       double roundOverheadSeconds, double batchSeconds, String outerStep, List<Point> curve) {
     }
@@ -82,7 +82,7 @@ public final class ScalingBenchmark {
         Dataset<Row> validation = ds.read(Split.VALIDATION).orderBy("id").limit(target.validationCanvases()).cache();
         validation.count();
         long trainCount = ds.manifest().split(Split.TRAIN).count();
-        int batch = settings.train().batchSize();
+        int batch = TrainJob.workerBatch(settings, workers);
         int frequency = settings.train().averagingFrequency();
 
         NativeSetup.limitThreads(Math.max(1, Runtime.getRuntime().availableProcessors() / workers));
@@ -97,7 +97,7 @@ public final class ScalingBenchmark {
         long warmupBatches = (settings.scaleOut().warmup(workers) + batch - 1) / batch;
         String outer = settings.scaleOut().resolve(workers).toString()
                 + (warmupBatches > 0 ? ", one-worker warm-up " + warmupBatches * batch + " samples" : "");
-        out.accept(String.format("scaling: %d workers (local[%d]), %s", workers, workers, outer));
+        out.accept(String.format("scaling: %d workers (local[%d]), batch %d per worker, %s", workers, workers, batch, outer));
 
         // rounds hold workers x frequency batches; a check falls after whole rounds
         long roundBatches = (long) workers * frequency;
@@ -110,7 +110,7 @@ public final class ScalingBenchmark {
         try {
             for (int epoch = 1; !reached && samples < target.maxSamples(); epoch++) {
                 Path epochDir = new Path(dir, "epoch-" + epoch);
-                List<String> paths = new ArrayList<>(TrainJob.exportEpoch(trainRows, settings, size, epoch, epochDir, conf));
+                List<String> paths = new ArrayList<>(TrainJob.exportEpoch(trainRows, settings, batch, size, epoch, epochDir, conf));
                 java.util.Collections.shuffle(paths, new java.util.Random(settings.seed() + epoch));
                 int first = 0;
                 if (epoch == 1 && warmupBatches > 0) {
@@ -154,7 +154,7 @@ public final class ScalingBenchmark {
         // a round's wall time minus the batches each worker fitted in it
         double computePerRound = batchSeconds * (samples / (double) batch) / workers / rounds;
         double overhead = Math.max(0, fitSeconds / rounds - computePerRound);
-        return new Run(workers, reached, reached ? samples : -1, reached ? interpolate(curve) : -1, samples, rounds,
+        return new Run(workers, batch, reached, reached ? samples : -1, reached ? interpolate(curve) : -1, samples, rounds,
                 fitSeconds, samples / fitSeconds, overhead, batchSeconds, outer, curve);
     }
 
@@ -199,6 +199,7 @@ public final class ScalingBenchmark {
         for (Run r : runs) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("workers", r.workers());
+            m.put("worker_batch", r.workerBatch());
             m.put("reached", r.reached());
             m.put("samples_to_target", r.samplesToTarget());
             m.put("samples_to_target_interpolated", Math.round(r.interpolatedSamplesToTarget()));

@@ -17,8 +17,12 @@ import java.io.Serializable;
  * @param nesterov      Nesterov (true) or heavy-ball momentum
  * @param warmupSamples training samples fitted by one worker before the N workers start (post-local
  *                      SGD: early on, copies trained apart do not average well); null = automatic
+ * @param workerBatch   mini-batch of each worker; null = automatic: {@code train.batch-size} shared out
+ *                      among the workers, so that a step of N workers spends as many samples as one
+ *                      worker's step
  */
-public record ScaleOutSettings(Double outerLr, Double outerMomentum, boolean nesterov, Long warmupSamples)
+public record ScaleOutSettings(Double outerLr, Double outerMomentum, boolean nesterov, Long warmupSamples,
+                               Integer workerBatch)
         implements Serializable {
 
     public ScaleOutSettings {
@@ -28,7 +32,26 @@ public record ScaleOutSettings(Double outerLr, Double outerMomentum, boolean nes
                 "digitloc.train.scale-out.outer-momentum", outerMomentum, "auto or a number in [0, 1)");
         Settings.require(warmupSamples == null || warmupSamples >= 0, "digitloc.train.scale-out.warmup-samples",
                 warmupSamples, "auto or a count of samples, 0 or more");
+        Settings.require(workerBatch == null || workerBatch >= 1, "digitloc.train.scale-out.worker-batch", workerBatch,
+                "auto or a mini-batch size, 1 or more");
     }
+
+    /**
+     * Each worker's mini-batch when {@code workers} share a global batch of {@code batchSize}. Keeping
+     * the global batch (rather than giving each worker {@code batchSize}) is what keeps the samples to a
+     * given accuracy nearly independent of N: with the batch per worker fixed, N workers act as one
+     * worker with an N-times larger batch, and this model needs ~1.3x / 1.75x the samples at 2 / 4
+     * workers (docs/SCALING.md). Never below {@link #MIN_WORKER_BATCH}.
+     */
+    public int workerBatch(int batchSize, int workers) {
+        if (workerBatch != null) {
+            return workerBatch;
+        }
+        return Math.max(Math.min(batchSize, MIN_WORKER_BATCH), (int) Math.round(batchSize / (double) Math.max(1, workers)));
+    }
+
+    /** Smaller per-worker batches starve a worker's cores; beyond that, add samples per step instead. */
+    public static final int MIN_WORKER_BATCH = 8;
 
     /** Samples one worker fits before {@code workers} workers take over (0 = none; one worker: none). */
     public long warmup(int workers) {
@@ -81,7 +104,12 @@ public record ScaleOutSettings(Double outerLr, Double outerMomentum, boolean nes
                 autoOrNumber(root, "train.scale-out.outer-lr"),
                 autoOrNumber(root, "train.scale-out.outer-momentum"),
                 Settings.get(root, "train.scale-out.nesterov", Config::getBoolean),
-                toLong(autoOrNumber(root, "train.scale-out.warmup-samples")));
+                toLong(autoOrNumber(root, "train.scale-out.warmup-samples")),
+                toInt(autoOrNumber(root, "train.scale-out.worker-batch")));
+    }
+
+    private static Integer toInt(Double d) {
+        return d == null ? null : (int) Math.round(d);
     }
 
     private static Long toLong(Double d) {

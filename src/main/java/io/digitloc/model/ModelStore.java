@@ -15,13 +15,17 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 
-/** Saves and restores model zips (DL4J's ModelSerializer format) on any Hadoop filesystem, atomically. */
+/**
+ * Saves and restores model zips (DL4J's ModelSerializer format) on any Hadoop filesystem, atomically.
+ * Saved zips hold DL4J's stock layers only ({@link StockLayers}), so any DL4J program can restore them.
+ */
 public final class ModelStore {
     private ModelStore() {
     }
 
-    /** Writes {@code net} to {@code target} through a temporary sibling and a rename. */
+    /** Writes {@code net}, in stock layers, to {@code target} through a temporary sibling and a rename. */
     public static void save(ComputationGraph net, Path target, boolean withUpdater, HadoopConf conf) {
+        net = StockLayers.toStock(net);
         FileSystem fs = Files.fs(target, conf);
         Path tmp = Files.tempSibling(target);
         try {

@@ -15,6 +15,7 @@ import io.digitloc.io.HadoopConf;
 import io.digitloc.io.Json;
 import io.digitloc.model.LocalizerNet;
 import io.digitloc.model.ModelStore;
+import io.digitloc.model.StockLayers;
 import io.digitloc.model.NativeSetup;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileSystem;
@@ -126,14 +127,18 @@ public final class TrainJob {
         Path batches = train.exportDir().isBlank() ? new Path(work, "_batches") : new Path(train.exportDir());
 
         int workers = jsc.defaultParallelism();
+        int workerBatch = settings.scaleOut().workerBatch(train.batchSize(), workers);
         NativeSetup.limitThreads(threadsPerTask(train, jsc));
-        long stepsPerEpoch = countedStepsPerEpoch(trainCount, train.batchSize(), workers, train.averagingFrequency());
+        long stepsPerEpoch = countedStepsPerEpoch(trainCount, workerBatch, workers, train.averagingFrequency());
         int lastDone = how.resume() ? lastCheckpoint(work, conf) : 0;
         ComputationGraph net;
         TrainingHistory history;
         Map<String, Double> initialFigures;
         if (lastDone > 0) {
             net = ModelStore.load(new Path(work, CHECKPOINTS + "/" + checkpointName(lastDone)), true, conf);
+            if (train.fastLayers()) { // checkpoints hold DL4J's stock layers: train on the fast ones
+                net = StockLayers.toFast(net);
+            }
             LocalizerNet.requireFits(net, size, work.toString());
             history = TrainingHistory.load(work, conf, lastDone);
             initialFigures = readFigures(new Path(work, INITIAL), conf);
@@ -169,7 +174,7 @@ public final class TrainJob {
         SparkComputationGraph sparkNet = new SparkComputationGraph(jsc, net, master);
         var outer = master.outer().settings();
         LOG.info("train: {} canvases ({}x{}), {} epochs, batch {} per worker, {} workers, averaging every {} batches, {}, {}",
-                trainCount, size, size, train.epochs(), train.batchSize(), workers, train.averagingFrequency(),
+                trainCount, size, size, train.epochs(), workerBatch, workers, train.averagingFrequency(),
                 outer.isPlainAveraging() ? "plain averaging" : String.format("outer step lr %.2f momentum %.2f%s",
                         outer.lr(), outer.momentum(), outer.nesterov() ? " (Nesterov)" : ""),
                 train.approach().name().toLowerCase());
@@ -179,7 +184,7 @@ public final class TrainJob {
             master.beginEpoch(epoch, trainCount);
             // post-local SGD: the start of a fresh run's first epoch is fitted by one worker
             long warmupBatches = epoch == 1 && how.warmStartModel() == null
-                    ? (settings.scaleOut().warmup(workers) + train.batchSize() - 1) / train.batchSize() : 0;
+                    ? (settings.scaleOut().warmup(workers) + workerBatch - 1) / workerBatch : 0;
             double fitSeconds = fitEpoch(jsc, sparkNet, trainRows, settings, size, epoch, batches, conf, warmupBatches);
             net = sparkNet.getNetwork();
             double trainLoss = sparkNet.getScore();
@@ -288,7 +293,7 @@ public final class TrainJob {
         // one worker has nothing to average: no outer step, whatever scale-out says for N workers;
         // it trains `net` itself (SparkComputationGraph keeps the network it is given)
         SparkComputationGraph single = new SparkComputationGraph(jsc, net,
-                master(settings, batches, 1, new ScaleOutSettings.Outer(1, 0, false)));
+                master(settings, batches, 1, workers, new ScaleOutSettings.Outer(1, 0, false)));
         boolean local = jsc.master().startsWith("local");
         if (local) { // the one task may use every core of this JVM meanwhile
             NativeSetup.limitThreads(Runtime.getRuntime().availableProcessors());
@@ -356,16 +361,27 @@ public final class TrainJob {
     }
 
     static ParameterAveragingMaster master(Settings settings, Path batches, int workers) {
-        return master(settings, batches, workers, settings.scaleOut().resolve(workers));
+        return master(settings, batches, workers, workers, settings.scaleOut().resolve(workers));
     }
 
-    private static ParameterAveragingMaster master(Settings settings, Path batches, int workers,
+    /** The mini-batch each of {@code workers} workers fits (the batch files are cut to it). */
+    public static int workerBatch(Settings settings, int workers) {
+        return settings.scaleOut().workerBatch(settings.train().batchSize(), workers);
+    }
+
+    /**
+     * @param workers   Spark tasks fitting at once
+     * @param runWorkers the run's workers, which set the batch files' size (a warm-up fits with one
+     *                   worker the files cut for N)
+     */
+    private static ParameterAveragingMaster master(Settings settings, Path batches, int workers, int runWorkers,
                                                    ScaleOutSettings.Outer outer) {
         TrainSettings t = settings.train();
+        int batch = workerBatch(settings, runWorkers);
         // numWorkers given explicitly: DL4J M2's path-based fit of a ComputationGraph otherwise asks a null
         // SparkDl4jMultiLayer for it (NullPointerException in executeTrainingPathsHelper).
-        return new ParameterAveragingMaster(new ParameterAveragingTrainingMaster.Builder(workers, t.batchSize())
-                .batchSizePerWorker(t.batchSize())
+        return new ParameterAveragingMaster(new ParameterAveragingTrainingMaster.Builder(workers, batch)
+                .batchSizePerWorker(batch)
                 .averagingFrequency(t.averagingFrequency())
                 .workerPrefetchNumBatches(t.prefetch())
                 .saveUpdater(true)
@@ -390,7 +406,7 @@ public final class TrainJob {
         int workers = jsc.defaultParallelism();
         TrainSettings t = settings.train();
         long seed = settings.seed();
-        int batchSize = t.batchSize();
+        int batchSize = workerBatch(settings, workers);
         boolean augment = t.augment();
         DigitWarp warp = new DigitWarp(t.digitRotation(), t.digitScale());
         if (t.approach() == TrainSettings.Approach.DIRECT) {
@@ -418,7 +434,7 @@ public final class TrainJob {
             return seconds;
         }
         Path epochDir = new Path(batches, "epoch-" + epoch);
-        List<String> paths = exportEpoch(rows, settings, size, epoch, epochDir, conf);
+        List<String> paths = exportEpoch(rows, settings, batchSize, size, epoch, epochDir, conf);
         long fitStart = System.nanoTime();
         if (warmupBatches > 0) {
             List<String> shuffled = new ArrayList<>(paths);
@@ -439,14 +455,13 @@ public final class TrainJob {
     }
 
     /**
-     * Writes one epoch's mini-batches (shuffled, re-placed when augmenting) as batch files under
-     * {@code epochDir}, on the executors; returns their paths, partition by partition.
+     * Writes one epoch's mini-batches of {@code batchSize} (shuffled, re-placed when augmenting) as batch
+     * files under {@code epochDir}, on the executors; returns their paths, partition by partition.
      */
-    public static List<String> exportEpoch(Dataset<Row> rows, Settings settings, int size, int epoch, Path epochDir,
-                                           HadoopConf conf) {
+    public static List<String> exportEpoch(Dataset<Row> rows, Settings settings, int batchSize, int size, int epoch,
+                                           Path epochDir, HadoopConf conf) {
         TrainSettings t = settings.train();
         long seed = settings.seed();
-        int batchSize = t.batchSize();
         boolean augment = t.augment();
         DigitWarp warp = new DigitWarp(t.digitRotation(), t.digitScale());
         return rows.javaRDD()
