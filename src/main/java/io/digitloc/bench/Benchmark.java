@@ -6,9 +6,9 @@ import io.digitloc.data.CanvasSynthesizer;
 import io.digitloc.data.Split;
 import io.digitloc.io.HadoopConf;
 import io.digitloc.model.LocalizerNet;
-import io.digitloc.train.CanvasBatch;
+import io.digitloc.core.CanvasBatch;
 import io.digitloc.train.CanvasBatchLoader;
-import io.digitloc.train.Examples;
+import io.digitloc.data.CanvasRows;
 import io.digitloc.train.TrainJob;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -50,7 +50,7 @@ public final class Benchmark {
         int batchSize = settings.train().batchSize();
         List<CanvasBatch> batches = new ArrayList<>();
         for (int from = 0; from < rows.size(); from += batchSize) {
-            batches.add(Examples.batch(rows.subList(from, Math.min(rows.size(), from + batchSize)), size));
+            batches.add(CanvasRows.batch(rows.subList(from, Math.min(rows.size(), from + batchSize)), size));
         }
         out.accept(String.format("benchmark: %d canvases (%dx%d), batch %d, %d repetitions after warm-up, "
                         + "Spark master %s, %d cores", rows.size(), size, size, batchSize, repeats,

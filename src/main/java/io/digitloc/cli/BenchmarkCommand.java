@@ -2,7 +2,7 @@ package io.digitloc.cli;
 
 import io.digitloc.bench.Benchmark;
 import io.digitloc.config.Settings;
-import io.digitloc.io.SparkSessions;
+import io.digitloc.spark.SparkSessions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

@@ -3,7 +3,7 @@ package io.digitloc.cli;
 import io.digitloc.config.Settings;
 import io.digitloc.eval.EvaluateJob;
 import io.digitloc.io.HadoopConf;
-import io.digitloc.io.SparkSessions;
+import io.digitloc.spark.SparkSessions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

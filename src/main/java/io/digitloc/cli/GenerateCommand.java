@@ -3,7 +3,7 @@ package io.digitloc.cli;
 import io.digitloc.config.DataSettings;
 import io.digitloc.config.Settings;
 import io.digitloc.data.GenerateJob;
-import io.digitloc.io.SparkSessions;
+import io.digitloc.spark.SparkSessions;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

@@ -5,7 +5,7 @@ import io.digitloc.config.Settings;
 import io.digitloc.data.GenerateJob;
 import io.digitloc.eval.EvaluateJob;
 import io.digitloc.io.HadoopConf;
-import io.digitloc.io.SparkSessions;
+import io.digitloc.spark.SparkSessions;
 import io.digitloc.train.TrainJob;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;

@@ -1,15 +1,14 @@
 package io.digitloc.cli;
 
 import io.digitloc.config.Settings;
-import io.digitloc.eval.ImageInput;
-import io.digitloc.eval.Prediction;
+import io.digitloc.core.ImageInput;
+import io.digitloc.core.Located;
+import io.digitloc.core.Predictor;
 import io.digitloc.io.HadoopConf;
 import io.digitloc.model.LocalizerNet;
 import io.digitloc.model.ModelStore;
-import io.digitloc.train.CanvasBatch;
 import org.apache.hadoop.fs.Path;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -64,14 +63,13 @@ final class PredictCommand implements Callable<Integer> {
         Path modelPath = new Path(settings.eval().modelPath(settings));
         ComputationGraph net = ModelStore.load(modelPath, false, HadoopConf.local());
         LocalizerNet.requireFits(net, size, modelPath + " (set --set data.canvas-size=<its size>)");
+        Predictor predictor = new Predictor(net, size);
         for (int i = 0; i < images.size(); i++) {
             ImageInput.Fitted fitted = ImageInput.fit(pictures.get(i), size);
-            INDArray[] out = net.output(CanvasBatch.features(fitted.pixels(), 1, size));
-            Prediction p = Prediction.of(i, 0, out[0].getRow(0).toFloatVector(), new float[4],
-                    out[1].getRow(0).toFloatVector());
-            double[] box = inputBox(p.predBox(), fitted);
+            Located p = predictor.predict(fitted.pixels(), 1).get(0);
+            double[] box = fitted.toInput(p.box());
             System.out.printf(Locale.ROOT, "%s: digit %d (p=%.3f), box xmin=%.1f ymin=%.1f xmax=%.1f ymax=%.1f "
-                            + "(pixels of the %dx%d input)%n", images.get(i), p.predicted(), p.score(), box[0], box[1],
+                            + "(pixels of the %dx%d input)%n", images.get(i), p.digit(), p.probability(), box[0], box[1],
                     box[2], box[3], fitted.width(), fitted.height());
             if (drawDir != null) {
                 draw(pictures.get(i), images.get(i), p, box);
@@ -80,14 +78,7 @@ final class PredictCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** The predicted box in the input picture's pixel coordinates. */
-    static double[] inputBox(float[] box, ImageInput.Fitted f) {
-        int s = f.size();
-        return new double[] {f.toInputX(box[0] * s), f.toInputY(box[1] * s), f.toInputX(box[2] * s),
-                f.toInputY(box[3] * s)};
-    }
-
-    private void draw(BufferedImage picture, File source, Prediction p, double[] box) {
+    private void draw(BufferedImage picture, File source, Located p, double[] box) {
         BufferedImage copy = new BufferedImage(picture.getWidth(), picture.getHeight(), BufferedImage.TYPE_INT_RGB);
         Graphics2D g = copy.createGraphics();
         g.drawImage(picture, 0, 0, null);
@@ -97,7 +88,7 @@ final class PredictCommand implements Callable<Integer> {
         int y0 = (int) Math.round(Math.min(box[1], box[3]));
         g.drawRect(x0, y0, (int) Math.round(Math.abs(box[2] - box[0])), (int) Math.round(Math.abs(box[3] - box[1])));
         g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, Math.max(14, picture.getHeight() / 12)));
-        g.drawString(Integer.toString(p.predicted()), x0, Math.min(picture.getHeight() - 4,
+        g.drawString(Integer.toString(p.digit()), x0, Math.min(picture.getHeight() - 4,
                 (int) Math.round(Math.max(box[1], box[3])) + g.getFontMetrics().getAscent()));
         g.dispose();
         String name = source.getName().replaceFirst("\\.[^.]*$", "") + "-predicted.png";

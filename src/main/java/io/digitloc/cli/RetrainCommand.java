@@ -4,7 +4,7 @@ import io.digitloc.config.RetrainSettings;
 import io.digitloc.config.Settings;
 import io.digitloc.data.GenerateJob;
 import io.digitloc.io.HadoopConf;
-import io.digitloc.io.SparkSessions;
+import io.digitloc.spark.SparkSessions;
 import io.digitloc.registry.RetrainJob;
 import io.digitloc.registry.RunLock;
 import org.apache.hadoop.fs.Path;

@@ -5,7 +5,7 @@ import io.digitloc.config.Settings;
 import io.digitloc.config.SettingsException;
 import io.digitloc.io.Files;
 import io.digitloc.io.HadoopConf;
-import io.digitloc.io.SparkSessions;
+import io.digitloc.spark.SparkSessions;
 import io.digitloc.train.TrainJob;
 import org.apache.hadoop.fs.Path;
 import picocli.CommandLine.Command;

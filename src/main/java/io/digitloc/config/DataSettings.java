@@ -18,7 +18,7 @@ public record DataSettings(String mnistDir, String dir, int canvasSize, int trai
                            int trainLimit, int validationLimit, IfExists ifExists) implements Serializable {
 
     /** The side of an MNIST digit; a canvas must hold one. */
-    public static final int DIGIT_SIZE = 28;
+    public static final int DIGIT_SIZE = io.digitloc.core.Digits.SIDE;
 
     /** Policy for an output that is already there. */
     public enum IfExists { FAIL, REPLACE }

@@ -1,5 +1,7 @@
 package io.digitloc.data;
 
+import io.digitloc.core.Canvas;
+
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataType;

@@ -1,5 +1,7 @@
 package io.digitloc.data;
 
+import io.digitloc.core.Canvas;
+
 import java.io.Serializable;
 import java.util.SplittableRandom;
 

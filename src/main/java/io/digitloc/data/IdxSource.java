@@ -20,7 +20,7 @@ import java.util.List;
 public final class IdxSource implements java.io.Serializable {
     private static final long serialVersionUID = 1L;
     /** Classes a label may name. */
-    public static final int NUM_CLASSES = 10;
+    public static final int NUM_CLASSES = io.digitloc.core.Digits.CLASSES;
 
     private final Path dir;
     private final HadoopConf conf;

@@ -1,7 +1,15 @@
 package io.digitloc.eval;
 
+import io.digitloc.spark.BroadcastModel;
+
+import io.digitloc.core.Metrics;
+
+import io.digitloc.core.Prediction;
+
 import io.digitloc.config.EvalSettings;
 import io.digitloc.config.Settings;
+import io.digitloc.core.Located;
+import io.digitloc.core.Predictor;
 import io.digitloc.data.CanvasDataset;
 import io.digitloc.data.CanvasSchema;
 import io.digitloc.data.DatasetException;
@@ -14,9 +22,9 @@ import io.digitloc.model.ModelException;
 import io.digitloc.model.ModelStore;
 import io.digitloc.report.HtmlReport;
 import io.digitloc.report.PredictionGrid;
-import io.digitloc.train.CanvasBatch;
-import io.digitloc.train.EpochRecord;
-import io.digitloc.train.Examples;
+import io.digitloc.core.CanvasBatch;
+import io.digitloc.core.EpochRecord;
+import io.digitloc.data.CanvasRows;
 import io.digitloc.train.TrainingHistory;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileSystem;
@@ -29,7 +37,6 @@ import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -145,17 +152,15 @@ public final class EvaluateJob {
         return out.iterator();
     }
 
-    /** Predictions for rows of one batch (pure DL4J, no Spark). */
+    /** Predictions for rows of one batch. */
     public static List<Prediction> predictBatch(ComputationGraph net, List<Row> rows, int size) {
-        CanvasBatch batch = Examples.batch(rows, size);
-        INDArray[] out = net.output(batch.features());
+        CanvasBatch batch = CanvasRows.batch(rows, size);
+        List<Located> located = new Predictor(net, size).predict(batch.pixels(), batch.count());
         List<Prediction> predictions = new ArrayList<>(rows.size());
         for (int i = 0; i < batch.count(); i++) {
-            float[] probs = out[0].getRow(i).toFloatVector();
-            float[] box = out[1].getRow(i).toFloatVector();
             float[] truth = Arrays.copyOfRange(batch.boxes(), 4 * i, 4 * i + 4);
             Row r = rows.get(i);
-            predictions.add(Prediction.of(r.getLong(r.fieldIndex(CanvasSchema.ID)), batch.labels()[i], probs, truth, box));
+            predictions.add(Prediction.of(r.getLong(r.fieldIndex(CanvasSchema.ID)), batch.labels()[i], located.get(i), truth));
         }
         return predictions;
     }

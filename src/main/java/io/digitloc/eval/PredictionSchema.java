@@ -1,5 +1,7 @@
 package io.digitloc.eval;
 
+import io.digitloc.core.Prediction;
+
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;

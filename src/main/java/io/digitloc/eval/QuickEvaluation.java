@@ -1,14 +1,19 @@
 package io.digitloc.eval;
 
-import io.digitloc.model.LocalizerNet;
-import io.digitloc.train.Examples;
+import io.digitloc.spark.BroadcastModel;
+
+import io.digitloc.core.QuickScore;
+
+import io.digitloc.core.Located;
+import io.digitloc.core.Predictor;
+import io.digitloc.data.CanvasRows;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
@@ -42,20 +47,11 @@ public final class QuickEvaluation {
     }
 
     private static void scoreChunk(ComputationGraph net, List<Row> rows, int size, QuickScore score) {
-        var batch = Examples.batch(rows, size);
-        INDArray[] out = net.output(batch.features());
-        float[] probs = new float[LocalizerNet.NUM_CLASSES];
-        float[] pred = new float[4];
-        float[] truth = new float[4];
+        var batch = CanvasRows.batch(rows, size);
+        List<Located> located = new Predictor(net, size).predict(batch.pixels(), batch.count());
         for (int i = 0; i < batch.count(); i++) {
-            for (int c = 0; c < probs.length; c++) {
-                probs[c] = out[0].getFloat(i, c);
-            }
-            for (int k = 0; k < 4; k++) {
-                pred[k] = out[1].getFloat(i, k);
-                truth[k] = batch.boxes()[4 * i + k];
-            }
-            score.add(batch.labels()[i], probs, truth, pred);
+            Located l = located.get(i);
+            score.add(batch.labels()[i], l.probabilities(), Arrays.copyOfRange(batch.boxes(), 4 * i, 4 * i + 4), l.box());
         }
     }
 }

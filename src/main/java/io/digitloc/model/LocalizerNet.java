@@ -40,8 +40,8 @@ public final class LocalizerNet {
     public static final String INPUT = "image";
     public static final String CLASSIFICATION = "classification";
     public static final String BOUNDING_BOX = "bounding_box";
-    public static final int NUM_CLASSES = 10;
-    public static final int BOX_VALUES = 4;
+    public static final int NUM_CLASSES = io.digitloc.core.Digits.CLASSES;
+    public static final int BOX_VALUES = io.digitloc.core.Digits.BOX_VALUES;
 
     private LocalizerNet() {
     }

@@ -1,7 +1,7 @@
 package io.digitloc.registry;
 
 import io.digitloc.eval.EvaluateJob;
-import io.digitloc.eval.Metrics;
+import io.digitloc.core.Metrics;
 import io.digitloc.io.Files;
 import io.digitloc.io.HadoopConf;
 import io.digitloc.io.Json;

@@ -1,6 +1,6 @@
 package io.digitloc.registry;
 
-import io.digitloc.eval.Metrics;
+import io.digitloc.core.Metrics;
 
 import java.util.ArrayList;
 import java.util.List;

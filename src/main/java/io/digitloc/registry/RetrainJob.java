@@ -6,7 +6,7 @@ import io.digitloc.config.Settings;
 import io.digitloc.data.DatasetManifest;
 import io.digitloc.data.GenerateJob;
 import io.digitloc.eval.EvaluateJob;
-import io.digitloc.eval.Metrics;
+import io.digitloc.core.Metrics;
 import io.digitloc.io.BuildInfo;
 import io.digitloc.io.Files;
 import io.digitloc.io.HadoopConf;

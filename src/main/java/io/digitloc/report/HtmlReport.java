@@ -1,7 +1,7 @@
 package io.digitloc.report;
 
-import io.digitloc.eval.Metrics;
-import io.digitloc.train.EpochRecord;
+import io.digitloc.core.Metrics;
+import io.digitloc.core.EpochRecord;
 
 import java.util.Base64;
 import java.util.LinkedHashMap;

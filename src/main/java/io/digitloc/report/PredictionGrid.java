@@ -1,6 +1,6 @@
 package io.digitloc.report;
 
-import io.digitloc.eval.Prediction;
+import io.digitloc.core.Prediction;
 
 import java.awt.BasicStroke;
 import java.awt.Color;

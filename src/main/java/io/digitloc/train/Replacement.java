@@ -1,6 +1,8 @@
 package io.digitloc.train;
 
-import io.digitloc.data.Box;
+import io.digitloc.core.CanvasBatch;
+
+import io.digitloc.core.Box;
 import io.digitloc.data.CanvasSchema;
 import io.digitloc.data.CanvasSynthesizer;
 import io.digitloc.data.Split;

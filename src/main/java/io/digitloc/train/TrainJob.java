@@ -1,5 +1,11 @@
 package io.digitloc.train;
 
+import io.digitloc.data.CanvasRows;
+
+import io.digitloc.core.EpochRecord;
+
+import io.digitloc.core.CanvasBatch;
+
 import io.digitloc.config.DataSettings;
 import io.digitloc.config.ScaleOutSettings;
 import io.digitloc.config.Settings;
@@ -8,7 +14,7 @@ import io.digitloc.data.CanvasDataset;
 import io.digitloc.data.DatasetManifest;
 import io.digitloc.data.Split;
 import io.digitloc.eval.QuickEvaluation;
-import io.digitloc.eval.QuickScore;
+import io.digitloc.core.QuickScore;
 import io.digitloc.io.BuildInfo;
 import io.digitloc.io.Files;
 import io.digitloc.io.HadoopConf;
@@ -480,7 +486,7 @@ public final class TrainJob {
         Replacement moves = augment && epoch > 1 ? new Replacement(size, seed, epoch, warp) : null;
         for (int from = 0; from < rows.size(); from += batchSize) {
             List<Row> chunk = rows.subList(from, Math.min(rows.size(), from + batchSize));
-            CanvasBatch b = Examples.batch(chunk, size);
+            CanvasBatch b = CanvasRows.batch(chunk, size);
             out.add(moves == null ? b : moves.apply(b, chunk));
         }
         return out;

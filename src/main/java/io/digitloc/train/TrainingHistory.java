@@ -1,5 +1,7 @@
 package io.digitloc.train;
 
+import io.digitloc.core.EpochRecord;
+
 import io.digitloc.io.Files;
 import io.digitloc.io.HadoopConf;
 import io.digitloc.io.Json;

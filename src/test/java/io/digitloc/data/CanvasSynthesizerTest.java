@@ -1,5 +1,7 @@
 package io.digitloc.data;
 
+import io.digitloc.core.Canvas;
+
 import org.junit.jupiter.api.Test;
 
 import java.util.Random;

@@ -1,5 +1,7 @@
 package io.digitloc.eval;
 
+import io.digitloc.core.Metrics;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.digitloc.cli.Main;
 import io.digitloc.config.Settings;

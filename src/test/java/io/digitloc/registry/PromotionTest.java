@@ -1,6 +1,6 @@
 package io.digitloc.registry;
 
-import io.digitloc.eval.Metrics;
+import io.digitloc.core.Metrics;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

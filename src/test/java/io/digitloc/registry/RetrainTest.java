@@ -9,7 +9,7 @@ import io.digitloc.testing.Cli;
 import io.digitloc.testing.CliProcess;
 import io.digitloc.testing.Mnist;
 import io.digitloc.testing.TestSpark;
-import io.digitloc.train.EpochRecord;
+import io.digitloc.core.EpochRecord;
 import io.digitloc.train.OuterOptimizer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;

@@ -1,6 +1,10 @@
 package io.digitloc.train;
 
-import io.digitloc.data.Canvas;
+import io.digitloc.data.CanvasRows;
+
+import io.digitloc.core.CanvasBatch;
+
+import io.digitloc.core.Canvas;
 import io.digitloc.data.CanvasSchema;
 import io.digitloc.data.CanvasSynthesizer;
 import io.digitloc.data.Split;
@@ -36,7 +40,7 @@ class ReplacementTest {
             digits.add(d);
             rows.add(row(synth.synthesize(Split.TRAIN, id, (int) (id % 10), d)));
         }
-        CanvasBatch before = Examples.batch(rows, size);
+        CanvasBatch before = CanvasRows.batch(rows, size);
         CanvasBatch after = new Replacement(size, 42, 2, DigitWarp.NONE).apply(before, rows);
 
         assertThat(after.labels()).isEqualTo(before.labels());
@@ -79,7 +83,7 @@ class ReplacementTest {
             }
             rows.add(row(synth.synthesize(Split.TRAIN, id, (int) (id % 10), d)));
         }
-        CanvasBatch before = Examples.batch(rows, size);
+        CanvasBatch before = CanvasRows.batch(rows, size);
         CanvasBatch plain = new Replacement(size, 42, 3, DigitWarp.NONE).apply(before, rows);
         CanvasBatch warped = new Replacement(size, 42, 3, new DigitWarp(15, 0.15)).apply(before, rows);
         CanvasBatch again = new Replacement(size, 42, 3, new DigitWarp(15, 0.15)).apply(before, rows);

@@ -1,4 +1,6 @@
-package io.digitloc.train;
+package io.digitloc.data;
+
+import io.digitloc.core.CanvasBatch;
 
 import io.digitloc.data.CanvasSchema;
 import io.digitloc.data.DatasetException;
@@ -40,7 +42,7 @@ class CanvasBatchTest {
         p1[0] = (byte) 255;
         float[] b0 = {0.1f, 0.2f, 0.3f, 0.4f};
         float[] b1 = {0.5f, 0.6f, 0.7f, 0.8f};
-        CanvasBatch batch = Examples.batch(List.of(row(0, 3, b0, size, p0), row(1, 9, b1, size, p1)), size);
+        CanvasBatch batch = CanvasRows.batch(List.of(row(0, 3, b0, size, p0), row(1, 9, b1, size, p1)), size);
         MultiDataSet mds = batch.toMultiDataSet();
 
         INDArray f = mds.getFeatures(0);
@@ -64,7 +66,7 @@ class CanvasBatchTest {
 
     @Test
     void batchFilesRoundTripAndRejectGarbage() throws IOException {
-        CanvasBatch batch = Examples.batch(List.of(row(4, 1, new float[] {0, 0, .5f, .5f}, 28, pixels(28, 2))), 28);
+        CanvasBatch batch = CanvasRows.batch(List.of(row(4, 1, new float[] {0, 0, .5f, .5f}, 28, pixels(28, 2))), 28);
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         batch.writeTo(bytes);
         CanvasBatch back = CanvasBatch.readFrom(new ByteArrayInputStream(bytes.toByteArray()), "mem");
@@ -82,7 +84,7 @@ class CanvasBatchTest {
     @Test
     void aCanvasOfTheWrongSizeIsRejectedWithItsId() {
         Row wrong = row(77, 2, new float[] {0, 0, 1, 1}, 40, pixels(40, 0));
-        assertThatThrownBy(() -> Examples.batch(List.of(wrong), 75))
+        assertThatThrownBy(() -> CanvasRows.batch(List.of(wrong), 75))
                 .isInstanceOf(DatasetException.class)
                 .hasMessageContaining("canvas 77 is 40x40 but the model takes 75x75");
     }

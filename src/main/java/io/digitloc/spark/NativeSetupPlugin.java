@@ -1,4 +1,6 @@
-package io.digitloc.model;
+package io.digitloc.spark;
+
+import io.digitloc.model.NativeSetup;
 
 import org.apache.spark.api.plugin.DriverPlugin;
 import org.apache.spark.api.plugin.ExecutorPlugin;
@@ -10,7 +12,7 @@ import java.util.Map;
 /**
  * Runs {@link NativeSetup#configure()} when each executor starts, before any task can load ND4J,
  * so executors pick the right native build and enable DL4J's oneDNN helpers without depending on
- * every cluster's extraJavaOptions. Enabled by {@code spark.plugins=io.digitloc.model.NativeSetupPlugin}
+ * every cluster's extraJavaOptions. Enabled by {@code spark.plugins=io.digitloc.spark.NativeSetupPlugin}
  * (set by the jobs and conf/spark/common.conf).
  */
 public final class NativeSetupPlugin implements SparkPlugin {

@@ -1,4 +1,4 @@
-package io.digitloc.eval;
+package io.digitloc.spark;
 
 import io.digitloc.model.ModelStore;
 import io.digitloc.model.NativeSetup;

@@ -1,4 +1,4 @@
-package io.digitloc.eval;
+package io.digitloc.core;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,4 +1,4 @@
-package io.digitloc.data;
+package io.digitloc.core;
 
 /**
  * One training example: a digit pasted on a black square canvas, and its label.

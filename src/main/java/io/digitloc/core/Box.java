@@ -1,4 +1,4 @@
-package io.digitloc.data;
+package io.digitloc.core;
 
 /** Bounding boxes as the reference writes them: (xmin, ymin, xmax, ymax) divided by the canvas side. */
 public final class Box {
@@ -8,6 +8,6 @@ public final class Box {
     /** The normalised box of a 28x28 digit whose top-left pixel is at (x, y). */
     public static float[] of(int x, int y, int canvasSize) {
         float s = canvasSize;
-        return new float[] {x / s, y / s, (x + CanvasSynthesizer.DIGIT) / s, (y + CanvasSynthesizer.DIGIT) / s};
+        return new float[] {x / s, y / s, (x + Digits.SIDE) / s, (y + Digits.SIDE) / s};
     }
 }

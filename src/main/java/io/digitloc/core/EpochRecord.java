@@ -1,4 +1,4 @@
-package io.digitloc.train;
+package io.digitloc.core;
 
 /**
  * One line of the training history.
@@ -18,10 +18,10 @@ public record EpochRecord(int epoch, double trainLoss, double valLoss, double va
                           double valBoxMse, long examples, double fitSeconds, double epochSeconds,
                           double imagesPerSecond) {
 
-    static final String CSV_HEADER = "epoch,train_loss,val_loss,val_accuracy,val_mean_iou,val_box_mse,examples,"
+    public static final String CSV_HEADER = "epoch,train_loss,val_loss,val_accuracy,val_mean_iou,val_box_mse,examples,"
             + "fit_seconds,epoch_seconds,images_per_second";
 
-    String csv() {
+    public String csv() {
         return String.format(java.util.Locale.ROOT, "%d,%.6f,%.6f,%.6f,%.6f,%.8f,%d,%.3f,%.3f,%.1f", epoch, trainLoss,
                 valLoss, valAccuracy, valMeanIou, valBoxMse, examples, fitSeconds, epochSeconds, imagesPerSecond);
     }

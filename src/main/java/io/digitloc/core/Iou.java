@@ -1,4 +1,4 @@
-package io.digitloc.eval;
+package io.digitloc.core;
 
 /** Intersection over union of two (xmin, ymin, xmax, ymax) boxes. */
 public final class Iou {

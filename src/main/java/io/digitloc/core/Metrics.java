@@ -1,4 +1,4 @@
-package io.digitloc.eval;
+package io.digitloc.core;
 
 import java.util.List;
 import java.util.Map;

@@ -1,6 +1,5 @@
-package io.digitloc.train;
+package io.digitloc.core;
 
-import io.digitloc.model.LocalizerNet;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
@@ -40,7 +39,7 @@ public record CanvasBatch(int size, byte[] labels, float[] boxes, byte[] pixels)
 
     /**
      * Features [n, 1, size, size] scaled to [0,1]; labels: one-hot digits [n, 10] for
-     * {@value LocalizerNet#CLASSIFICATION}, boxes [n, 4] for {@value LocalizerNet#BOUNDING_BOX}.
+     * the classification output, boxes [n, 4] for the box output.
      */
     public MultiDataSet toMultiDataSet() {
         return new org.nd4j.linalg.dataset.MultiDataSet(new INDArray[] {features()},
@@ -53,19 +52,15 @@ public record CanvasBatch(int size, byte[] labels, float[] boxes, byte[] pixels)
 
     /** Scales bytes (0..255) to floats in [0,1], shaped [n, 1, size, size]. */
     public static INDArray features(byte[] pixels, int n, int size) {
-        float[] f = new float[pixels.length];
-        for (int i = 0; i < f.length; i++) {
-            f[i] = (pixels[i] & 0xFF) / 255f;
-        }
-        return Nd4j.create(f, new long[] {n, 1, size, size}, 'c');
+        return io.digitloc.core.Predictor.features(pixels, n, size);
     }
 
     INDArray oneHot() {
-        float[] hot = new float[count() * LocalizerNet.NUM_CLASSES];
+        float[] hot = new float[count() * Digits.CLASSES];
         for (int i = 0; i < count(); i++) {
-            hot[i * LocalizerNet.NUM_CLASSES + labels[i]] = 1f;
+            hot[i * Digits.CLASSES + labels[i]] = 1f;
         }
-        return Nd4j.create(hot, new long[] {count(), LocalizerNet.NUM_CLASSES}, 'c');
+        return Nd4j.create(hot, new long[] {count(), Digits.CLASSES}, 'c');
     }
 
     public void writeTo(OutputStream raw) throws IOException {

@@ -1,4 +1,4 @@
-package io.digitloc.eval;
+package io.digitloc.core;
 
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
@@ -6,6 +6,7 @@ import javax.imageio.stream.ImageInputStream;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
 import java.io.File;
 import java.io.IOException;
 import java.util.Iterator;
@@ -39,6 +40,12 @@ public final class ImageInput {
         public double toInputY(double canvasY) {
             return (canvasY - offsetY) / scale;
         }
+
+        /** A box (xmin, ymin, xmax, ymax as fractions of the canvas) in the input's pixel coordinates. */
+        public double[] toInput(float[] box) {
+            return new double[] {toInputX(box[0] * size), toInputY(box[1] * size), toInputX(box[2] * size),
+                    toInputY(box[3] * size)};
+        }
     }
 
     /** Reads a picture, checking its format and size from the header first. */
@@ -47,33 +54,77 @@ public final class ImageInput {
             throw new IllegalArgumentException(file + ": no such file");
         }
         try (ImageInputStream in = ImageIO.createImageInputStream(file)) {
-            Iterator<ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
-            if (readers == null || !readers.hasNext()) {
-                throw new IllegalArgumentException(file + ": not an image in a readable format (PNG, JPEG, GIF, BMP)");
-            }
-            ImageReader reader = readers.next();
-            try {
-                reader.setInput(in, true, true);
-                long w = reader.getWidth(0);
-                long h = reader.getHeight(0);
-                if (w <= 0 || h <= 0 || w * h > MAX_PIXELS) {
-                    throw new IllegalArgumentException(file + ": image of " + w + "x" + h + " pixels is refused (at most "
-                            + MAX_PIXELS / 1_000_000 + " megapixels)");
-                }
-                BufferedImage img = reader.read(0);
-                if (img == null) {
-                    throw new IllegalArgumentException(file + ": could not be decoded");
-                }
-                return img;
-            } finally {
-                reader.dispose();
-            }
-        } catch (IOException | RuntimeException e) {
-            if (e instanceof IllegalArgumentException) {
-                throw (IllegalArgumentException) e;
-            }
+            return decode(in, file.toString());
+        } catch (IOException e) {
             throw new IllegalArgumentException(file + ": corrupt or unreadable image (" + e.getMessage() + ")", e);
         }
+    }
+
+    /** Decodes a picture held in memory (e.g. a row of Spark's binaryFile source); {@code name} is for messages. */
+    public static BufferedImage read(byte[] bytes, String name) {
+        if (bytes == null || bytes.length == 0) {
+            throw new IllegalArgumentException(name + ": empty file");
+        }
+        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
+            return decode(in, name);
+        } catch (IOException e) {
+            throw new IllegalArgumentException(name + ": corrupt or unreadable image (" + e.getMessage() + ")", e);
+        }
+    }
+
+    private static BufferedImage decode(ImageInputStream in, String name) throws IOException {
+        Iterator<ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
+        if (readers == null || !readers.hasNext()) {
+            throw new IllegalArgumentException(name + ": not an image in a readable format (PNG, JPEG, GIF, BMP)");
+        }
+        ImageReader reader = readers.next();
+        try {
+            reader.setInput(in, true, true);
+            long w = reader.getWidth(0);
+            long h = reader.getHeight(0);
+            if (w <= 0 || h <= 0 || w * h > MAX_PIXELS) {
+                throw new IllegalArgumentException(name + ": image of " + w + "x" + h + " pixels is refused (at most "
+                        + MAX_PIXELS / 1_000_000 + " megapixels)");
+            }
+            BufferedImage img = reader.read(0);
+            if (img == null) {
+                throw new IllegalArgumentException(name + ": could not be decoded");
+            }
+            return img;
+        } catch (RuntimeException e) {
+            if (e instanceof IllegalArgumentException) {
+                throw e;
+            }
+            throw new IllegalArgumentException(name + ": corrupt or unreadable image (" + e.getMessage() + ")", e);
+        } finally {
+            reader.dispose();
+        }
+    }
+
+    /**
+     * A grayscale canvas of any size ({@code width*height} bytes, row-major, 0 = black) made into a model
+     * canvas: as it is when it has the model's size, else fitted as a picture is.
+     */
+    public static Fitted fromGray(byte[] pixels, int width, int height, int size) {
+        if (width <= 0 || height <= 0 || (long) width * height > MAX_PIXELS) {
+            throw new IllegalArgumentException("a canvas of " + width + "x" + height + " pixels is refused");
+        }
+        if (pixels == null || pixels.length != width * height) {
+            throw new IllegalArgumentException((pixels == null ? "no" : Integer.toString(pixels.length))
+                    + " pixel bytes for a " + width + "x" + height + " canvas");
+        }
+        if (width == size && height == size) {
+            return new Fitted(pixels, size, 1, 0, 0, size, size);
+        }
+        // RGB, not TYPE_BYTE_GRAY: getRGB of a gray image converts linear gray to sRGB and brightens it
+        int[] rgb = new int[width * height];
+        for (int i = 0; i < rgb.length; i++) {
+            int v = pixels[i] & 0xFF;
+            rgb[i] = v << 16 | v << 8 | v;
+        }
+        BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        img.setRGB(0, 0, width, height, rgb, 0, width);
+        return fit(img, size);
     }
 
     public static Fitted fit(BufferedImage img, int size) {

@@ -1,4 +1,4 @@
-package io.digitloc.eval;
+package io.digitloc.core;
 
 import java.io.Serializable;
 import java.util.LinkedHashMap;
@@ -6,12 +6,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Plain-Java computation of {@link Metrics} from predictions, one at a time. Used where there is
- * no Spark (predict, tests) and as the reference the Spark aggregation is checked against.
+ * The one computation of {@link Metrics} from predictions: counts per class, per threshold and per
+ * histogram bin, added one prediction at a time and merged across partitions (eval.SparkMetrics sends
+ * one accumulator per partition to the driver, a few hundred numbers, never the predictions).
  */
 public final class MetricsAccumulator implements Serializable {
     private static final long serialVersionUID = 1L;
-    static final int CLASSES = 10;
+    public static final int CLASSES = Digits.CLASSES;
 
     private final double[] thresholds;
     private final int bins;
@@ -40,6 +41,28 @@ public final class MetricsAccumulator implements Serializable {
         }
         squaredError += p.boxSquaredError();
         histogram[bin(p.iou(), bins)]++;
+        return this;
+    }
+
+    /** Adds {@code other}'s counts (same thresholds and bins) to this one. */
+    public MetricsAccumulator merge(MetricsAccumulator other) {
+        if (!java.util.Arrays.equals(thresholds, other.thresholds) || bins != other.bins) {
+            throw new IllegalArgumentException("cannot merge metrics of other thresholds or bins");
+        }
+        n += other.n;
+        squaredError += other.squaredError;
+        for (int c = 0; c < CLASSES; c++) {
+            iouSum[c] += other.iouSum[c];
+            for (int k = 0; k < CLASSES; k++) {
+                confusion[c][k] += other.confusion[c][k];
+            }
+            for (int t = 0; t < thresholds.length; t++) {
+                above[c][t] += other.above[c][t];
+            }
+        }
+        for (int b = 0; b < bins; b++) {
+            histogram[b] += other.histogram[b];
+        }
         return this;
     }
 

@@ -1,4 +1,6 @@
-package io.digitloc.eval;
+package io.digitloc.core;
+
+import io.digitloc.core.Located;
 
 /**
  * The model's answer for one validation canvas.
@@ -16,13 +18,13 @@ public record Prediction(long id, int label, int predicted, float[] probabilitie
 
     /** Builds a prediction from raw network outputs. */
     public static Prediction of(long id, int label, float[] probabilities, float[] trueBox, float[] predBox) {
-        int best = 0;
-        for (int c = 1; c < probabilities.length; c++) {
-            if (probabilities[c] > probabilities[best]) {
-                best = c;
-            }
-        }
-        return new Prediction(id, label, best, probabilities, trueBox, predBox, Iou.of(trueBox, predBox));
+        return of(id, label, Located.of(probabilities, predBox), trueBox);
+    }
+
+    /** The model's answer for a canvas of known digit and box. */
+    public static Prediction of(long id, int label, Located located, float[] trueBox) {
+        return new Prediction(id, label, located.digit(), located.probabilities(), trueBox, located.box(),
+                Iou.of(trueBox, located.box()));
     }
 
     public boolean correct() {

@@ -1,7 +1,6 @@
-package io.digitloc.io;
+package io.digitloc.spark;
 
 import io.digitloc.config.SparkSettings;
-import io.digitloc.model.NativeSetupPlugin;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 

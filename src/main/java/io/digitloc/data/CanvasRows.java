@@ -1,14 +1,13 @@
-package io.digitloc.train;
+package io.digitloc.data;
 
-import io.digitloc.data.CanvasSchema;
-import io.digitloc.data.DatasetException;
+import io.digitloc.core.CanvasBatch;
 import org.apache.spark.sql.Row;
 
 import java.util.List;
 
 /** Turns Parquet canvas rows into {@link CanvasBatch}es, checking each canvas against the model's size. */
-public final class Examples {
-    private Examples() {
+public final class CanvasRows {
+    private CanvasRows() {
     }
 
     /** Packs rows (all of side {@code size}) into one batch. */

@@ -1,0 +1,173 @@
+package io.digitloc.score;
+
+import io.digitloc.spark.BroadcastModel;
+import io.digitloc.io.Files;
+import io.digitloc.io.HadoopConf;
+import io.digitloc.io.Json;
+import io.digitloc.model.LocalizerNet;
+import io.digitloc.model.ModelStore;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+import static org.apache.spark.sql.functions.col;
+
+/**
+ * The score stage: a trained model over new data at scale. Reads a Parquet dataset with a pixels column
+ * (the project's canvas schema, labelled or not; other canvas sizes are fitted as pictures are) or
+ * picture files (a directory or glob on any Hadoop filesystem, through Spark's binaryFile source),
+ * predicts partition by partition with the broadcast model in batches, and writes Parquet: the input's
+ * columns but the pixels, plus {@link ScoreColumns}. Rows that cannot be scored keep their place with
+ * the reason in {@code error} and are counted. The output directory appears complete or not at all, with
+ * {@value #SUMMARY} (counts, time, model) inside.
+ */
+public final class ScoreJob {
+    private static final Logger LOG = LoggerFactory.getLogger(ScoreJob.class);
+    public static final String SUMMARY = "_score.json";
+
+    private ScoreJob() {
+    }
+
+    /** What the input is; AUTO looks for Parquet files under the path. */
+    public enum Format { AUTO, PARQUET, IMAGES }
+
+    /**
+     * @param input         a Parquet dataset, or a directory or glob of pictures
+     * @param model         the model.zip
+     * @param out           the output directory (must not exist unless {@code overwrite})
+     * @param canvasSize    the model's canvas side
+     * @param batchSize     canvases per inference call
+     * @param pixelsColumn  the Parquet column with grayscale bytes
+     * @param probabilities also write the 10 class probabilities
+     */
+    public record Request(String input, Format format, String model, String out, boolean overwrite, int canvasSize,
+                          int batchSize, String pixelsColumn, boolean probabilities) {
+    }
+
+    /** Counts of a finished run. */
+    public record Result(String out, long rows, long scored, long errors, double seconds) {
+        public double rowsPerSecond() {
+            return rows / Math.max(seconds, 1e-9);
+        }
+    }
+
+    public static Result run(SparkSession spark, Request req) {
+        long start = System.nanoTime();
+        HadoopConf conf = new HadoopConf(spark.sparkContext().hadoopConfiguration());
+        Path out = new Path(req.out());
+        FileSystem fs = Files.fs(out, conf);
+        try {
+            if (fs.exists(out) && !req.overwrite()) {
+                throw new IllegalArgumentException(out + " exists; pass --overwrite to replace it");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Format format = req.format() == Format.AUTO ? detect(req.input(), conf) : req.format();
+        Dataset<Row> in = read(spark, req.input(), format, req.pixelsColumn());
+        ComputationGraph net = ModelStore.load(new Path(req.model()), false, conf);
+        LocalizerNet.requireFits(net, req.canvasSize(), req.model() + " (set --set data.canvas-size=<its size>)");
+
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        BroadcastModel model = new BroadcastModel(jsc, net);
+        String column = format == Format.IMAGES ? "content" : req.pixelsColumn();
+        RowScorer scorer = new RowScorer(model, req.canvasSize(), req.batchSize(), in.schema(), column,
+                format == Format.IMAGES ? RowScorer.Kind.PICTURE : RowScorer.Kind.CANVAS, req.probabilities());
+        Path tmp = Files.tempSibling(out);
+        try {
+            Dataset<Row> scored = spark.createDataFrame(in.javaRDD().mapPartitions(scorer::apply),
+                    scorer.outputSchema(in.schema())).drop(column);
+            scored.write().mode(SaveMode.ErrorIfExists).parquet(tmp.toString());
+            // counted from what was written: cheap (a column of Parquet), and exactly what the reader gets
+            Dataset<Row> written = spark.read().parquet(tmp.toString());
+            long rows = written.count();
+            long errors = written.filter(col(ScoreColumns.ERROR).isNotNull()).count();
+            double seconds = (System.nanoTime() - start) / 1e9;
+            Map<String, Object> summary = new LinkedHashMap<>();
+            summary.put("input", req.input());
+            summary.put("format", format.name().toLowerCase(Locale.ROOT));
+            summary.put("model", req.model());
+            summary.put("rows", rows);
+            summary.put("scored", rows - errors);
+            summary.put("errors", errors);
+            summary.put("seconds", Math.round(seconds * 10) / 10.0);
+            summary.put("written_at", Instant.now().toString());
+            Files.writeString(new Path(tmp, SUMMARY), Json.write(summary), conf);
+            if (errors > 0) {
+                written.filter(col(ScoreColumns.ERROR).isNotNull()).select(ScoreColumns.ERROR).limit(3).collectAsList()
+                        .forEach(r -> LOG.warn("score: unscored row: {}", r.getString(0)));
+            }
+            Files.replace(fs, tmp, out);
+            LOG.info(String.format(Locale.ROOT, "score: %d rows, %d unscored, %.1f s", rows, errors, seconds));
+            return new Result(out.toString(), rows, rows - errors, errors, seconds);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + out + ": " + e.getMessage(), e);
+        } finally {
+            Files.deleteQuietly(fs, tmp);
+            model.destroy();
+        }
+    }
+
+    /** Parquet when the path (a directory) holds Parquet files at any depth, pictures otherwise. */
+    static Format detect(String input, HadoopConf conf) {
+        Path p = new Path(input);
+        try {
+            FileSystem fs = Files.fs(p, conf);
+            FileStatus[] matches = fs.globStatus(p);
+            if (matches == null || matches.length == 0) {
+                throw new IllegalArgumentException("no input at " + input);
+            }
+            for (FileStatus m : matches) {
+                if (m.isDirectory() ? hasParquet(fs, m.getPath(), 3) : m.getPath().getName().endsWith(".parquet")) {
+                    return Format.PARQUET;
+                }
+            }
+            return Format.IMAGES;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + input + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static boolean hasParquet(FileSystem fs, Path dir, int depth) throws IOException {
+        for (FileStatus s : fs.listStatus(dir)) {
+            if (s.isFile() && s.getPath().getName().endsWith(".parquet")
+                    || s.isDirectory() && depth > 0 && hasParquet(fs, s.getPath(), depth - 1)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static Dataset<Row> read(SparkSession spark, String input, Format format, String pixelsColumn) {
+        if (format == Format.IMAGES) {
+            // only the path and the bytes: modificationTime and length would clutter the output
+            return spark.read().format("binaryFile").option("recursiveFileLookup", "true").load(input)
+                    .select("path", "content");
+        }
+        Dataset<Row> in = spark.read().parquet(input);
+        StructField f = in.schema().getFieldIndex(pixelsColumn).isDefined()
+                ? in.schema().fields()[in.schema().fieldIndex(pixelsColumn)] : null;
+        if (f == null || !f.dataType().sameType(DataTypes.BinaryType)) {
+            throw new IllegalArgumentException(input + " has no binary column '" + pixelsColumn + "' of grayscale pixels"
+                    + " (columns: " + String.join(", ", in.schema().fieldNames()) + "); name it with --pixels-col");
+        }
+        return in;
+    }
+}
