@@ -1,14 +1,14 @@
 package io.digitloc.bench;
 
 import io.digitloc.config.Settings;
+import io.digitloc.core.CanvasBatch;
 import io.digitloc.data.CanvasDataset;
+import io.digitloc.data.CanvasRows;
 import io.digitloc.data.CanvasSynthesizer;
 import io.digitloc.data.Split;
 import io.digitloc.io.HadoopConf;
 import io.digitloc.model.LocalizerNet;
-import io.digitloc.core.CanvasBatch;
 import io.digitloc.train.CanvasBatchLoader;
-import io.digitloc.data.CanvasRows;
 import io.digitloc.train.TrainJob;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -57,9 +57,9 @@ public final class Benchmark {
                 spark.sparkContext().master(), Runtime.getRuntime().availableProcessors()));
         List<Stopwatch> results = new ArrayList<>();
         results.add(report(synthesis(rows.size(), size), "canvases/s"));
-        results.add(report(singleJvmTraining(batches, size, settings.train().fastLayers()), "img/s"));
-        results.add(report(inference(batches, size, settings.train().fastLayers()), "img/s"));
-        if (settings.train().fastLayers()) { // what the fast layers gain, measured side by side
+        results.add(report(singleJvmTraining(batches, size, settings.train().network().fastLayers()), "img/s"));
+        results.add(report(inference(batches, size, settings.train().network().fastLayers()), "img/s"));
+        if (settings.train().network().fastLayers()) { // what the fast layers gain, measured side by side
             results.add(report(singleJvmTraining(batches, size, false), "img/s"));
             results.add(report(inference(batches, size, false), "img/s"));
         }
@@ -85,14 +85,14 @@ public final class Benchmark {
     }
 
     Stopwatch singleJvmTraining(List<CanvasBatch> batches, int size, boolean fastLayers) {
-        ComputationGraph net = LocalizerNet.finalModel(size, settings.train().withFastLayers(fastLayers), settings.seed());
+        ComputationGraph net = LocalizerNet.finalModel(size, settings.with(java.util.Map.of("digitloc.train.fast-layers", fastLayers)).train(), settings.seed());
         List<MultiDataSet> data = batches.stream().map(CanvasBatch::toMultiDataSet).toList();
         return time("train, single JVM ComputationGraph.fit" + layers(fastLayers), count(batches), 1,
                 () -> data.forEach(net::fit));
     }
 
     Stopwatch inference(List<CanvasBatch> batches, int size, boolean fastLayers) {
-        ComputationGraph net = LocalizerNet.finalModel(size, settings.train().withFastLayers(fastLayers), settings.seed());
+        ComputationGraph net = LocalizerNet.finalModel(size, settings.with(java.util.Map.of("digitloc.train.fast-layers", fastLayers)).train(), settings.seed());
         List<INDArray> features = batches.stream().map(CanvasBatch::features).toList();
         return time("inference, single JVM output" + layers(fastLayers), count(batches), 1,
                 () -> features.forEach(f -> net.output(f)));
@@ -117,7 +117,7 @@ public final class Benchmark {
             return time("train, Spark " + jsc.master() + " param. averaging", count(batches), 1,
                     () -> sparkNet.fitPaths(rdd, new CanvasBatchLoader()));
         } finally {
-            io.digitloc.io.Files.deleteQuietly(io.digitloc.io.Files.fs(dir, conf), dir);
+            io.digitloc.io.HadoopFiles.deleteQuietly(io.digitloc.io.HadoopFiles.fs(dir, conf), dir);
         }
     }
 

@@ -2,16 +2,16 @@ package io.digitloc.bench;
 
 import io.digitloc.config.Settings;
 import io.digitloc.config.SparkSettings;
+import io.digitloc.core.QuickScore;
 import io.digitloc.data.CanvasDataset;
 import io.digitloc.data.Split;
-import io.digitloc.eval.QuickEvaluation;
-import io.digitloc.core.QuickScore;
-import io.digitloc.io.Files;
 import io.digitloc.io.HadoopConf;
-import io.digitloc.spark.SparkSessions;
+import io.digitloc.io.HadoopFiles;
 import io.digitloc.model.LocalizerNet;
 import io.digitloc.model.NativeSetup;
+import io.digitloc.spark.SparkSessions;
 import io.digitloc.train.CanvasBatchLoader;
+import io.digitloc.train.QuickEvaluation;
 import io.digitloc.train.TrainJob;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -83,7 +83,7 @@ public final class ScalingBenchmark {
         validation.count();
         long trainCount = ds.manifest().split(Split.TRAIN).count();
         int batch = TrainJob.workerBatch(settings, workers);
-        int frequency = settings.train().averagingFrequency();
+        int frequency = settings.train().distribution().averagingFrequency();
 
         NativeSetup.limitThreads(Math.max(1, Runtime.getRuntime().availableProcessors() / workers));
         Path dir = new Path(System.getProperty("java.io.tmpdir"), "digitloc-scaling-" + System.nanoTime());
@@ -144,10 +144,10 @@ public final class ScalingBenchmark {
                             samples / fitSeconds));
                     reached = s.accuracy() >= target.accuracy() && s.shareFound() >= target.shareFound();
                 }
-                Files.deleteQuietly(Files.fs(epochDir, conf), epochDir);
+                HadoopFiles.deleteQuietly(HadoopFiles.fs(epochDir, conf), epochDir);
             }
         } finally {
-            Files.deleteQuietly(Files.fs(dir, conf), dir);
+            HadoopFiles.deleteQuietly(HadoopFiles.fs(dir, conf), dir);
             validation.unpersist();
         }
         double batchSeconds = timer.batches.value() == 0 ? 0 : timer.nanos.value() / 1e9 / timer.batches.value();
@@ -174,6 +174,43 @@ public final class ScalingBenchmark {
         return before.samples() + f * (hit.samples() - before.samples());
     }
 
+    /**
+     * Samples to the target read off power-law fits rather than single noisy checks: for each figure,
+     * log(1 - figure) against log(samples) fitted by least squares over the checks past
+     * {@code fromSamples} (past the initial plateau), solved for the target; the later of the two
+     * crossings. A check's box figure moves by up to +-10 points between neighbours, so one crossing
+     * carries ~20% noise; the fit uses every check of the run. NaN when a fit has no downward slope.
+     */
+    double fittedSamplesToTarget(List<Point> curve, long fromSamples) {
+        double a = crossing(curve, fromSamples, true, target.accuracy());
+        double b = crossing(curve, fromSamples, false, target.shareFound());
+        return Math.max(a, b);
+    }
+
+    private static double crossing(List<Point> curve, long fromSamples, boolean accuracy, double goal) {
+        double sx = 0, sy = 0, sxx = 0, sxy = 0;
+        int n = 0;
+        for (Point p : curve) {
+            double figure = accuracy ? p.accuracy() : p.shareFound();
+            if (p.samples() < fromSamples || figure >= 1) {
+                continue;
+            }
+            double x = Math.log(p.samples());
+            double y = Math.log(1 - figure);
+            sx += x;
+            sy += y;
+            sxx += x * x;
+            sxy += x * y;
+            n++;
+        }
+        double slope = n < 3 ? Double.NaN : (n * sxy - sx * sy) / (n * sxx - sx * sx);
+        if (!(slope < 0)) {
+            return Double.NaN;
+        }
+        double intercept = (sy - slope * sx) / n;
+        return Math.exp((Math.log(1 - goal) - intercept) / slope);
+    }
+
     private static double fraction(double from, double to, double goal) {
         if (from >= goal) {
             return 0;
@@ -195,6 +232,9 @@ public final class ScalingBenchmark {
         t.put("check_every_samples", target.checkEvery());
         doc.put("target", t);
         Run one = runs.stream().filter(r -> r.workers() == 1 && r.reached()).findFirst().orElse(null);
+        ScalingBenchmark fits = new ScalingBenchmark(null, target, line -> { });
+        long fitFrom = 2 * target.checkEvery() + 24_576; // past the warm-up and the plateau
+        double oneFitted = one == null ? Double.NaN : fits.fittedSamplesToTarget(one.curve(), fitFrom);
         List<Map<String, Object>> list = new ArrayList<>();
         for (Run r : runs) {
             Map<String, Object> m = new LinkedHashMap<>();
@@ -206,6 +246,10 @@ public final class ScalingBenchmark {
             double e = one == null || !r.reached() ? Double.NaN
                     : one.interpolatedSamplesToTarget() / r.interpolatedSamplesToTarget();
             m.put("efficiency", Double.isNaN(e) ? null : round(e));
+            double fitted = fits.fittedSamplesToTarget(r.curve(), fitFrom);
+            m.put("samples_to_target_fitted", Double.isNaN(fitted) ? null : Math.round(fitted));
+            double ef = oneFitted / fitted;
+            m.put("efficiency_fitted", Double.isNaN(ef) || Double.isInfinite(ef) ? null : round(ef));
             m.put("samples_seen", r.samplesSeen());
             m.put("rounds", r.rounds());
             m.put("images_per_second", Math.round(r.imagesPerSecond()));

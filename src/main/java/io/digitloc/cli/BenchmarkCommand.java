@@ -25,8 +25,8 @@ final class BenchmarkCommand implements Callable<Integer> {
     @Mixin
     TrainOptions trainOptions;
 
-    @Option(names = "--data-dir", paramLabel = "DIR", description = "The dataset made by generate (default: data/canvases).")
-    String dataDir;
+    @Mixin
+    DataDirOption dataDir;
 
     @Option(names = "--samples", paramLabel = "N", defaultValue = "3200",
             description = "Training canvases per repetition (default: ${DEFAULT-VALUE}).")
@@ -76,7 +76,7 @@ final class BenchmarkCommand implements Callable<Integer> {
     public Integer call() {
         Map<String, Object> o = new LinkedHashMap<>();
         trainOptions.addTo(o);
-        CommonOptions.put(o, "digitloc.data.dir", dataDir);
+        dataDir.addTo(o);
         Settings settings = common.load(o);
         if (samples < settings.train().batchSize() || repeats < 1) {
             throw new io.digitloc.config.SettingsException("--samples must be at least one batch and --repeats at least 1");
@@ -108,7 +108,7 @@ final class BenchmarkCommand implements Callable<Integer> {
         for (int n : scaling) {
             runs.add(bench.run(n));
             // rewritten after each worker count: a long sweep cut short keeps what it measured
-            io.digitloc.io.Files.writeString(new org.apache.hadoop.fs.Path(outFile), io.digitloc.io.Json.write(
+            io.digitloc.io.HadoopFiles.writeString(new org.apache.hadoop.fs.Path(outFile), io.digitloc.io.Json.write(
                     io.digitloc.bench.ScalingBenchmark.document(command, io.digitloc.bench.Machine.describe(), target, runs)), hadoop);
         }
         System.out.println("scaling: written to " + outFile);

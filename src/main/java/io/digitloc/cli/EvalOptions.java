@@ -7,22 +7,18 @@ import java.util.Map;
 
 /** Options of the evaluate stage. */
 public final class EvalOptions {
-    @Option(names = "--model", paramLabel = "ZIP", description = "Model file (default: <model-dir>/model.zip).")
-    String model;
-
     @Option(names = "--out", paramLabel = "DIR", description = "Where the evaluation goes (default: the model's directory).")
     String out;
 
     @Option(names = "--eval-limit", paramLabel = "N",
-            description = "Evaluate only the first N validation canvases; 0 = all (default).")
+            description = "Evaluate only the first N validation canvases; 0 = all (default: ${sys:digitloc.default.eval.limit}).")
     Integer limit;
 
     @Option(names = "--iou-thresholds", paramLabel = "T", split = ",",
-            description = "IoU thresholds to report, comma-separated (default: 0.5,0.6,0.75).")
+            description = "IoU thresholds to report, comma-separated (default: ${sys:digitloc.default.eval.iou-thresholds}).")
     List<Double> thresholds;
 
     void addTo(Map<String, Object> o) {
-        CommonOptions.put(o, "digitloc.eval.model", model);
         CommonOptions.put(o, "digitloc.eval.out", out);
         CommonOptions.put(o, "digitloc.eval.limit", limit);
         CommonOptions.put(o, "digitloc.eval.iou-thresholds", thresholds);

@@ -6,7 +6,6 @@ import io.digitloc.io.HadoopConf;
 import io.digitloc.spark.SparkSessions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -23,19 +22,17 @@ final class EvaluateCommand implements Callable<Integer> {
     @Mixin
     EvalOptions evalOptions;
 
-    @Option(names = "--data-dir", paramLabel = "DIR", description = "The dataset made by generate (default: data/canvases).")
-    String dataDir;
-
-    @Option(names = "--model-dir", paramLabel = "DIR",
-            description = "Directory of the trained model (default: runs/default); --model picks a file instead.")
-    String modelDir;
+    @Mixin
+    DataDirOption dataDir;
+    @Mixin
+    ModelOptions modelOptions;
 
     @Override
     public Integer call() {
         Map<String, Object> o = new LinkedHashMap<>();
         evalOptions.addTo(o);
-        CommonOptions.put(o, "digitloc.data.dir", dataDir);
-        CommonOptions.put(o, "digitloc.train.model-dir", modelDir);
+        dataDir.addTo(o);
+        modelOptions.addTo(o);
         Settings settings = common.load(o);
         EvaluateJob.checkInputs(settings, HadoopConf.local());
         EvaluateJob.Result r = EvaluateJob.run(SparkSessions.getOrCreate(settings.spark()), settings);

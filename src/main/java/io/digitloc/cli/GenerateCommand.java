@@ -25,14 +25,14 @@ final class GenerateCommand implements Callable<Integer> {
     @Mixin
     DataOptions dataOptions;
 
-    @Option(names = "--train-shards", paramLabel = "N", description = "Parquet files for the train split (default: 8).")
+    @Option(names = "--train-shards", paramLabel = "N", description = "Parquet files for the train split (default: ${sys:digitloc.default.data.train-shards}).")
     Integer trainShards;
 
-    @Option(names = "--validation-shards", paramLabel = "N", description = "Parquet files for the validation split (default: 2).")
+    @Option(names = "--validation-shards", paramLabel = "N", description = "Parquet files for the validation split (default: ${sys:digitloc.default.data.validation-shards}).")
     Integer validationShards;
 
     @Option(names = "--if-exists", paramLabel = "POLICY",
-            description = "When the dataset directory exists: FAIL (default) or REPLACE (atomically).")
+            description = "When the dataset directory exists: FAIL or REPLACE, atomically (default: ${sys:digitloc.default.data.if-exists}).")
     DataSettings.IfExists ifExists;
 
     @Override

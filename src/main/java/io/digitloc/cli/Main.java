@@ -3,8 +3,8 @@ package io.digitloc.cli;
 import io.digitloc.config.SettingsException;
 import io.digitloc.io.BuildInfo;
 import io.digitloc.model.NativeSetup;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 import java.io.PrintWriter;
 
@@ -29,6 +29,7 @@ public final class Main implements Runnable {
     /** Runs the CLI and returns the exit code (tests call this instead of main). */
     public static int execute(String... args) {
         NativeSetup.configure();
+        publishDefaults();
         CommandLine cli = new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true);
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             PrintWriter err = cmd.getErr();
@@ -40,6 +41,21 @@ public final class Main implements Runnable {
             return e instanceof SettingsException ? USAGE : FAILED;
         });
         return cli.execute(args);
+    }
+
+    /**
+     * Every default setting as a system property {@code digitloc.default.<path>}, which option help reads
+     * ({@code ${sys:digitloc.default.train.epochs}}): the defaults are typed once, in conf/pipeline.conf.
+     */
+    static void publishDefaults() {
+        com.typesafe.config.Config defaults = com.typesafe.config.ConfigFactory.parseString(
+                io.digitloc.config.Settings.defaults().rendered());
+        for (var e : defaults.entrySet()) {
+            Object v = e.getValue().unwrapped();
+            String text = v instanceof java.util.List<?> l
+                    ? String.join(",", l.stream().map(String::valueOf).toList()) : String.valueOf(v);
+            System.setProperty("digitloc.default." + e.getKey(), text.isEmpty() ? "\"\"" : text);
+        }
     }
 
     /** The message of the first exception in the chain that has one worth showing. */

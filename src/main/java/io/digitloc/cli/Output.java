@@ -1,7 +1,7 @@
 package io.digitloc.cli;
 
-import io.digitloc.eval.EvaluateJob;
 import io.digitloc.core.Metrics;
+import io.digitloc.eval.EvaluateJob;
 import io.digitloc.train.TrainJob;
 
 import java.util.Locale;

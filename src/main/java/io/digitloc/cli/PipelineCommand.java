@@ -1,13 +1,11 @@
 package io.digitloc.cli;
 
-import io.digitloc.config.DataSettings;
 import io.digitloc.config.Settings;
 import io.digitloc.data.GenerateJob;
-import io.digitloc.eval.EvaluateJob;
 import io.digitloc.io.HadoopConf;
+import io.digitloc.pipeline.Pipeline;
 import io.digitloc.spark.SparkSessions;
 import io.digitloc.train.TrainJob;
-import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -35,9 +33,8 @@ final class PipelineCommand implements Callable<Integer> {
             description = "Replace an existing dataset whose manifest does not match the settings (default: fail).")
     boolean regenerate;
 
-    @Option(names = "--if-exists", paramLabel = "POLICY",
-            description = "When the model directory exists: FAIL (default) or REPLACE (once the new model is finished).")
-    DataSettings.IfExists ifExists;
+    @Mixin
+    ModelIfExistsOption ifExists;
 
     @Override
     public Integer call() {
@@ -45,7 +42,7 @@ final class PipelineCommand implements Callable<Integer> {
         dataOptions.addTo(o);
         trainOptions.addTo(o);
         evalOptions.addTo(o);
-        CommonOptions.put(o, "digitloc.train.if-exists", ifExists);
+        ifExists.addTo(o);
         if (regenerate) {
             o.put("digitloc.data.if-exists", "replace");
         }
@@ -54,15 +51,15 @@ final class PipelineCommand implements Callable<Integer> {
         TrainJob.checkOutput(settings, local);
         GenerateJob.Plan generate = GenerateJob.planIfNeeded(settings, local);
 
-        SparkSession spark = SparkSessions.getOrCreate(settings.spark());
-        if (generate != null) {
-            GenerateJob.Result g = GenerateJob.run(spark, generate);
-            System.out.printf("generate: dataset written to %s (%.1f s)%n", g.dir(), g.seconds());
+        Pipeline.Result r = Pipeline.run(SparkSessions.getOrCreate(settings.spark()), settings, generate,
+                TrainJob.Start.FRESH);
+        if (r.generated() != null) {
+            System.out.printf("generate: dataset written to %s (%.1f s)%n", r.generated().dir(), r.generated().seconds());
         } else {
             System.out.println("generate: reusing " + settings.data().dir() + " (manifest matches the settings)");
         }
-        Output.printTrained(TrainJob.run(spark, settings));
-        Output.printEvaluated(EvaluateJob.run(spark, settings));
+        Output.printTrained(r.trained());
+        Output.printEvaluated(r.evaluated());
         return 0;
     }
 }

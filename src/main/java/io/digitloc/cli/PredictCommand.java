@@ -14,7 +14,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import javax.imageio.ImageIO;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
@@ -27,6 +26,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import javax.imageio.ImageIO;
 
 /** {@code predict}: the digit and its box in picture files, no Spark needed. */
 @Command(name = "predict", mixinStandardHelpOptions = true, sortOptions = false,
@@ -38,11 +38,8 @@ final class PredictCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
 
-    @Option(names = "--model", paramLabel = "ZIP", description = "Model file (default: <train.model-dir>/model.zip).")
-    String model;
-
-    @Option(names = "--model-dir", paramLabel = "DIR", description = "Directory of the trained model (default: runs/default).")
-    String modelDir;
+    @Mixin
+    ModelOptions modelOptions;
 
     @Option(names = "--draw", paramLabel = "DIR",
             description = "Also write each picture with the predicted box (red) and digit to DIR/<name>-predicted.png.")
@@ -54,8 +51,7 @@ final class PredictCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         var o = new LinkedHashMap<String, Object>();
-        CommonOptions.put(o, "digitloc.eval.model", model);
-        CommonOptions.put(o, "digitloc.train.model-dir", modelDir);
+        modelOptions.addTo(o);
         Settings settings = common.load(o);
         int size = settings.data().canvasSize();
         // pictures first: a bad file is reported before the model is loaded

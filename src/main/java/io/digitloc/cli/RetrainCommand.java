@@ -4,9 +4,9 @@ import io.digitloc.config.RetrainSettings;
 import io.digitloc.config.Settings;
 import io.digitloc.data.GenerateJob;
 import io.digitloc.io.HadoopConf;
-import io.digitloc.spark.SparkSessions;
 import io.digitloc.registry.RetrainJob;
 import io.digitloc.registry.RunLock;
+import io.digitloc.spark.SparkSessions;
 import org.apache.hadoop.fs.Path;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -39,7 +39,7 @@ final class RetrainCommand implements Callable<Integer> {
     @Mixin
     TrainOptions trainOptions;
 
-    @Option(names = "--registry", paramLabel = "DIR", description = "The model registry (default: registry).")
+    @Option(names = "--registry", paramLabel = "DIR", description = "The model registry (default: ${sys:digitloc.default.retrain.registry}).")
     String registry;
 
     @Option(names = "--resume", description = "Continue the newest interrupted run from its last epoch checkpoint.")

@@ -1,8 +1,8 @@
 package io.digitloc.cli;
 
 import io.digitloc.config.Settings;
-import io.digitloc.spark.SparkSessions;
 import io.digitloc.score.ScoreJob;
+import io.digitloc.spark.SparkSessions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -37,11 +37,8 @@ final class ScoreCommand implements Callable<Integer> {
     @Option(names = "--overwrite", description = "Replace --out if it exists (atomically).")
     boolean overwrite;
 
-    @Option(names = "--model", paramLabel = "ZIP", description = "Model file (default: <train.model-dir>/model.zip).")
-    String model;
-
-    @Option(names = "--model-dir", paramLabel = "DIR", description = "Directory of the trained model (default: runs/default).")
-    String modelDir;
+    @Mixin
+    ModelOptions modelOptions;
 
     @Option(names = "--pixels-col", paramLabel = "NAME", defaultValue = "pixels",
             description = "Parquet column of grayscale bytes (default: ${DEFAULT-VALUE}).")
@@ -57,8 +54,7 @@ final class ScoreCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Map<String, Object> o = new LinkedHashMap<>();
-        CommonOptions.put(o, "digitloc.eval.model", model);
-        CommonOptions.put(o, "digitloc.train.model-dir", modelDir);
+        modelOptions.addTo(o);
         Settings settings = common.load(o);
         if (batch < 1) {
             throw new io.digitloc.config.SettingsException("--batch must be 1 or more, not " + batch);

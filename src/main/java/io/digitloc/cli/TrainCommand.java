@@ -1,10 +1,9 @@
 package io.digitloc.cli;
 
-import io.digitloc.config.DataSettings;
 import io.digitloc.config.Settings;
 import io.digitloc.config.SettingsException;
-import io.digitloc.io.Files;
 import io.digitloc.io.HadoopConf;
+import io.digitloc.io.HadoopFiles;
 import io.digitloc.spark.SparkSessions;
 import io.digitloc.train.TrainJob;
 import org.apache.hadoop.fs.Path;
@@ -28,12 +27,10 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     TrainOptions trainOptions;
 
-    @Option(names = "--data-dir", paramLabel = "DIR", description = "The dataset made by generate (default: data/canvases).")
-    String dataDir;
-
-    @Option(names = "--if-exists", paramLabel = "POLICY",
-            description = "When the model directory exists: FAIL (default) or REPLACE (once the new model is finished).")
-    DataSettings.IfExists ifExists;
+    @Mixin
+    DataDirOption dataDir;
+    @Mixin
+    ModelIfExistsOption ifExists;
 
     @Option(names = "--resume",
             description = "Continue an interrupted run of this model directory from its last epoch checkpoint "
@@ -49,13 +46,13 @@ final class TrainCommand implements Callable<Integer> {
     public Integer call() {
         Map<String, Object> o = new LinkedHashMap<>();
         trainOptions.addTo(o);
-        CommonOptions.put(o, "digitloc.data.dir", dataDir);
-        CommonOptions.put(o, "digitloc.train.if-exists", ifExists);
+        dataDir.addTo(o);
+        ifExists.addTo(o);
         Settings settings = common.load(o);
         if (resume && warmStart != null) {
             throw new SettingsException("--resume and --warm-start exclude each other");
         }
-        if (warmStart != null && !Files.exists(new Path(warmStart), HadoopConf.local())) {
+        if (warmStart != null && !HadoopFiles.exists(new Path(warmStart), HadoopConf.local())) {
             throw new SettingsException("--warm-start: there is no model at " + warmStart);
         }
         TrainJob.checkOutput(settings, HadoopConf.local());

@@ -23,12 +23,6 @@ public record DataSettings(String mnistDir, String dir, int canvasSize, int trai
     /** Policy for an output that is already there. */
     public enum IfExists { FAIL, REPLACE }
 
-    /** The same settings with another policy for an existing dataset. */
-    public DataSettings withIfExists(IfExists policy) {
-        return new DataSettings(mnistDir, dir, canvasSize, trainShards, validationShards, trainLimit, validationLimit,
-                policy);
-    }
-
     public DataSettings {
         Settings.require(mnistDir != null && !mnistDir.isBlank(), "digitloc.data.mnist-dir", mnistDir, "a directory path");
         Settings.require(dir != null && !dir.isBlank(), "digitloc.data.dir", dir, "a directory path");

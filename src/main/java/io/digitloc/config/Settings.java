@@ -87,9 +87,17 @@ public record Settings(long seed, SparkSettings spark, DataSettings data, TrainS
                 retrain, rendered);
     }
 
-    /** The same settings with other train and data parts (used by retrain for its run directory). */
-    public Settings with(DataSettings newData, TrainSettings newTrain) {
-        return new Settings(seed, spark, newData, newTrain, scaleOut, eval, retrain, rendered);
+    /**
+     * The same settings with {@code overrides} (setting path, e.g. {@code digitloc.train.model-dir}, to
+     * value) applied, validated and rendered anew, so {@link #rendered} (written to metadata and lineage)
+     * says what the run really used.
+     */
+    public Settings with(Map<String, ?> overrides) {
+        Config config = ConfigFactory.parseString(rendered).atKey("digitloc");
+        for (Map.Entry<String, ?> e : overrides.entrySet()) {
+            config = config.withValue(e.getKey(), ConfigValueFactory.fromAnyRef(e.getValue()));
+        }
+        return from(config.resolve());
     }
 
     /** Reads one setting, turning a missing or mistyped value into a message that names it. */

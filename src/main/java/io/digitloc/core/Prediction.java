@@ -1,7 +1,5 @@
 package io.digitloc.core;
 
-import io.digitloc.core.Located;
-
 /**
  * The model's answer for one validation canvas.
  *

@@ -1,7 +1,7 @@
 package io.digitloc.data;
 
-import io.digitloc.io.Files;
 import io.digitloc.io.HadoopConf;
+import io.digitloc.io.HadoopFiles;
 import io.digitloc.io.Json;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
@@ -31,15 +31,15 @@ public final class CanvasDataset {
     /** The manifest of a complete dataset; fails when the dataset is absent or incomplete. */
     public static DatasetManifest readManifest(String dir, HadoopConf conf) {
         Path manifestPath = new Path(dir, DatasetManifest.FILE_NAME);
-        if (!Files.exists(new Path(dir), conf)) {
+        if (!HadoopFiles.exists(new Path(dir), conf)) {
             throw new DatasetException("no dataset at " + dir + "; run generate first");
         }
-        if (!Files.exists(manifestPath, conf)) {
+        if (!HadoopFiles.exists(manifestPath, conf)) {
             throw new DatasetException(dir + " has no " + DatasetManifest.FILE_NAME
                     + ": not a complete dataset made by generate");
         }
         try {
-            return Json.read(Files.readString(manifestPath, conf), DatasetManifest.class, manifestPath.toString());
+            return Json.read(HadoopFiles.readString(manifestPath, conf), DatasetManifest.class, manifestPath.toString());
         } catch (IllegalArgumentException e) {
             throw new DatasetException(e.getMessage(), e);
         }

@@ -10,6 +10,15 @@ public final class CanvasRows {
     private CanvasRows() {
     }
 
+    /** The rows' canvas ids, in order. */
+    public static long[] ids(List<Row> rows) {
+        long[] ids = new long[rows.size()];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = rows.get(i).getLong(rows.get(i).fieldIndex(CanvasSchema.ID));
+        }
+        return ids;
+    }
+
     /** Packs rows (all of side {@code size}) into one batch. */
     public static CanvasBatch batch(List<Row> rows, int size) {
         int n = rows.size();

@@ -1,7 +1,6 @@
 package io.digitloc.data;
 
 import io.digitloc.core.Canvas;
-
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataType;

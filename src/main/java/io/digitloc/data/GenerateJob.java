@@ -3,8 +3,8 @@ package io.digitloc.data;
 import io.digitloc.config.DataSettings;
 import io.digitloc.config.Settings;
 import io.digitloc.io.BuildInfo;
-import io.digitloc.io.Files;
 import io.digitloc.io.HadoopConf;
+import io.digitloc.io.HadoopFiles;
 import io.digitloc.io.Json;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -25,7 +25,6 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.List;
 import java.util.NoSuchElementException;
 
 /**
@@ -58,7 +57,7 @@ public final class GenerateJob {
     public static Plan plan(Settings settings, HadoopConf conf) {
         DataSettings data = settings.data();
         Path out = new Path(data.dir());
-        if (Files.exists(out, conf) && data.ifExists() == DataSettings.IfExists.FAIL) {
+        if (HadoopFiles.exists(out, conf) && data.ifExists() == DataSettings.IfExists.FAIL) {
             throw new DatasetException(out + " already exists; remove it or set digitloc.data.if-exists = replace "
                     + "(--if-exists replace) to replace it atomically");
         }
@@ -73,7 +72,7 @@ public final class GenerateJob {
      */
     public static Plan planIfNeeded(Settings settings, HadoopConf conf) {
         DataSettings data = settings.data();
-        if (!Files.exists(new Path(data.dir()), conf)) {
+        if (!HadoopFiles.exists(new Path(data.dir()), conf)) {
             return GenerateJob.plan(settings, conf);
         }
         DatasetManifest manifest;
@@ -103,11 +102,11 @@ public final class GenerateJob {
         DataSettings data = settings.data();
         HadoopConf conf = new HadoopConf(spark.sparkContext().hadoopConfiguration());
         Path out = new Path(data.dir());
-        FileSystem fs = Files.fs(out, conf);
+        FileSystem fs = HadoopFiles.fs(out, conf);
         IdxSource source = new IdxSource(data.mnistDir(), conf);
         Map<Split, IdxSource.SplitInfo> infos = plan.sources();
 
-        Path tmp = Files.tempSibling(out);
+        Path tmp = HadoopFiles.tempSibling(out);
         try {
             Map<String, DatasetManifest.SplitEntry> entries = new LinkedHashMap<>();
             JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
@@ -126,18 +125,18 @@ public final class GenerateJob {
             DatasetManifest manifest = new DatasetManifest(DatasetManifest.FORMAT_VERSION, BuildInfo.version(),
                     Instant.now().toString(), settings.seed(), data.canvasSize(), CanvasSynthesizer.DIGIT,
                     source.dir().toString(), entries);
-            Files.writeString(new Path(tmp, DatasetManifest.FILE_NAME), Json.write(manifest), conf);
+            HadoopFiles.writeString(new Path(tmp, DatasetManifest.FILE_NAME), Json.write(manifest), conf);
             if (data.ifExists() == DataSettings.IfExists.REPLACE) {
-                Files.replace(fs, tmp, out);
+                HadoopFiles.replace(fs, tmp, out);
             } else {
-                Files.publishNew(fs, tmp, out);
+                HadoopFiles.publishNew(fs, tmp, out);
             }
             double seconds = (System.nanoTime() - start) / 1e9;
             return new Result(out.toString(), manifest, seconds);
         } catch (IOException e) {
             throw new UncheckedIOException("generate: cannot publish " + out + ": " + e.getMessage(), e);
         } finally {
-            Files.deleteQuietly(fs, tmp);
+            HadoopFiles.deleteQuietly(fs, tmp);
         }
     }
 

@@ -1,8 +1,8 @@
 package io.digitloc.data;
 
 import io.digitloc.config.DataSettings;
-import io.digitloc.io.Files;
 import io.digitloc.io.HadoopConf;
+import io.digitloc.io.HadoopFiles;
 import org.apache.hadoop.fs.Path;
 
 import java.io.IOException;
@@ -54,7 +54,7 @@ public final class IdxSource implements java.io.Serializable {
                 String name = split.idxPrefix() + "-" + kind + sep + idx + "-ubyte" + ext;
                 Path p = new Path(dir, name);
                 tried.add(name);
-                if (Files.exists(p, conf)) {
+                if (HadoopFiles.exists(p, conf)) {
                     return p;
                 }
             }
@@ -91,7 +91,7 @@ public final class IdxSource implements java.io.Serializable {
             images.requireEnd();
         }
         return new SplitInfo(split, files.images().getName(), files.labels().getName(), count,
-                Files.sha256(files.images(), conf), Files.sha256(files.labels(), conf));
+                HadoopFiles.sha256(files.images(), conf), HadoopFiles.sha256(files.labels(), conf));
     }
 
     public IdxReader openImages(Path file) {
@@ -104,7 +104,7 @@ public final class IdxSource implements java.io.Serializable {
 
     private InputStream open(Path file) {
         try {
-            return Files.open(file, conf);
+            return HadoopFiles.open(file, conf);
         } catch (IOException e) {
             throw new IdxFormatException(file + ": cannot open: " + e.getMessage(), e);
         } catch (UncheckedIOException e) {

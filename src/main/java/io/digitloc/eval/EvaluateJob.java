@@ -1,30 +1,28 @@
 package io.digitloc.eval;
 
-import io.digitloc.spark.BroadcastModel;
-
-import io.digitloc.core.Metrics;
-
-import io.digitloc.core.Prediction;
-
 import io.digitloc.config.EvalSettings;
 import io.digitloc.config.Settings;
+import io.digitloc.core.CanvasBatch;
+import io.digitloc.core.EpochRecord;
 import io.digitloc.core.Located;
+import io.digitloc.core.Metrics;
+import io.digitloc.core.Prediction;
 import io.digitloc.core.Predictor;
+import io.digitloc.core.RunLayout;
 import io.digitloc.data.CanvasDataset;
+import io.digitloc.data.CanvasRows;
 import io.digitloc.data.CanvasSchema;
 import io.digitloc.data.DatasetException;
 import io.digitloc.data.Split;
-import io.digitloc.io.Files;
 import io.digitloc.io.HadoopConf;
+import io.digitloc.io.HadoopFiles;
 import io.digitloc.io.Json;
 import io.digitloc.model.LocalizerNet;
 import io.digitloc.model.ModelException;
 import io.digitloc.model.ModelStore;
 import io.digitloc.report.HtmlReport;
 import io.digitloc.report.PredictionGrid;
-import io.digitloc.core.CanvasBatch;
-import io.digitloc.core.EpochRecord;
-import io.digitloc.data.CanvasRows;
+import io.digitloc.spark.BroadcastModel;
 import io.digitloc.train.TrainingHistory;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileSystem;
@@ -40,7 +38,6 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -55,6 +52,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import javax.imageio.ImageIO;
 
 import static org.apache.spark.sql.functions.col;
 
@@ -67,11 +65,6 @@ import static org.apache.spark.sql.functions.col;
  */
 public final class EvaluateJob {
     private static final Logger LOG = LoggerFactory.getLogger(EvaluateJob.class);
-    public static final String METRICS = "metrics.json";
-    public static final String PREDICTIONS = "predictions";
-    public static final String SAMPLE_CSV = "predictions_sample.csv";
-    public static final String GRID = "grid.png";
-    public static final String REPORT = "report.html";
     static final int HISTOGRAM_BINS = 20;
 
     private EvaluateJob() {
@@ -97,10 +90,10 @@ public final class EvaluateJob {
         }
 
         Path out = new Path(e.outDir(settings));
-        FileSystem fs = Files.fs(out, conf);
+        FileSystem fs = HadoopFiles.fs(out, conf);
         BroadcastModel model = new BroadcastModel(jsc, net);
         int batchSize = settings.train().batchSize();
-        Path predictionsTmp = Files.tempSibling(new Path(out, PREDICTIONS));
+        Path predictionsTmp = HadoopFiles.tempSibling(new Path(out, RunLayout.PREDICTIONS));
         Dataset<Row> predictions = null;
         try {
             fs.mkdirs(out);
@@ -112,16 +105,16 @@ public final class EvaluateJob {
             byte[] grid = png(grid(predictions, validation, size, e.gridColumns()));
             String sampleCsv = sampleCsv(predictions, e.sampleRows());
 
-            Files.replace(fs, predictionsTmp, new Path(out, PREDICTIONS));
-            Files.writeString(new Path(out, SAMPLE_CSV), sampleCsv, conf);
-            writeBytes(fs, new Path(out, GRID), grid);
-            List<EpochRecord> history = readHistory(modelFile.getParent(), conf);
+            HadoopFiles.replace(fs, predictionsTmp, new Path(out, RunLayout.PREDICTIONS));
+            HadoopFiles.writeString(new Path(out, RunLayout.SAMPLE_CSV), sampleCsv, conf);
+            writeBytes(fs, new Path(out, RunLayout.GRID), grid);
+            List<EpochRecord> history = TrainingHistory.read(modelFile.getParent(), conf);
             double referenceThreshold = e.iouThresholds().contains(0.6) ? 0.6 : e.iouThresholds().get(0);
-            Files.writeString(new Path(out, REPORT), HtmlReport.render(modelFile.getParent().toString(),
+            HadoopFiles.writeString(new Path(out, RunLayout.REPORT), HtmlReport.render(modelFile.getParent().toString(),
                     facts(settings, modelFile, dataset, metrics, history), metrics, history, grid, referenceThreshold),
                     conf);
             // metrics.json last: its presence marks a complete evaluation
-            Files.writeString(new Path(out, METRICS), Json.write(metrics), conf);
+            HadoopFiles.writeString(new Path(out, RunLayout.METRICS), Json.write(metrics), conf);
             double seconds = (System.nanoTime() - start) / 1e9;
             LOG.info(String.format(Locale.ROOT, "evaluate: %d canvases, accuracy %.2f%%, mean IoU %.3f, %.1f s",
                     metrics.count(), 100 * metrics.accuracy(), metrics.meanIou(), seconds));
@@ -133,7 +126,7 @@ public final class EvaluateJob {
             if (predictions != null) {
                 predictions.unpersist();
             }
-            Files.deleteQuietly(fs, predictionsTmp);
+            HadoopFiles.deleteQuietly(fs, predictionsTmp);
         }
     }
 
@@ -223,24 +216,11 @@ public final class EvaluateJob {
     }
 
     private static void writeBytes(FileSystem fs, Path target, byte[] bytes) throws IOException {
-        Path tmp = Files.tempSibling(target);
+        Path tmp = HadoopFiles.tempSibling(target);
         try (FSDataOutputStream o = fs.create(tmp, false)) {
             o.write(bytes);
         }
-        Files.replace(fs, tmp, target);
-    }
-
-    private static List<EpochRecord> readHistory(Path modelDir, HadoopConf conf) {
-        Path json = new Path(modelDir, TrainingHistory.JSON);
-        if (!Files.exists(json, conf)) {
-            return List.of();
-        }
-        try {
-            return Arrays.asList(Json.MAPPER.readValue(Files.readString(json, conf), EpochRecord[].class));
-        } catch (IOException | RuntimeException ex) {
-            LOG.warn("ignoring unreadable history {}: {}", json, ex.getMessage());
-            return List.of();
-        }
+        HadoopFiles.replace(fs, tmp, target);
     }
 
     private static Map<String, String> facts(Settings settings, Path modelFile, CanvasDataset dataset, Metrics m,
@@ -265,11 +245,11 @@ public final class EvaluateJob {
     /** Fails early when there is nothing to evaluate. */
     public static void checkInputs(Settings settings, HadoopConf conf) {
         Path model = new Path(settings.eval().modelPath(settings));
-        if (!Files.exists(model, conf)) {
+        if (!HadoopFiles.exists(model, conf)) {
             throw new ModelException("no model at " + model + "; train one first or pass --model");
         }
         CanvasDataset.readManifest(settings.data().dir(), conf);
-        if (!Files.exists(new Path(settings.data().dir(), Split.VALIDATION.dirName()), conf)) {
+        if (!HadoopFiles.exists(new Path(settings.data().dir(), Split.VALIDATION.dirName()), conf)) {
             throw new DatasetException("no validation split in " + settings.data().dir());
         }
     }

@@ -1,11 +1,9 @@
 package io.digitloc.eval;
 
 import io.digitloc.core.Prediction;
-
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 /**

@@ -12,7 +12,8 @@ import java.util.Collection;
 /**
  * DL4J's convolution layer configuration, instantiated as a {@link FastConvolutionLayer}: the same
  * layer, parameters and JSON fields, with a backward pass that does not recompute the forward
- * convolution (identity or ReLU activation). A saved model records this class by name.
+ * convolution (identity or ReLU activation). Saved models hold DL4J's own ConvolutionLayer instead
+ * ({@link StockLayers}).
  */
 public class FastConvolution extends ConvolutionLayer {
 

@@ -1,5 +1,6 @@
 package io.digitloc.model;
 
+import io.digitloc.config.OptimiserSettings;
 import io.digitloc.config.TrainSettings;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
@@ -14,11 +15,11 @@ import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.learning.config.Nesterovs;
 import org.nd4j.linalg.learning.config.Sgd;
-import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 import org.nd4j.linalg.lossfunctions.impl.LossMSE;
 import org.nd4j.linalg.schedule.ISchedule;
@@ -73,10 +74,10 @@ public final class LocalizerNet {
                 .graphBuilder()
                 .addInputs(INPUT)
                 .setInputTypes(InputType.convolutional(canvasSize, canvasSize, 1));
-        String features = featureExtractor(g, INPUT, train.fastLayers());
+        String features = featureExtractor(g, INPUT, train.network().fastLayers());
         String dense = denseLayers(g, features);
-        classifier(g, dense, train.classifierDropout());
-        boundingBoxRegression(g, dense, train.boxLossWeight());
+        classifier(g, dense, train.network().classifierDropout());
+        boundingBoxRegression(g, dense, train.network().boxLossWeight());
         return g.setOutputs(CLASSIFICATION, BOUNDING_BOX).build();
     }
 
@@ -156,7 +157,7 @@ public final class LocalizerNet {
 
     static IUpdater updater(TrainSettings train, long stepsPerEpoch) {
         ISchedule lr = learningRate(train, stepsPerEpoch);
-        return switch (train.updater()) {
+        return switch (train.optimiser().updater()) {
             case ADAM -> new Adam(lr);
             case NESTEROVS -> new Nesterovs(lr, 0.9);
             case SGD -> new Sgd(lr);
@@ -171,16 +172,16 @@ public final class LocalizerNet {
      * and saved models. (ND4J's PolySchedule cannot do this: it computes lr * (1 + i/max)^power, which grows.)
      */
     static ISchedule learningRate(TrainSettings train, long stepsPerEpoch) {
-        double lr = train.learningRate();
+        double lr = train.optimiser().learningRate();
         if (stepsPerEpoch <= 0) {
             return new MapSchedule(ScheduleType.ITERATION, Map.of(0, lr));
         }
         int total = iterations(train.epochs(), stepsPerEpoch);
-        int warmup = iterations(train.lrWarmupEpochs(), stepsPerEpoch);
-        boolean linear = train.lrSchedule() == TrainSettings.LrSchedule.LINEAR;
+        int warmup = iterations(train.optimiser().warmupEpochs(), stepsPerEpoch);
+        boolean linear = train.optimiser().schedule() == OptimiserSettings.LrSchedule.LINEAR;
         java.util.TreeSet<Integer> points = new java.util.TreeSet<>();
         points.add(0);
-        for (int epoch : train.lrDecayEpochs()) {
+        for (int epoch : train.optimiser().decayEpochs()) {
             points.add(iterations(epoch, stepsPerEpoch));
         }
         if (linear || warmup > 0) {
@@ -197,9 +198,9 @@ public final class LocalizerNet {
                 base = lr * Math.max(0, 1 - (double) i / total);
             } else {
                 base = lr;
-                for (int epoch : train.lrDecayEpochs()) {
+                for (int epoch : train.optimiser().decayEpochs()) {
                     if (i >= iterations(epoch, stepsPerEpoch)) {
-                        base *= train.lrDecayFactor();
+                        base *= train.optimiser().decayFactor();
                     }
                 }
             }

@@ -1,7 +1,7 @@
 package io.digitloc.model;
 
-import io.digitloc.io.Files;
 import io.digitloc.io.HadoopConf;
+import io.digitloc.io.HadoopFiles;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -26,24 +26,24 @@ public final class ModelStore {
     /** Writes {@code net}, in stock layers, to {@code target} through a temporary sibling and a rename. */
     public static void save(ComputationGraph net, Path target, boolean withUpdater, HadoopConf conf) {
         net = StockLayers.toStock(net);
-        FileSystem fs = Files.fs(target, conf);
-        Path tmp = Files.tempSibling(target);
+        FileSystem fs = HadoopFiles.fs(target, conf);
+        Path tmp = HadoopFiles.tempSibling(target);
         try {
             try (FSDataOutputStream out = fs.create(tmp, false)) {
                 ModelSerializer.writeModel(net, out, withUpdater);
             }
-            Files.replace(fs, tmp, target);
+            HadoopFiles.replace(fs, tmp, target);
         } catch (IOException e) {
-            Files.deleteQuietly(fs, tmp);
+            HadoopFiles.deleteQuietly(fs, tmp);
             throw new UncheckedIOException("cannot write model " + target + ": " + e.getMessage(), e);
         }
     }
 
     public static ComputationGraph load(Path path, boolean withUpdater, HadoopConf conf) {
-        if (!Files.exists(path, conf)) {
+        if (!HadoopFiles.exists(path, conf)) {
             throw new ModelException("no model at " + path);
         }
-        try (InputStream in = new BufferedInputStream(Files.fs(path, conf).open(path))) {
+        try (InputStream in = new BufferedInputStream(HadoopFiles.fs(path, conf).open(path))) {
             return restore(in, withUpdater, path.toString());
         } catch (IOException e) {
             throw new ModelException("cannot read model " + path + ": " + e.getMessage(), e);

@@ -1,11 +1,10 @@
 package io.digitloc.registry;
 
-import io.digitloc.eval.EvaluateJob;
 import io.digitloc.core.Metrics;
-import io.digitloc.io.Files;
+import io.digitloc.core.RunLayout;
 import io.digitloc.io.HadoopConf;
+import io.digitloc.io.HadoopFiles;
 import io.digitloc.io.Json;
-import io.digitloc.train.TrainJob;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -64,10 +63,10 @@ public final class ModelRegistry {
 
     public Optional<Champion> champion() {
         Path p = new Path(root, CHAMPION);
-        if (!Files.exists(p, conf)) {
+        if (!HadoopFiles.exists(p, conf)) {
             return Optional.empty();
         }
-        return Optional.of(Json.read(Files.readString(p, conf), Champion.class, p.toString()));
+        return Optional.of(Json.read(HadoopFiles.readString(p, conf), Champion.class, p.toString()));
     }
 
     /** The champion's evaluation, or null when there is no champion or it cannot be read. */
@@ -76,9 +75,9 @@ public final class ModelRegistry {
         if (c.isEmpty()) {
             return null;
         }
-        Path metrics = new Path(runDir(c.get().run()), EvaluateJob.METRICS);
+        Path metrics = new Path(runDir(c.get().run()), RunLayout.METRICS);
         try {
-            return Json.read(Files.readString(metrics, conf), Metrics.class, metrics.toString());
+            return Json.read(HadoopFiles.readString(metrics, conf), Metrics.class, metrics.toString());
         } catch (RuntimeException e) {
             LOG.warn("registry: the champion's {} cannot be read ({}); treating the registry as having no champion",
                     metrics, e.getMessage());
@@ -87,18 +86,18 @@ public final class ModelRegistry {
     }
 
     public Path championModel() {
-        return champion().map(c -> new Path(runDir(c.run()), TrainJob.MODEL_FILE)).orElse(null);
+        return champion().map(c -> new Path(runDir(c.run()), RunLayout.MODEL)).orElse(null);
     }
 
     /** Points champion.json at {@code run} in one atomic rename. */
     public void promote(String run, String reason) {
-        Files.writeString(new Path(root, CHAMPION), Json.write(new Champion(run, Instant.now().toString(), reason)), conf);
+        HadoopFiles.writeString(new Path(root, CHAMPION), Json.write(new Champion(run, Instant.now().toString(), reason)), conf);
     }
 
     /** Finished runs (directories under runs/ that are not hidden), oldest first. */
     public List<String> finishedRuns() {
         List<String> ids = new ArrayList<>();
-        for (FileStatus s : Files.list(new Path(root, RUNS), conf)) {
+        for (FileStatus s : HadoopFiles.list(new Path(root, RUNS), conf)) {
             String name = s.getPath().getName();
             if (s.isDirectory() && !name.startsWith(".") && !name.startsWith("_")) {
                 ids.add(name);
@@ -111,10 +110,10 @@ public final class ModelRegistry {
     /** The newest interrupted run (runs/.&lt;id&gt;.inprogress), if any. */
     public Optional<String> interruptedRun() {
         List<String> ids = new ArrayList<>();
-        for (FileStatus s : Files.list(new Path(root, RUNS), conf)) {
-            String name = s.getPath().getName();
-            if (s.isDirectory() && name.startsWith(".") && name.endsWith(".inprogress")) {
-                ids.add(name.substring(1, name.length() - ".inprogress".length()));
+        for (FileStatus s : HadoopFiles.list(new Path(root, RUNS), conf)) {
+            String run = RunLayout.inProgressOf(s.getPath().getName());
+            if (s.isDirectory() && run != null) {
+                ids.add(run);
             }
         }
         return ids.stream().max(Comparator.naturalOrder());
@@ -125,11 +124,11 @@ public final class ModelRegistry {
         String champion = champion().map(Champion::run).orElse(null);
         List<String> runs = finishedRuns();
         List<String> removed = new ArrayList<>();
-        FileSystem fs = Files.fs(root, conf);
+        FileSystem fs = HadoopFiles.fs(root, conf);
         for (int i = 0; i < runs.size() - retain; i++) {
             String id = runs.get(i);
             if (!id.equals(champion)) {
-                Files.deleteQuietly(fs, runDir(id));
+                HadoopFiles.deleteQuietly(fs, runDir(id));
                 removed.add(id);
             }
         }

@@ -1,16 +1,16 @@
 package io.digitloc.registry;
 
-import io.digitloc.config.DataSettings;
 import io.digitloc.config.RetrainSettings;
 import io.digitloc.config.Settings;
+import io.digitloc.core.Metrics;
 import io.digitloc.data.DatasetManifest;
 import io.digitloc.data.GenerateJob;
 import io.digitloc.eval.EvaluateJob;
-import io.digitloc.core.Metrics;
 import io.digitloc.io.BuildInfo;
-import io.digitloc.io.Files;
 import io.digitloc.io.HadoopConf;
+import io.digitloc.io.HadoopFiles;
 import io.digitloc.io.Json;
+import io.digitloc.pipeline.Pipeline;
 import io.digitloc.train.TrainJob;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
@@ -19,6 +19,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Scheduled retraining into a {@link ModelRegistry}: reuse the dataset when its manifest matches the
@@ -46,7 +47,7 @@ public final class RetrainJob {
     /** Everything that can be checked before Spark starts: the data plan. */
     public static GenerateJob.Plan planData(Settings settings, HadoopConf conf) {
         // scheduled runs regenerate a dataset that no longer matches the settings rather than stop
-        Settings s = settings.with(settings.data().withIfExists(DataSettings.IfExists.REPLACE), settings.train());
+        Settings s = settings.with(Map.of("digitloc.data.if-exists", "replace"));
         return GenerateJob.planIfNeeded(s, conf);
     }
 
@@ -64,27 +65,20 @@ public final class RetrainJob {
             runId = ModelRegistry.newRunId();
         }
         Path runDir = registry.runDir(runId);
-        Settings run = settings.with(settings.data(),
-                settings.train().withModelDir(runDir.toString()).withIfExists(DataSettings.IfExists.FAIL));
-
-        if (dataPlan != null) {
-            GenerateJob.Result g = GenerateJob.run(spark, dataPlan);
-            LOG.info("retrain: dataset (re)generated at {}", g.dir());
-        } else {
-            LOG.info("retrain: reusing the dataset at {} (manifest matches)", settings.data().dir());
-        }
+        Settings run = settings.with(Map.of("digitloc.train.model-dir", runDir.toString(), "digitloc.train.if-exists", "fail"));
 
         String champion = registry.champion().map(ModelRegistry.Champion::run).orElse(null);
         Path warmFrom = r.warmStart() && !resumed ? registry.championModel() : null;
         LOG.info("retrain: run {} ({}{})", runId, resumed ? "resumed" : "new",
                 warmFrom != null ? ", warm start from champion " + champion : "");
-        TrainJob.Result trained = TrainJob.run(spark, run,
+        Pipeline.Result done = Pipeline.run(spark, run, dataPlan,
                 new TrainJob.Start(resumed, warmFrom == null ? null : warmFrom.toString()));
-        EvaluateJob.Result evaluated = EvaluateJob.run(spark, run);
+        TrainJob.Result trained = done.trained();
+        EvaluateJob.Result evaluated = done.evaluated();
 
-        Files.writeString(new Path(runDir, LINEAGE), Json.write(new Lineage(runId, BuildInfo.version(),
+        HadoopFiles.writeString(new Path(runDir, LINEAGE), Json.write(new Lineage(runId, BuildInfo.version(),
                 Instant.now().toString(), resumed, warmFrom == null ? null : warmFrom.toString(), champion,
-                trained.metadata().data(), settings.rendered())), conf);
+                trained.metadata().data(), run.rendered())), conf);
 
         Metrics championMetrics = registry.championMetrics();
         Promotion.Decision decision = champion != null && championMetrics == null

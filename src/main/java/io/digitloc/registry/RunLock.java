@@ -1,7 +1,7 @@
 package io.digitloc.registry;
 
-import io.digitloc.io.Files;
 import io.digitloc.io.HadoopConf;
+import io.digitloc.io.HadoopFiles;
 import io.digitloc.io.Json;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileStatus;
@@ -95,8 +95,8 @@ public final class RunLock implements AutoCloseable {
     }
 
     static boolean create(Path lock, Owner owner, HadoopConf conf) {
-        FileSystem fs = Files.fs(lock, conf);
-        Path tmp = Files.tempSibling(lock);
+        FileSystem fs = HadoopFiles.fs(lock, conf);
+        Path tmp = HadoopFiles.tempSibling(lock);
         try {
             fs.mkdirs(lock.getParent());
             try (FSDataOutputStream out = fs.create(tmp, true)) {
@@ -114,16 +114,16 @@ public final class RunLock implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the registry lock " + lock + ": " + e.getMessage(), e);
         } finally {
-            Files.deleteQuietly(fs, tmp);
+            HadoopFiles.deleteQuietly(fs, tmp);
         }
     }
 
     static Optional<Owner> read(Path lock, HadoopConf conf) {
         try {
-            if (!Files.exists(lock, conf)) {
+            if (!HadoopFiles.exists(lock, conf)) {
                 return Optional.empty();
             }
-            return Optional.of(Json.read(Files.readString(lock, conf), Owner.class, lock.toString()));
+            return Optional.of(Json.read(HadoopFiles.readString(lock, conf), Owner.class, lock.toString()));
         } catch (RuntimeException e) {
             return Optional.empty();
         }
@@ -131,7 +131,7 @@ public final class RunLock implements AutoCloseable {
 
     private static boolean isStale(Path lock, Optional<Owner> holder, HadoopConf conf, Duration staleAfter) {
         try {
-            FileStatus st = Files.fs(lock, conf).getFileStatus(lock);
+            FileStatus st = HadoopFiles.fs(lock, conf).getFileStatus(lock);
             long age = System.currentTimeMillis() - st.getModificationTime();
             if (age > staleAfter.toMillis()) {
                 return true;
@@ -151,7 +151,7 @@ public final class RunLock implements AutoCloseable {
         if (!create(takeover, me, conf)) {
             Optional<Owner> other = read(takeover, conf);
             if (isStale(takeover, other, conf, staleAfter)) {
-                Files.deleteQuietly(Files.fs(takeover, conf), takeover);
+                HadoopFiles.deleteQuietly(HadoopFiles.fs(takeover, conf), takeover);
             }
             return false;
         }
@@ -160,18 +160,18 @@ public final class RunLock implements AutoCloseable {
             if (!read(lock, conf).equals(expected)) {
                 return false;
             }
-            Files.fs(lock, conf).delete(lock, false);
+            HadoopFiles.fs(lock, conf).delete(lock, false);
             return true;
         } catch (IOException e) {
             return false;
         } finally {
-            Files.deleteQuietly(Files.fs(takeover, conf), takeover);
+            HadoopFiles.deleteQuietly(HadoopFiles.fs(takeover, conf), takeover);
         }
     }
 
     private void touch() {
         try {
-            Files.fs(path, conf).setTimes(path, System.currentTimeMillis(), -1);
+            HadoopFiles.fs(path, conf).setTimes(path, System.currentTimeMillis(), -1);
         } catch (IOException | RuntimeException e) {
             LOG.warn("registry: cannot refresh the lock {}: {}", path, e.getMessage());
         }
@@ -182,7 +182,7 @@ public final class RunLock implements AutoCloseable {
     public void close() {
         heartbeat.shutdownNow();
         if (read(path, conf).map(o -> o.id().equals(owner.id())).orElse(false)) {
-            Files.deleteQuietly(Files.fs(path, conf), path);
+            HadoopFiles.deleteQuietly(HadoopFiles.fs(path, conf), path);
         }
     }
 

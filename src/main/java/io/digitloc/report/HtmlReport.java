@@ -1,7 +1,7 @@
 package io.digitloc.report;
 
-import io.digitloc.core.Metrics;
 import io.digitloc.core.EpochRecord;
+import io.digitloc.core.Metrics;
 
 import java.util.Base64;
 import java.util.LinkedHashMap;

@@ -1,9 +1,9 @@
 package io.digitloc.score;
 
-import io.digitloc.spark.BroadcastModel;
 import io.digitloc.io.HadoopConf;
 import io.digitloc.model.LocalizerNet;
 import io.digitloc.model.ModelStore;
+import io.digitloc.spark.BroadcastModel;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.ml.Model;
@@ -25,7 +25,6 @@ import org.apache.spark.sql.types.StructType;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import scala.Option;
 
-import java.io.IOException;
 
 /**
  * The trained model as a Spark ML {@link Model}: {@code transform} adds a struct column (default

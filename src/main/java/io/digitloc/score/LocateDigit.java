@@ -1,8 +1,8 @@
 package io.digitloc.score;
 
 import io.digitloc.core.Predictor;
-import io.digitloc.spark.BroadcastModel;
 import io.digitloc.model.LocalizerNet;
+import io.digitloc.spark.BroadcastModel;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;

@@ -1,11 +1,11 @@
 package io.digitloc.score;
 
-import io.digitloc.spark.BroadcastModel;
-import io.digitloc.io.Files;
 import io.digitloc.io.HadoopConf;
+import io.digitloc.io.HadoopFiles;
 import io.digitloc.io.Json;
 import io.digitloc.model.LocalizerNet;
 import io.digitloc.model.ModelStore;
+import io.digitloc.spark.BroadcastModel;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -72,7 +72,7 @@ public final class ScoreJob {
         long start = System.nanoTime();
         HadoopConf conf = new HadoopConf(spark.sparkContext().hadoopConfiguration());
         Path out = new Path(req.out());
-        FileSystem fs = Files.fs(out, conf);
+        FileSystem fs = HadoopFiles.fs(out, conf);
         try {
             if (fs.exists(out) && !req.overwrite()) {
                 throw new IllegalArgumentException(out + " exists; pass --overwrite to replace it");
@@ -90,7 +90,7 @@ public final class ScoreJob {
         String column = format == Format.IMAGES ? "content" : req.pixelsColumn();
         RowScorer scorer = new RowScorer(model, req.canvasSize(), req.batchSize(), in.schema(), column,
                 format == Format.IMAGES ? RowScorer.Kind.PICTURE : RowScorer.Kind.CANVAS, req.probabilities());
-        Path tmp = Files.tempSibling(out);
+        Path tmp = HadoopFiles.tempSibling(out);
         try {
             Dataset<Row> scored = spark.createDataFrame(in.javaRDD().mapPartitions(scorer::apply),
                     scorer.outputSchema(in.schema())).drop(column);
@@ -109,18 +109,18 @@ public final class ScoreJob {
             summary.put("errors", errors);
             summary.put("seconds", Math.round(seconds * 10) / 10.0);
             summary.put("written_at", Instant.now().toString());
-            Files.writeString(new Path(tmp, SUMMARY), Json.write(summary), conf);
+            HadoopFiles.writeString(new Path(tmp, SUMMARY), Json.write(summary), conf);
             if (errors > 0) {
                 written.filter(col(ScoreColumns.ERROR).isNotNull()).select(ScoreColumns.ERROR).limit(3).collectAsList()
                         .forEach(r -> LOG.warn("score: unscored row: {}", r.getString(0)));
             }
-            Files.replace(fs, tmp, out);
+            HadoopFiles.replace(fs, tmp, out);
             LOG.info(String.format(Locale.ROOT, "score: %d rows, %d unscored, %.1f s", rows, errors, seconds));
             return new Result(out.toString(), rows, rows - errors, errors, seconds);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + out + ": " + e.getMessage(), e);
         } finally {
-            Files.deleteQuietly(fs, tmp);
+            HadoopFiles.deleteQuietly(fs, tmp);
             model.destroy();
         }
     }
@@ -129,7 +129,7 @@ public final class ScoreJob {
     static Format detect(String input, HadoopConf conf) {
         Path p = new Path(input);
         try {
-            FileSystem fs = Files.fs(p, conf);
+            FileSystem fs = HadoopFiles.fs(p, conf);
             FileStatus[] matches = fs.globStatus(p);
             if (matches == null || matches.length == 0) {
                 throw new IllegalArgumentException("no input at " + input);

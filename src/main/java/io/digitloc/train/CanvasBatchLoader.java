@@ -1,7 +1,6 @@
 package io.digitloc.train;
 
 import io.digitloc.core.CanvasBatch;
-
 import org.deeplearning4j.core.loader.MultiDataSetLoader;
 import org.nd4j.common.loader.Source;
 import org.nd4j.linalg.dataset.api.MultiDataSet;

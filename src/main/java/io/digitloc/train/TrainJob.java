@@ -1,28 +1,26 @@
 package io.digitloc.train;
 
-import io.digitloc.data.CanvasRows;
-
-import io.digitloc.core.EpochRecord;
-
-import io.digitloc.core.CanvasBatch;
-
 import io.digitloc.config.DataSettings;
+import io.digitloc.config.DistributionSettings;
 import io.digitloc.config.ScaleOutSettings;
 import io.digitloc.config.Settings;
 import io.digitloc.config.TrainSettings;
+import io.digitloc.core.CanvasBatch;
+import io.digitloc.core.EpochRecord;
+import io.digitloc.core.QuickScore;
+import io.digitloc.core.RunLayout;
 import io.digitloc.data.CanvasDataset;
+import io.digitloc.data.CanvasRows;
 import io.digitloc.data.DatasetManifest;
 import io.digitloc.data.Split;
-import io.digitloc.eval.QuickEvaluation;
-import io.digitloc.core.QuickScore;
 import io.digitloc.io.BuildInfo;
-import io.digitloc.io.Files;
 import io.digitloc.io.HadoopConf;
+import io.digitloc.io.HadoopFiles;
 import io.digitloc.io.Json;
 import io.digitloc.model.LocalizerNet;
 import io.digitloc.model.ModelStore;
-import io.digitloc.model.StockLayers;
 import io.digitloc.model.NativeSetup;
+import io.digitloc.model.StockLayers;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -69,8 +67,6 @@ import java.util.Random;
  */
 public final class TrainJob {
     private static final Logger LOG = LoggerFactory.getLogger(TrainJob.class);
-    public static final String MODEL_FILE = "model.zip";
-    public static final String CHECKPOINTS = "checkpoints";
 
     private TrainJob() {
     }
@@ -83,7 +79,7 @@ public final class TrainJob {
     /** Checks made before Spark starts: the output policy. */
     public static void checkOutput(Settings settings, HadoopConf conf) {
         Path dir = new Path(settings.train().modelDir());
-        if (Files.exists(dir, conf) && settings.train().ifExists() == DataSettings.IfExists.FAIL) {
+        if (HadoopFiles.exists(dir, conf) && settings.train().ifExists() == DataSettings.IfExists.FAIL) {
             throw new IllegalStateException(dir + " already exists; remove it or set digitloc.train.if-exists = replace "
                     + "(--if-exists replace) to replace it when the new model is finished");
         }
@@ -105,7 +101,7 @@ public final class TrainJob {
 
     /** The hidden directory a run of {@code modelDir} is built in (and resumed from). */
     public static Path inProgressDir(Path modelDir) {
-        return new Path(modelDir.getParent(), "." + modelDir.getName() + ".inprogress");
+        return new Path(modelDir.getParent(), RunLayout.inProgressName(modelDir.getName()));
     }
 
     public static Result run(SparkSession spark, Settings settings, Start how) {
@@ -129,25 +125,25 @@ public final class TrainJob {
 
         Path modelDir = new Path(train.modelDir());
         Path work = inProgressDir(modelDir);
-        FileSystem fs = Files.fs(work, conf);
-        Path batches = train.exportDir().isBlank() ? new Path(work, "_batches") : new Path(train.exportDir());
+        FileSystem fs = HadoopFiles.fs(work, conf);
+        Path batches = train.distribution().exportDir().isBlank() ? new Path(work, RunLayout.BATCHES) : new Path(train.distribution().exportDir());
 
         int workers = jsc.defaultParallelism();
         int workerBatch = settings.scaleOut().workerBatch(train.batchSize(), workers);
         NativeSetup.limitThreads(threadsPerTask(train, jsc));
-        long stepsPerEpoch = countedStepsPerEpoch(trainCount, workerBatch, workers, train.averagingFrequency());
+        long stepsPerEpoch = countedStepsPerEpoch(trainCount, workerBatch, workers, train.distribution().averagingFrequency());
         int lastDone = how.resume() ? lastCheckpoint(work, conf) : 0;
         ComputationGraph net;
         TrainingHistory history;
         Map<String, Double> initialFigures;
         if (lastDone > 0) {
-            net = ModelStore.load(new Path(work, CHECKPOINTS + "/" + checkpointName(lastDone)), true, conf);
-            if (train.fastLayers()) { // checkpoints hold DL4J's stock layers: train on the fast ones
+            net = ModelStore.load(new Path(work, RunLayout.checkpoint(lastDone)), true, conf);
+            if (train.network().fastLayers()) { // checkpoints hold DL4J's stock layers: train on the fast ones
                 net = StockLayers.toFast(net);
             }
             LocalizerNet.requireFits(net, size, work.toString());
             history = TrainingHistory.load(work, conf, lastDone);
-            initialFigures = readFigures(new Path(work, INITIAL), conf);
+            initialFigures = readFigures(new Path(work, RunLayout.INITIAL_VALIDATION), conf);
             LOG.info("train: resuming {} after epoch {} of {}", work, lastDone, train.epochs());
         } else {
             if (how.resume()) {
@@ -155,7 +151,7 @@ public final class TrainJob {
             }
             try {
                 fs.delete(work, true);
-                fs.mkdirs(new Path(work, CHECKPOINTS));
+                fs.mkdirs(new Path(work, RunLayout.CHECKPOINTS));
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot create " + work + ": " + e.getMessage(), e);
             }
@@ -167,23 +163,23 @@ public final class TrainJob {
                 LOG.info("train: warm start from {}", how.warmStartModel());
             }
             QuickScore initial = QuickEvaluation.score(jsc, net, validationRows, size, train.batchSize());
-            LOG.info(String.format("before training: val loss %.4f, accuracy %.2f%%, mean IoU %.3f", initial.loss(train.boxLossWeight()),
+            LOG.info(String.format("before training: val loss %.4f, accuracy %.2f%%, mean IoU %.3f", initial.loss(train.network().boxLossWeight()),
                     100 * initial.accuracy(), initial.meanIou()));
-            initialFigures = figures(initial, train.boxLossWeight());
-            Files.writeString(new Path(work, INITIAL), Json.write(initialFigures), conf);
+            initialFigures = figures(initial, train.network().boxLossWeight());
+            HadoopFiles.writeString(new Path(work, RunLayout.INITIAL_VALIDATION), Json.write(initialFigures), conf);
             history = new TrainingHistory();
         }
         ParameterAveragingMaster master = master(settings, batches, workers);
         if (lastDone > 0) {
-            readOuterState(master.outer(), new Path(work, CHECKPOINTS + "/" + outerStateName(lastDone)), conf);
+            readOuterState(master.outer(), new Path(work, RunLayout.outerState(lastDone)), conf);
         }
         SparkComputationGraph sparkNet = new SparkComputationGraph(jsc, net, master);
         var outer = master.outer().settings();
         LOG.info("train: {} canvases ({}x{}), {} epochs, batch {} per worker, {} workers, averaging every {} batches, {}, {}",
-                trainCount, size, size, train.epochs(), workerBatch, workers, train.averagingFrequency(),
+                trainCount, size, size, train.epochs(), workerBatch, workers, train.distribution().averagingFrequency(),
                 outer.isPlainAveraging() ? "plain averaging" : String.format("outer step lr %.2f momentum %.2f%s",
                         outer.lr(), outer.momentum(), outer.nesterov() ? " (Nesterov)" : ""),
-                train.approach().name().toLowerCase());
+                train.distribution().approach().name().toLowerCase());
 
         for (int epoch = lastDone + 1; epoch <= train.epochs(); epoch++) {
             long epochStart = System.nanoTime();
@@ -198,7 +194,7 @@ public final class TrainJob {
                 throw diverged(epoch, "training loss", trainLoss, work);
             }
             QuickScore val = QuickEvaluation.score(jsc, net, validationRows, size, train.batchSize());
-            double valLoss = val.loss(train.boxLossWeight());
+            double valLoss = val.loss(train.network().boxLossWeight());
             if (!Double.isFinite(valLoss)) {
                 throw diverged(epoch, "validation loss", valLoss, work);
             }
@@ -210,8 +206,8 @@ public final class TrainJob {
             // checkpoint and redoes this epoch (history is cut back to the last checkpoint on resume)
             history.save(work, conf);
             // the outer optimiser's state before the checkpoint that names the epoch as done
-            writeOuterState(master.outer(), new Path(work, CHECKPOINTS + "/" + outerStateName(epoch)), conf);
-            ModelStore.save(net, new Path(work, CHECKPOINTS + "/" + checkpointName(epoch)), true, conf);
+            writeOuterState(master.outer(), new Path(work, RunLayout.outerState(epoch)), conf);
+            ModelStore.save(net, new Path(work, RunLayout.checkpoint(epoch)), true, conf);
             double eta = epochSeconds * (train.epochs() - epoch);
             LOG.info(String.format("epoch %d/%d: train loss %.4f | val loss %.4f, accuracy %.2f%%, mean IoU %.3f | "
                             + "%.1f s, %.0f img/s, ETA %s", epoch, train.epochs(), trainLoss, valLoss,
@@ -219,24 +215,22 @@ public final class TrainJob {
         }
 
         net = sparkNet.getNetwork();
-        ModelStore.save(net, new Path(work, MODEL_FILE), true, conf);
+        ModelStore.save(net, new Path(work, RunLayout.MODEL), true, conf);
         EpochRecord last = history.epochs().get(history.epochs().size() - 1);
         double total = (System.nanoTime() - start) / 1e9;
         TrainingMetadata metadata = new TrainingMetadata(BuildInfo.version(), libraries(), Instant.now().toString(),
                 jsc.master(), workers, net.numParams(), size, train.epochs(), trainCount, validationCount,
                 initialFigures, finalFigures(last), total, meanImagesPerSecond(history), settings.rendered(), manifest);
-        Files.writeString(new Path(work, TrainingMetadata.FILE_NAME), Json.write(metadata), conf);
+        HadoopFiles.writeString(new Path(work, RunLayout.METADATA), Json.write(metadata), conf);
         try {
-            Files.deleteQuietly(fs, new Path(work, "_batches"));
-            Files.replace(fs, work, modelDir);
+            HadoopFiles.deleteQuietly(fs, new Path(work, RunLayout.BATCHES));
+            HadoopFiles.replace(fs, work, modelDir);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot publish " + modelDir + ": " + e.getMessage(), e);
         }
         LOG.info("train: model written to {} ({} s)", modelDir, Math.round(total));
         return new Result(modelDir.toString(), metadata, history.epochs(), net);
     }
-
-    static final String INITIAL = "initial-validation.json";
 
     /**
      * Optimiser steps per epoch as DL4J counts them, which is what the learning-rate schedule sees:
@@ -249,33 +243,26 @@ public final class TrainJob {
         return countedSteps((examples + batchSize - 1) / batchSize, workers, averagingFrequency);
     }
 
-    static String checkpointName(int epoch) {
-        return String.format("epoch-%04d.zip", epoch);
-    }
-
     /** The highest epoch with a checkpoint in {@code work}, 0 when there is none. */
     static int lastCheckpoint(Path work, HadoopConf conf) {
         int last = 0;
-        for (var status : Files.list(new Path(work, CHECKPOINTS), conf)) {
-            String name = status.getPath().getName();
-            if (name.matches("epoch-\\d{4}\\.zip")) {
-                last = Math.max(last, Integer.parseInt(name.substring(6, 10)));
-            }
+        for (var status : HadoopFiles.list(new Path(work, RunLayout.CHECKPOINTS), conf)) {
+            last = Math.max(last, RunLayout.checkpointEpoch(status.getPath().getName()));
         }
         return last;
     }
 
     @SuppressWarnings("unchecked")
     private static Map<String, Double> readFigures(Path file, HadoopConf conf) {
-        if (!Files.exists(file, conf)) {
+        if (!HadoopFiles.exists(file, conf)) {
             return Map.of();
         }
-        return Json.read(Files.readString(file, conf), LinkedHashMap.class, file.toString());
+        return Json.read(HadoopFiles.readString(file, conf), LinkedHashMap.class, file.toString());
     }
 
     private static TrainingDivergedException diverged(int epoch, String what, double value, Path work) {
         return new TrainingDivergedException(what + " became " + value + " in epoch " + epoch
-                + "; training stopped. Checkpoints of the earlier epochs are in " + new Path(work, CHECKPOINTS)
+                + "; training stopped. Checkpoints of the earlier epochs are in " + new Path(work, RunLayout.CHECKPOINTS)
                 + " (try a lower digitloc.train.learning-rate)");
     }
 
@@ -291,6 +278,18 @@ public final class TrainJob {
                 paths.size(), restOfEpoch, settings, batches, workers);
     }
 
+    /**
+     * The warm-up worker's mini-batch: the global batch (batch-size), as one worker of a one-worker run
+     * steps (smaller batches would make the warm-up itself learn faster per sample and flatter E(N)).
+     * dl4j-spark's workers merge consecutive loaded batches up to their batch size, so the N workers'
+     * batch files of batch-size / N reach the one warm-up worker N at a time; a whole multiple of the
+     * worker batch, so that no file is split.
+     */
+    static int warmupBatch(Settings settings, int workers) {
+        int worker = workerBatch(settings, workers);
+        return worker * Math.max(1, (int) Math.round(settings.train().batchSize() / (double) worker));
+    }
+
     /** The warm-up for any way of feeding data: {@code fit} hands the warm-up batches to a one-worker net. */
     private static double warmUp(JavaSparkContext jsc, ComputationGraph net,
                                  java.util.function.Consumer<SparkComputationGraph> fit, long warmBatches,
@@ -299,7 +298,7 @@ public final class TrainJob {
         // one worker has nothing to average: no outer step, whatever scale-out says for N workers;
         // it trains `net` itself (SparkComputationGraph keeps the network it is given)
         SparkComputationGraph single = new SparkComputationGraph(jsc, net,
-                master(settings, batches, 1, workers, new ScaleOutSettings.Outer(1, 0, false)));
+                master(settings, batches, 1, warmupBatch(settings, workers), new ScaleOutSettings.Outer(1, 0, false)));
         boolean local = jsc.master().startsWith("local");
         if (local) { // the one task may use every core of this JVM meanwhile
             NativeSetup.limitThreads(Runtime.getRuntime().availableProcessors());
@@ -312,7 +311,7 @@ public final class TrainJob {
             }
         }
         net.getConfiguration().setIterationCount(start + warmupIterations(warmBatches, restOfEpoch, workers,
-                settings.train().averagingFrequency()));
+                settings.train().distribution().averagingFrequency()));
         return single.getScore();
     }
 
@@ -329,31 +328,27 @@ public final class TrainJob {
         return batches == 0 ? 0 : Math.max(1, batches / ((long) workers * averagingFrequency)) * averagingFrequency;
     }
 
-    static String outerStateName(int epoch) {
-        return String.format("epoch-%04d.outer", epoch);
-    }
-
     static void writeOuterState(OuterOptimizer outer, Path file, HadoopConf conf) {
-        FileSystem fs = Files.fs(file, conf);
-        Path tmp = Files.tempSibling(file);
+        FileSystem fs = HadoopFiles.fs(file, conf);
+        Path tmp = HadoopFiles.tempSibling(file);
         try {
             try (var out = new java.io.DataOutputStream(fs.create(tmp, false))) {
                 outer.write(out);
             }
-            Files.renameOver(tmp, file, conf);
+            HadoopFiles.renameOver(tmp, file, conf);
         } catch (IOException e) {
-            Files.deleteQuietly(fs, tmp);
+            HadoopFiles.deleteQuietly(fs, tmp);
             throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
         }
     }
 
     /** Restores the outer optimiser's state; a checkpoint from before outer steps existed has none. */
     static void readOuterState(OuterOptimizer outer, Path file, HadoopConf conf) {
-        if (!Files.exists(file, conf)) {
+        if (!HadoopFiles.exists(file, conf)) {
             LOG.warn("train: no outer-optimiser state {}; its momentum starts from zero", file);
             return;
         }
-        try (var in = new java.io.DataInputStream(Files.open(file, conf))) {
+        try (var in = new java.io.DataInputStream(HadoopFiles.open(file, conf))) {
             outer.read(in);
             LOG.info("train: outer-optimiser state restored from {}", file);
         } catch (IOException e) {
@@ -367,7 +362,7 @@ public final class TrainJob {
     }
 
     static ParameterAveragingMaster master(Settings settings, Path batches, int workers) {
-        return master(settings, batches, workers, workers, settings.scaleOut().resolve(workers));
+        return master(settings, batches, workers, workerBatch(settings, workers), settings.scaleOut().resolve(workers));
     }
 
     /** The mini-batch each of {@code workers} workers fits (the batch files are cut to it). */
@@ -376,26 +371,24 @@ public final class TrainJob {
     }
 
     /**
-     * @param workers   Spark tasks fitting at once
-     * @param runWorkers the run's workers, which set the batch files' size (a warm-up fits with one
-     *                   worker the files cut for N)
+     * @param workers Spark tasks fitting at once
+     * @param batch   each task's mini-batch (dl4j-spark's workers merge or split loaded batches to it)
      */
-    private static ParameterAveragingMaster master(Settings settings, Path batches, int workers, int runWorkers,
+    private static ParameterAveragingMaster master(Settings settings, Path batches, int workers, int batch,
                                                    ScaleOutSettings.Outer outer) {
         TrainSettings t = settings.train();
-        int batch = workerBatch(settings, runWorkers);
         // numWorkers given explicitly: DL4J M2's path-based fit of a ComputationGraph otherwise asks a null
         // SparkDl4jMultiLayer for it (NullPointerException in executeTrainingPathsHelper).
         return new ParameterAveragingMaster(new ParameterAveragingTrainingMaster.Builder(workers, batch)
                 .batchSizePerWorker(batch)
-                .averagingFrequency(t.averagingFrequency())
-                .workerPrefetchNumBatches(t.prefetch())
+                .averagingFrequency(t.distribution().averagingFrequency())
+                .workerPrefetchNumBatches(t.distribution().prefetch())
                 .saveUpdater(true)
-                .rddTrainingApproach(t.approach() == TrainSettings.Approach.DIRECT
+                .rddTrainingApproach(t.distribution().approach() == DistributionSettings.Approach.DIRECT
                         ? RDDTrainingApproach.Direct : RDDTrainingApproach.Export)
                 .exportDirectory(new Path(batches, "dl4j").toString())
-                .storageLevel(storageLevel(t.storageLevel()))
-                .storageLevelStreams(storageLevel(t.storageLevel()))
+                .storageLevel(storageLevel(t.distribution().storageLevel()))
+                .storageLevelStreams(storageLevel(t.distribution().storageLevel()))
                 .repartionData(Repartition.Always)
                 .rngSeed(settings.seed())
                 .collectTrainingStats(false), new OuterOptimizer(outer));
@@ -413,13 +406,13 @@ public final class TrainJob {
         TrainSettings t = settings.train();
         long seed = settings.seed();
         int batchSize = workerBatch(settings, workers);
-        boolean augment = t.augment();
-        DigitWarp warp = new DigitWarp(t.digitRotation(), t.digitScale());
-        if (t.approach() == TrainSettings.Approach.DIRECT) {
+        boolean augment = t.augmentation().enabled();
+        DigitWarp warp = new DigitWarp(t.augmentation().rotation(), t.augmentation().scale());
+        if (t.distribution().approach() == DistributionSettings.Approach.DIRECT) {
             JavaRDD<MultiDataSet> data = rows.javaRDD()
                     .mapPartitionsWithIndex((index, it) -> batchesOf(it, seed, epoch, index, batchSize, size, augment, warp)
                             .stream().map(CanvasBatch::toMultiDataSet).iterator(), true)
-                    .persist(storageLevel(t.storageLevel()));
+                    .persist(storageLevel(t.distribution().storageLevel()));
             long total = data.count();
             long fitStart = System.nanoTime();
             JavaRDD<MultiDataSet> fit = data;
@@ -456,7 +449,7 @@ public final class TrainJob {
             sparkNet.fitPaths(jsc.parallelize(paths, Math.max(1, jsc.defaultParallelism())), new CanvasBatchLoader());
         }
         double seconds = (System.nanoTime() - fitStart) / 1e9;
-        Files.deleteQuietly(Files.fs(epochDir, conf), epochDir);
+        HadoopFiles.deleteQuietly(HadoopFiles.fs(epochDir, conf), epochDir);
         return seconds;
     }
 
@@ -468,8 +461,8 @@ public final class TrainJob {
                                            Path epochDir, HadoopConf conf) {
         TrainSettings t = settings.train();
         long seed = settings.seed();
-        boolean augment = t.augment();
-        DigitWarp warp = new DigitWarp(t.digitRotation(), t.digitScale());
+        boolean augment = t.augmentation().enabled();
+        DigitWarp warp = new DigitWarp(t.augmentation().rotation(), t.augmentation().scale());
         return rows.javaRDD()
                 .mapPartitionsWithIndex((index, it) -> writeBatches(batchesOf(it, seed, epoch, index, batchSize, size,
                         augment, warp), epochDir, index, conf).iterator(), true)
@@ -483,11 +476,11 @@ public final class TrainJob {
         it.forEachRemaining(rows::add);
         Collections.shuffle(rows, new Random(seed * 1_000_003L + epoch * 7_919L + partition));
         List<CanvasBatch> out = new ArrayList<>();
-        Replacement moves = augment && epoch > 1 ? new Replacement(size, seed, epoch, warp) : null;
+        FreshPlacement moves = augment && epoch > 1 ? new FreshPlacement(size, seed, epoch, warp) : null;
         for (int from = 0; from < rows.size(); from += batchSize) {
             List<Row> chunk = rows.subList(from, Math.min(rows.size(), from + batchSize));
             CanvasBatch b = CanvasRows.batch(chunk, size);
-            out.add(moves == null ? b : moves.apply(b, chunk));
+            out.add(moves == null ? b : moves.apply(b, CanvasRows.ids(chunk)));
         }
         return out;
     }
@@ -495,7 +488,7 @@ public final class TrainJob {
     /** Writes batches as files under {@code dir} and returns their paths (what fitPaths reads). */
     public static List<String> writeBatches(List<CanvasBatch> batches, Path dir, int partition, HadoopConf conf) {
         List<String> paths = new ArrayList<>(batches.size());
-        FileSystem fs = Files.fs(dir, conf);
+        FileSystem fs = HadoopFiles.fs(dir, conf);
         for (int b = 0; b < batches.size(); b++) {
             Path p = new Path(dir, String.format("part-%05d-%05d.bin", partition, b));
             try (FSDataOutputStream out = fs.create(p, true)) {
@@ -510,8 +503,8 @@ public final class TrainJob {
 
     /** Threads per task: the setting, or the cores of this JVM shared by the tasks it runs at once. */
     static int threadsPerTask(TrainSettings t, JavaSparkContext jsc) {
-        if (t.threadsPerTask() > 0) {
-            return t.threadsPerTask();
+        if (t.distribution().threadsPerTask() > 0) {
+            return t.distribution().threadsPerTask();
         }
         if (jsc.master().startsWith("local")) {
             return Math.max(1, Runtime.getRuntime().availableProcessors() / Math.max(1, jsc.defaultParallelism()));

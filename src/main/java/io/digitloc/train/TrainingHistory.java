@@ -1,19 +1,18 @@
 package io.digitloc.train;
 
 import io.digitloc.core.EpochRecord;
-
-import io.digitloc.io.Files;
+import io.digitloc.core.RunLayout;
 import io.digitloc.io.HadoopConf;
+import io.digitloc.io.HadoopFiles;
 import io.digitloc.io.Json;
 import org.apache.hadoop.fs.Path;
+import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
 
 /** Per-epoch figures, saved as history.csv (for people and pandas) and history.json after every epoch. */
 public final class TrainingHistory {
-    public static final String CSV = "history.csv";
-    public static final String JSON = "history.json";
 
     private final List<EpochRecord> epochs = new ArrayList<>();
 
@@ -34,9 +33,9 @@ public final class TrainingHistory {
     /** The history saved in {@code dir}, keeping epochs up to {@code lastEpoch} (a resumed run redoes later ones). */
     public static TrainingHistory load(Path dir, HadoopConf conf, int lastEpoch) {
         TrainingHistory h = new TrainingHistory();
-        Path json = new Path(dir, JSON);
-        if (Files.exists(json, conf)) {
-            for (EpochRecord r : Json.read(Files.readString(json, conf), EpochRecord[].class, json.toString())) {
+        Path json = new Path(dir, RunLayout.HISTORY_JSON);
+        if (HadoopFiles.exists(json, conf)) {
+            for (EpochRecord r : Json.read(HadoopFiles.readString(json, conf), EpochRecord[].class, json.toString())) {
                 if (r.epoch() <= lastEpoch) {
                     h.add(r);
                 }
@@ -45,8 +44,21 @@ public final class TrainingHistory {
         return h;
     }
 
+    /**
+     * The history of a finished run in {@code dir} for reports: empty when there is none or it cannot be
+     * read (a report without curves beats no report).
+     */
+    public static List<EpochRecord> read(Path dir, HadoopConf conf) {
+        try {
+            return load(dir, conf, Integer.MAX_VALUE).epochs();
+        } catch (RuntimeException e) {
+            LoggerFactory.getLogger(TrainingHistory.class).warn("ignoring unreadable history in {}: {}", dir, e.getMessage());
+            return List.of();
+        }
+    }
+
     public void save(Path dir, HadoopConf conf) {
-        Files.writeString(new Path(dir, CSV), csv(), conf);
-        Files.writeString(new Path(dir, JSON), Json.write(epochs), conf);
+        HadoopFiles.writeString(new Path(dir, RunLayout.HISTORY_CSV), csv(), conf);
+        HadoopFiles.writeString(new Path(dir, RunLayout.HISTORY_JSON), Json.write(epochs), conf);
     }
 }

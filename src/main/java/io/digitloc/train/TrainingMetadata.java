@@ -14,5 +14,4 @@ public record TrainingMetadata(String codeVersion, Map<String, String> libraries
                                Map<String, Double> finalValidation,
                                double totalSeconds, double meanImagesPerSecond, String settings,
                                DatasetManifest data) {
-    public static final String FILE_NAME = "metadata.json";
 }

@@ -116,6 +116,30 @@ class StandaloneClusterIT {
         assertThat(executorsAdded).as("executors that joined").hasSizeGreaterThanOrEqualTo(2);
         assertThat(trainingStages).as("stages of parameter-averaging training").isNotEmpty();
         assertThat(trainingExecutors).as("executors that ran training tasks").hasSize(2);
+
+        // the trained model scores new data on the cluster through submit.sh (the score job)
+        Path scored = out.resolve("scored");
+        List<String> score = List.of(ROOT.resolve("submit.sh").toString(), "--master", cluster.masterUrl(),
+                "--executor-memory", "1500m", "score", "--model", out.resolve("model/model.zip").toString(),
+                "--input", out.resolve("data/validation").toString(), "--out", scored.toString());
+        ProcessBuilder sb = new ProcessBuilder(score).redirectErrorStream(true)
+                .redirectOutput(DIR.resolve("logs/score.log").toFile());
+        sb.environment().remove("SPARK_HOME");
+        sb.environment().put("_SPARK_AUTH_SECRET", SECRET);
+        Process scoring = sb.start();
+        boolean scoredInTime = scoring.waitFor(5, TimeUnit.MINUTES);
+        String scoreLog = Files.readString(DIR.resolve("logs/score.log"));
+        if (!scoredInTime) {
+            scoring.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
+            scoring.destroyForcibly();
+        }
+        assertThat(scoredInTime).as("score finished in time:\n%s", scoreLog).isTrue();
+        assertThat(scoring.exitValue()).as(scoreLog).isZero();
+        assertThat(scoreLog).contains("score: 200 rows, 200 scored, 0 unscored");
+        assertThat(Json.MAPPER.readTree(scored.resolve("_score.json").toFile()).get("scored").asLong()).isEqualTo(200);
+        try (Stream<Path> parts = Files.list(scored)) {
+            assertThat(parts.filter(f -> f.getFileName().toString().endsWith(".parquet")).count()).isPositive();
+        }
     }
 
     /**

@@ -23,8 +23,8 @@ class SettingsTest {
         assertThat(s.data().mnistDir()).isEqualTo("data/mnist");
         assertThat(s.spark().master()).isEqualTo("local[2]");
         assertThat(s.train().batchSize()).isEqualTo(64);
-        assertThat(s.train().updater()).isEqualTo(TrainSettings.Updater.ADAM);
-        assertThat(s.train().learningRate()).isEqualTo(1e-3);
+        assertThat(s.train().optimiser().updater()).isEqualTo(OptimiserSettings.Updater.ADAM);
+        assertThat(s.train().optimiser().learningRate()).isEqualTo(1e-3);
     }
 
     @Test

@@ -1,9 +1,6 @@
 package io.digitloc.data;
 
 import io.digitloc.core.CanvasBatch;
-
-import io.digitloc.data.CanvasSchema;
-import io.digitloc.data.DatasetException;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.catalyst.expressions.GenericRowWithSchema;
 import org.junit.jupiter.api.Test;

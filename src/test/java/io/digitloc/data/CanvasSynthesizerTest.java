@@ -1,7 +1,6 @@
 package io.digitloc.data;
 
 import io.digitloc.core.Canvas;
-
 import org.junit.jupiter.api.Test;
 
 import java.util.Random;

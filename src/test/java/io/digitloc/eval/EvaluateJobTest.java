@@ -1,10 +1,9 @@
 package io.digitloc.eval;
 
-import io.digitloc.core.Metrics;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import io.digitloc.cli.Main;
 import io.digitloc.config.Settings;
+import io.digitloc.core.Metrics;
 import io.digitloc.data.CanvasDataset;
 import io.digitloc.data.GenerateJob;
 import io.digitloc.data.IdxSource;
@@ -20,7 +19,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -30,6 +28,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.imageio.ImageIO;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -64,6 +63,9 @@ class EvaluateJobTest {
         o.put("digitloc.train.box-loss-weight", 2);
         o.put("digitloc.train.augment", true);
         o.put("digitloc.train.averaging-frequency", 10);
+        // each worker fits batches of 64 (not the default 64 / workers = 32), the recipe whose spread
+        // docs/TESTS.md records
+        o.put("digitloc.train.scale-out.worker-batch", 64);
         settings = Settings.load(null, o);
         GenerateJob.run(spark, GenerateJob.plan(settings));
         trained = TrainJob.run(spark, settings);

@@ -1,11 +1,8 @@
 package io.digitloc.eval;
 
-import io.digitloc.core.MetricsAccumulator;
-
 import io.digitloc.core.Metrics;
-
+import io.digitloc.core.MetricsAccumulator;
 import io.digitloc.core.Prediction;
-
 import io.digitloc.testing.TestSpark;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;

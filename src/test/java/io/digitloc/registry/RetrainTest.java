@@ -2,6 +2,7 @@ package io.digitloc.registry;
 
 import io.digitloc.config.ScaleOutSettings;
 import io.digitloc.config.Settings;
+import io.digitloc.core.EpochRecord;
 import io.digitloc.data.GenerateJob;
 import io.digitloc.io.HadoopConf;
 import io.digitloc.io.Json;
@@ -9,7 +10,6 @@ import io.digitloc.testing.Cli;
 import io.digitloc.testing.CliProcess;
 import io.digitloc.testing.Mnist;
 import io.digitloc.testing.TestSpark;
-import io.digitloc.core.EpochRecord;
 import io.digitloc.train.OuterOptimizer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -74,6 +74,12 @@ class RetrainTest {
         }
         assertThat(Files.readString(run.resolve("lineage.json"))).contains("\"runId\" : \"" + champion + "\"",
                 "\"data\"", "\"settings\"", "\"codeVersion\"");
+        // the settings recorded are the run's own: its model dir, not the one before retrain set it
+        String recorded = io.digitloc.io.Json.MAPPER.readTree(run.resolve("lineage.json").toFile()).get("settings").asText();
+        assertThat(com.typesafe.config.ConfigFactory.parseString(recorded).getString("train.model-dir"))
+                .endsWith("runs/" + champion);
+        assertThat(io.digitloc.io.Json.MAPPER.readTree(run.resolve("metadata.json").toFile()).get("settings").asText())
+                .isEqualTo(recorded);
         assertThat(registry.resolve("lock")).doesNotExist();
 
         // a learning rate so small the boxes stay where the untrained net puts them: worse, not promoted

@@ -25,7 +25,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import javax.imageio.ImageIO;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
@@ -36,6 +35,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import javax.imageio.ImageIO;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -86,7 +86,7 @@ class ScoreTest {
     /** What the one Predictor says for row i (fitted as the scorer fits it). */
     private static Located expected(int i, ImageInput.Fitted[] fitted) {
         Row row = rows.get(i);
-        fitted[0] = ImageInput.fromGray(row.getAs("pixels"), row.getInt(6), row.getInt(7), SIZE);
+        fitted[0] = ImageInput.fromGray((byte[]) row.get(8), row.getInt(6), row.getInt(7), SIZE);
         return new Predictor(net, SIZE).predict(fitted[0].pixels(), 1).get(0);
     }
 
@@ -124,7 +124,9 @@ class ScoreTest {
         Row bad = byId.get(41L);
         assertThat(bad.isNullAt(bad.fieldIndex("digit"))).isTrue();
         assertThat(bad.getString(bad.fieldIndex("error"))).contains("41").contains("10 pixel bytes");
-        assertThat(spark.read().json(out + "/" + ScoreJob.SUMMARY).first().<Long>getAs("errors")).isEqualTo(1L);
+        var summary = io.digitloc.io.Json.MAPPER.readTree(new File(out, ScoreJob.SUMMARY));
+        assertThat(summary.get("errors").asLong()).isEqualTo(1);
+        assertThat(summary.get("scored").asLong()).isEqualTo(41);
 
         // the output exists: refused without --overwrite, nothing else touched
         Cli.Run again = Cli.run("score", "--input", canvases, "--model", modelZip, "--out", out);

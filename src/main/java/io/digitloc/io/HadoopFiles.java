@@ -2,9 +2,9 @@ package io.digitloc.io;
 
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileContext;
-import org.apache.hadoop.fs.Options;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Options;
 import org.apache.hadoop.fs.Path;
 
 import java.io.IOException;
@@ -22,8 +22,8 @@ import java.util.zip.GZIPInputStream;
  * whole pipeline follows: write under a hidden temporary name beside the target, then rename.
  * A killed run therefore leaves at most a {@code .name.tmp-*} entry, never a target that looks complete.
  */
-public final class Files {
-    private Files() {
+public final class HadoopFiles {
+    private HadoopFiles() {
     }
 
     public static FileSystem fs(Path path, HadoopConf conf) {

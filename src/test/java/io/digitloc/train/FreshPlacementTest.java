@@ -1,10 +1,8 @@
 package io.digitloc.train;
 
-import io.digitloc.data.CanvasRows;
-
-import io.digitloc.core.CanvasBatch;
-
 import io.digitloc.core.Canvas;
+import io.digitloc.core.CanvasBatch;
+import io.digitloc.data.CanvasRows;
 import io.digitloc.data.CanvasSchema;
 import io.digitloc.data.CanvasSynthesizer;
 import io.digitloc.data.Split;
@@ -17,7 +15,7 @@ import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-class ReplacementTest {
+class FreshPlacementTest {
     /** The Parquet row of a canvas, as the train job reads it. */
     private static Row row(Canvas c) {
         float[] b = c.box();
@@ -41,7 +39,7 @@ class ReplacementTest {
             rows.add(row(synth.synthesize(Split.TRAIN, id, (int) (id % 10), d)));
         }
         CanvasBatch before = CanvasRows.batch(rows, size);
-        CanvasBatch after = new Replacement(size, 42, 2, DigitWarp.NONE).apply(before, rows);
+        CanvasBatch after = new FreshPlacement(size, 42, 2, DigitWarp.NONE).apply(before, CanvasRows.ids(rows));
 
         assertThat(after.labels()).isEqualTo(before.labels());
         int moved = 0;
@@ -84,9 +82,9 @@ class ReplacementTest {
             rows.add(row(synth.synthesize(Split.TRAIN, id, (int) (id % 10), d)));
         }
         CanvasBatch before = CanvasRows.batch(rows, size);
-        CanvasBatch plain = new Replacement(size, 42, 3, DigitWarp.NONE).apply(before, rows);
-        CanvasBatch warped = new Replacement(size, 42, 3, new DigitWarp(15, 0.15)).apply(before, rows);
-        CanvasBatch again = new Replacement(size, 42, 3, new DigitWarp(15, 0.15)).apply(before, rows);
+        CanvasBatch plain = new FreshPlacement(size, 42, 3, DigitWarp.NONE).apply(before, CanvasRows.ids(rows));
+        CanvasBatch warped = new FreshPlacement(size, 42, 3, new DigitWarp(15, 0.15)).apply(before, CanvasRows.ids(rows));
+        CanvasBatch again = new FreshPlacement(size, 42, 3, new DigitWarp(15, 0.15)).apply(before, CanvasRows.ids(rows));
 
         assertThat(warped.labels()).isEqualTo(plain.labels());
         assertThat(warped.boxes()).isEqualTo(plain.boxes());

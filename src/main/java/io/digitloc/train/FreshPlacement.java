@@ -1,14 +1,10 @@
 package io.digitloc.train;
 
-import io.digitloc.core.CanvasBatch;
-
 import io.digitloc.core.Box;
-import io.digitloc.data.CanvasSchema;
+import io.digitloc.core.CanvasBatch;
 import io.digitloc.data.CanvasSynthesizer;
 import io.digitloc.data.Split;
-import org.apache.spark.sql.Row;
 
-import java.util.List;
 import java.util.SplittableRandom;
 
 /**
@@ -17,20 +13,21 @@ import java.util.SplittableRandom;
  * reference's tf.data pipeline, which draws new placements every epoch. Optionally the digit is also
  * rotated and scaled inside its patch ({@link DigitWarp}), drawn from (seed, epoch, id) too.
  */
-final class Replacement {
+final class FreshPlacement {
     private final int size;
     private final CanvasSynthesizer placements;
     private final DigitWarp warp;
     private final long warpSeed;
 
-    Replacement(int size, long seed, int epoch, DigitWarp warp) {
+    FreshPlacement(int size, long seed, int epoch, DigitWarp warp) {
         this.size = size;
         this.placements = new CanvasSynthesizer(size, seed * 31 + 0x5DEECE66DL * epoch);
         this.warp = warp;
         this.warpSeed = (seed * 0x9E3779B97F4A7C15L + epoch) * 0xBF58476D1CE4E5B9L;
     }
 
-    CanvasBatch apply(CanvasBatch batch, List<Row> rows) {
+    /** {@code batch} with each digit moved; {@code ids} are the canvases' ids, in batch order. */
+    CanvasBatch apply(CanvasBatch batch, long[] ids) {
         int d = CanvasSynthesizer.DIGIT;
         int n = batch.count();
         byte[] pixels = new byte[batch.pixels().length];
@@ -38,7 +35,7 @@ final class Replacement {
         for (int i = 0; i < n; i++) {
             int x = Math.round(batch.boxes()[4 * i] * size);
             int y = Math.round(batch.boxes()[4 * i + 1] * size);
-            long id = rows.get(i).getLong(rows.get(i).fieldIndex(CanvasSchema.ID));
+            long id = ids[i];
             int[] to = placements.placement(Split.TRAIN, id);
             int base = i * size * size;
             byte[] digit = new byte[d * d];

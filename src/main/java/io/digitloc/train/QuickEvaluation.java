@@ -1,12 +1,10 @@
-package io.digitloc.eval;
-
-import io.digitloc.spark.BroadcastModel;
-
-import io.digitloc.core.QuickScore;
+package io.digitloc.train;
 
 import io.digitloc.core.Located;
 import io.digitloc.core.Predictor;
+import io.digitloc.core.QuickScore;
 import io.digitloc.data.CanvasRows;
+import io.digitloc.spark.BroadcastModel;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
