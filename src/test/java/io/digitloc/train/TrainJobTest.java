@@ -99,24 +99,27 @@ class TrainJobTest {
                 "digitloc.train.averaging-frequency", 2)));
         assertThat(r.history()).hasSize(1);
         assertThat(modelDir.resolve("model.zip")).isRegularFile();
-        // 10 batches, 2 workers, averaging every 2: floor(10 / 4) = 2 rounds (the 2 extra batches spread
-        // over them), counted as 2 x 2 steps
-        assertThat(TrainJob.countedStepsPerEpoch(640, 64, 2, 2)).isEqualTo(4);
-        assertThat(r.model().getConfiguration().getIterationCount()).isEqualTo(4);
+        // two workers share the batch of 64: 20 batches of 32, averaging every 2: floor(20 / 4) = 5 rounds,
+        // counted as 5 x 2 = 10 steps, what one worker counts for its 10 batches of 64
+        assertThat(TrainJob.countedStepsPerEpoch(640, 32, 2, 2)).isEqualTo(10);
+        assertThat(TrainJob.countedStepsPerEpoch(640, 64, 1, 2)).isEqualTo(10);
+        assertThat(r.model().getConfiguration().getIterationCount()).isEqualTo(10);
     }
 
     @Test
     void aOneWorkerWarmUpStartsTheFirstEpochAndKeepsTheStepCountOnPlan() {
         java.nio.file.Path modelDir = tmp.resolve("warm-up");
-        // 10 batches: 4 fitted by one worker, then 6 by two workers averaging every 2 (one round, 2 steps);
-        // the warm-up counts as two workers would have counted its 4 batches (2 steps): 4, as without it
+        // 20 batches of 32 (two workers share the batch of 64): 8 fitted by one worker (merged into 4 steps
+        // of 64), then 12 by two workers averaging every 2 (3 rounds, 6 steps); the warm-up counts as two
+        // workers would have counted its 8 batches (4 steps): 10, as without it
         TrainJob.Result r = TrainJob.run(spark, settings(Map.of("digitloc.train.model-dir", modelDir.toString(),
                 "digitloc.train.epochs", 1, "digitloc.train.averaging-frequency", 2,
                 "digitloc.train.scale-out.warmup-samples", 256)));
         assertThat(r.history()).hasSize(1);
-        assertThat(r.model().getConfiguration().getIterationCount()).isEqualTo(4);
+        assertThat(r.model().getConfiguration().getIterationCount()).isEqualTo(10);
         assertThat(r.history().get(0).valLoss()).isFinite();
-        assertThat(TrainJob.warmupIterations(4, 6, 2, 2)).isEqualTo(2);
+        assertThat(TrainJob.warmupIterations(8, 12, 2, 2)).isEqualTo(4);
+        assertThat(TrainJob.warmupBatch(settings(Map.of()), 2)).isEqualTo(64); // the warm-up steps with the global batch
         // full size, 8 workers: 938 batches count 7 rounds x 16 = 112; the 554 after a 384-batch warm-up count
         // 4 x 16 = 64, so the warm-up counts 48
         assertThat(TrainJob.warmupIterations(384, 554, 8, 16)).isEqualTo(48);
