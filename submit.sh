@@ -17,7 +17,7 @@
 # Exit code: the job's (0 success, 1 failure, 2 bad options; retrain has its own, see README).
 set -uo pipefail
 root=$(cd "$(dirname "$0")" && pwd)
-subcommands=" generate train evaluate pipeline predict benchmark retrain "
+subcommands=" generate train evaluate pipeline predict score benchmark retrain "
 
 usage() { sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; }
 

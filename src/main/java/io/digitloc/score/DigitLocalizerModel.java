@@ -230,14 +230,20 @@ public final class DigitLocalizerModel extends Model<DigitLocalizerModel> implem
             return m;
         }
 
+        /** A param's value from Spark's metadata JSON: set ({@code paramMap}) or default ({@code defaultParamMap}). */
         private static Object valueOf(DefaultParamsReader.Metadata metadata, String param) {
-            // the canvas size is set or default; either way in the metadata's JSON
-            var json = metadata.metadataJson();
-            var m = java.util.regex.Pattern.compile("\"" + param + "\"\\s*:\\s*(\\d+)").matcher(json);
-            if (!m.find()) {
-                throw new IllegalStateException("no " + param + " in the metadata of " + metadata.uid());
+            try {
+                var json = io.digitloc.io.Json.MAPPER.readTree(metadata.metadataJson());
+                for (String map : new String[] {"paramMap", "defaultParamMap"}) {
+                    var v = json.path(map).get(param);
+                    if (v != null && v.isNumber()) {
+                        return v.intValue();
+                    }
+                }
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException("unreadable metadata of " + metadata.uid() + ": " + e.getMessage(), e);
             }
-            return Integer.valueOf(m.group(1));
+            throw new IllegalStateException("no " + param + " in the metadata of " + metadata.uid());
         }
     }
 }
