@@ -424,6 +424,7 @@ public final class TrainJob {
                         warm, total - warm, settings, batches, workers);
                 sparkNet.setScore(score); // the epoch's training loss if the warm-up took all of it
                 fit = numbered.filter(b -> b._2() >= warmupBatches).keys();
+                restartProgress(sparkNet, epoch, (total - warm) * batchSize);
             }
             if (total > warmupBatches) { // a warm-up may take the whole of a small first epoch
                 sparkNet.fitMultiDataSet(fit);
@@ -444,6 +445,7 @@ public final class TrainJob {
                     batches, workers);
             paths = shuffled.subList(cut, shuffled.size());
             sparkNet.setScore(score); // the epoch's training loss if the warm-up took all of it
+            restartProgress(sparkNet, epoch, (long) paths.size() * batchSize);
         }
         if (!paths.isEmpty()) { // a warm-up may take the whole of a small first epoch
             sparkNet.fitPaths(jsc.parallelize(paths, Math.max(1, jsc.defaultParallelism())), new CanvasBatchLoader());
@@ -451,6 +453,13 @@ public final class TrainJob {
         double seconds = (System.nanoTime() - fitStart) / 1e9;
         HadoopFiles.deleteQuietly(HadoopFiles.fs(epochDir, conf), epochDir);
         return seconds;
+    }
+
+    /** Progress lines of the rest of an epoch count from the end of its warm-up, not from the epoch's start. */
+    private static void restartProgress(SparkComputationGraph sparkNet, int epoch, long examples) {
+        if (sparkNet.getTrainingMaster() instanceof ParameterAveragingMaster m) {
+            m.beginEpoch(epoch, examples);
+        }
     }
 
     /**
