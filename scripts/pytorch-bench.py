@@ -1,0 +1,131 @@
+#!/usr/bin/env python3
+"""The project's network in PyTorch, timed as `scripts/digitloc benchmark` times DL4J: same layers,
+batch, optimiser and canvases (MNIST digits pasted at seeded random places on black 75x75 canvases,
+built here from the same IDX files), so the two training speeds can be compared on one machine.
+
+    apt-get install python3-torch          # Debian's PyTorch (1.13 on Debian 12)
+    /usr/bin/python3 scripts/pytorch-bench.py --samples 1920 --repeats 3 --threads 2
+
+Prints one line per measurement: median and range of img/s over the repeats, after one warm-up pass.
+"""
+import argparse
+import gzip
+import os
+import statistics
+import time
+
+import numpy as np
+import torch
+from torch import nn
+
+
+def read_idx(path):
+    opener = gzip.open if path.endswith(".gz") else open
+    with opener(path, "rb") as f:
+        data = f.read()
+    dims = data[3]
+    shape = [int.from_bytes(data[4 + 4 * i:8 + 4 * i], "big") for i in range(dims)]
+    return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * dims).reshape(shape)
+
+
+def find(mnist_dir, stem):
+    for name in (stem, stem + ".gz"):
+        if os.path.exists(os.path.join(mnist_dir, name)):
+            return os.path.join(mnist_dir, name)
+    raise SystemExit(f"{stem}[.gz] not found in {mnist_dir} (scripts/fetch-mnist.sh fetches it)")
+
+
+def canvases(mnist_dir, n, size=75, seed=42):
+    images = read_idx(find(mnist_dir, "train-images-idx3-ubyte"))[:n]
+    labels = read_idx(find(mnist_dir, "train-labels-idx1-ubyte"))[:n]
+    rng = np.random.default_rng(seed)
+    x = np.zeros((n, 1, size, size), dtype=np.float32)
+    boxes = np.zeros((n, 4), dtype=np.float32)
+    for i in range(n):
+        px, py = rng.integers(0, size - 28 + 1, size=2)
+        x[i, 0, py:py + 28, px:px + 28] = images[i] / 255.0
+        boxes[i] = [px / size, py / size, (px + 28) / size, (py + 28) / size]
+    return torch.from_numpy(x), torch.from_numpy(labels.astype(np.int64)), torch.from_numpy(boxes)
+
+
+class LocalizerNet(nn.Module):
+    """LocalizerNet: 3 x (3x3 conv, ReLU, 2x2 average pooling), dense 128 ReLU, two heads."""
+
+    def __init__(self, size=75):
+        super().__init__()
+        side = size
+        for _ in range(3):
+            side = (side - 2) // 2
+        self.features = nn.Sequential(
+            nn.Conv2d(1, 16, 3), nn.ReLU(), nn.AvgPool2d(2),
+            nn.Conv2d(16, 32, 3), nn.ReLU(), nn.AvgPool2d(2),
+            nn.Conv2d(32, 64, 3), nn.ReLU(), nn.AvgPool2d(2),
+            nn.Flatten(), nn.Linear(64 * side * side, 128), nn.ReLU())
+        self.classifier = nn.Linear(128, 10)
+        self.box = nn.Linear(128, 4)
+
+    def forward(self, x):
+        h = self.features(x)
+        return self.classifier(h), self.box(h)
+
+
+def timed(body, repeats):
+    body()  # warm-up pass
+    seconds = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        body()
+        seconds.append(time.perf_counter() - t0)
+    return seconds
+
+
+def report(name, n, seconds):
+    rates = [n / s for s in seconds]
+    print(f"{name}: {statistics.median(rates):.0f} img/s (min {min(rates):.0f}, max {max(rates):.0f}; "
+          f"{n} images x {len(seconds)} repeats)")
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--mnist-dir", default="data/mnist")
+    p.add_argument("--samples", type=int, default=1920)
+    p.add_argument("--repeats", type=int, default=3)
+    p.add_argument("--batch", type=int, default=64)
+    p.add_argument("--threads", type=int, default=os.cpu_count())
+    p.add_argument("--box-loss-weight", type=float, default=2.0)
+    p.add_argument("--channels-last", action="store_true", help="NHWC memory format (often faster on CPU)")
+    a = p.parse_args()
+    torch.set_num_threads(a.threads)
+    torch.manual_seed(42)
+    x, y, b = canvases(a.mnist_dir, a.samples)
+    net = LocalizerNet()
+    fmt = torch.channels_last if a.channels_last else torch.contiguous_format
+    net = net.to(memory_format=fmt)
+    x = x.contiguous(memory_format=fmt)
+    batches = [(x[i:i + a.batch], y[i:i + a.batch], b[i:i + a.batch]) for i in range(0, a.samples, a.batch)]
+    optimiser = torch.optim.Adam(net.parameters(), lr=0.002)
+    ce, mse = nn.CrossEntropyLoss(), nn.MSELoss()
+
+    def train_pass():
+        net.train()
+        for xb, yb, bb in batches:
+            optimiser.zero_grad(set_to_none=True)
+            logits, box = net(xb)
+            loss = ce(logits, yb) + a.box_loss_weight * mse(box, bb)
+            loss.backward()
+            optimiser.step()
+
+    def inference_pass():
+        net.eval()
+        with torch.no_grad():
+            for xb, _, _ in batches:
+                net(xb)
+
+    print(f"pytorch {torch.__version__}, {a.threads} threads, batch {a.batch}, "
+          f"{'channels-last' if a.channels_last else 'NCHW'}, {a.samples} canvases 75x75")
+    report("train (Adam)", a.samples, timed(train_pass, a.repeats))
+    report("inference", a.samples, timed(inference_pass, a.repeats))
+
+
+if __name__ == "__main__":
+    main()
