@@ -65,19 +65,7 @@ class StandaloneClusterIT {
                 "--set", "data.train-shards=2",
                 "--model-dir", out.resolve("model").toString(),
                 "--epochs", "2"));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectOutput(DIR.resolve("logs/submit.log").toFile());
-        pb.environment().remove("SPARK_HOME"); // the embedded SparkSubmit path of submit.sh
-        pb.environment().put("_SPARK_AUTH_SECRET", SECRET);
-        Process submit = pb.start();
-        boolean done = submit.waitFor(8, TimeUnit.MINUTES);
-        String log = Files.readString(DIR.resolve("logs/submit.log"));
-        if (!done) {
-            submit.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
-            submit.destroyForcibly();
-        }
-        assertThat(done).as("submit.sh finished in time:\n%s", log).isTrue();
-        assertThat(submit.exitValue()).as(log).isZero();
+        String log = awaitSuccess(submit(cmd, "submit.log"), "submit.log", 8);
         assertThat(log).contains("train: 2 epochs", "evaluate: 200 canvases");
 
         JsonNode metrics = Json.MAPPER.readTree(out.resolve("model/metrics.json").toFile());
@@ -122,19 +110,7 @@ class StandaloneClusterIT {
         List<String> score = List.of(ROOT.resolve("submit.sh").toString(), "--master", cluster.masterUrl(),
                 "--executor-memory", "1500m", "score", "--model", out.resolve("model/model.zip").toString(),
                 "--input", out.resolve("data/validation").toString(), "--out", scored.toString());
-        ProcessBuilder sb = new ProcessBuilder(score).redirectErrorStream(true)
-                .redirectOutput(DIR.resolve("logs/score.log").toFile());
-        sb.environment().remove("SPARK_HOME");
-        sb.environment().put("_SPARK_AUTH_SECRET", SECRET);
-        Process scoring = sb.start();
-        boolean scoredInTime = scoring.waitFor(5, TimeUnit.MINUTES);
-        String scoreLog = Files.readString(DIR.resolve("logs/score.log"));
-        if (!scoredInTime) {
-            scoring.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
-            scoring.destroyForcibly();
-        }
-        assertThat(scoredInTime).as("score finished in time:\n%s", scoreLog).isTrue();
-        assertThat(scoring.exitValue()).as(scoreLog).isZero();
+        String scoreLog = awaitSuccess(submit(score, "score.log"), "score.log", 5);
         assertThat(scoreLog).contains("score: 200 rows, 200 scored, 0 unscored");
         assertThat(Json.MAPPER.readTree(scored.resolve("_score.json").toFile()).get("scored").asLong()).isEqualTo(200);
         try (Stream<Path> parts = Files.list(scored)) {
@@ -163,11 +139,7 @@ class StandaloneClusterIT {
                 "--mnist-dir", Mnist.dir().toAbsolutePath().toString(), "--data-dir", out.resolve("data").toString(),
                 "--train-limit", "1280", "--validation-limit", "200", "--set", "data.train-shards=2",
                 "--epochs", "3", "--averaging-frequency", "2");
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectOutput(DIR.resolve("logs/fault.log").toFile());
-        pb.environment().remove("SPARK_HOME");
-        pb.environment().put("_SPARK_AUTH_SECRET", SECRET);
-        Process submit = pb.start();
+        Process submit = submit(cmd, "fault.log");
 
         // wait until training has written its first checkpoint, then kill one executor
         Path runs = registry.resolve("runs");
@@ -210,5 +182,27 @@ class StandaloneClusterIT {
         try (Stream<Path> all = Files.walk(p)) {
             all.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
         }
+    }
+
+    /** Starts submit.sh (its embedded SparkSubmit path) with the cluster's secret, logging to logs/{@code log}. */
+    private static Process submit(List<String> cmd, String log) throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(DIR.resolve("logs").resolve(log).toFile());
+        pb.environment().remove("SPARK_HOME"); // the embedded SparkSubmit path of submit.sh
+        pb.environment().put("_SPARK_AUTH_SECRET", SECRET);
+        return pb.start();
+    }
+
+    /** Waits for {@code p} to exit 0 within {@code minutes} (killed otherwise) and returns its log. */
+    private static String awaitSuccess(Process p, String log, int minutes) throws Exception {
+        boolean done = p.waitFor(minutes, TimeUnit.MINUTES);
+        String text = Files.readString(DIR.resolve("logs").resolve(log));
+        if (!done) {
+            p.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+        }
+        assertThat(done).as("%s finished in time:%n%s", log, text).isTrue();
+        assertThat(p.exitValue()).as(text).isZero();
+        return text;
     }
 }
