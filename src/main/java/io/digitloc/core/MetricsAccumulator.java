@@ -12,7 +12,7 @@ import java.util.Map;
  */
 public final class MetricsAccumulator implements Serializable {
     private static final long serialVersionUID = 1L;
-    public static final int CLASSES = Digits.CLASSES;
+    private static final int CLASSES = Digits.CLASSES;
 
     private final double[] thresholds;
     private final int bins;

@@ -212,7 +212,7 @@ public final class GenerateJob {
                 throw new NoSuchElementException();
             }
             images.read(digit);
-            int label = labels.readLabel(IdxSource.NUM_CLASSES);
+            int label = labels.readLabel(io.digitloc.core.Digits.CLASSES);
             return CanvasSchema.toRow(synth.synthesize(split, next++, label, digit));
         }
 

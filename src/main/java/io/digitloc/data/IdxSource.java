@@ -20,7 +20,6 @@ import java.util.List;
 public final class IdxSource implements java.io.Serializable {
     private static final long serialVersionUID = 1L;
     /** Classes a label may name. */
-    public static final int NUM_CLASSES = io.digitloc.core.Digits.CLASSES;
 
     private final Path dir;
     private final HadoopConf conf;
@@ -85,7 +84,7 @@ public final class IdxSource implements java.io.Serializable {
             }
             count = images.count();
             for (int i = 0; i < count; i++) {
-                labels.readLabel(NUM_CLASSES);
+                labels.readLabel(io.digitloc.core.Digits.CLASSES);
             }
             labels.requireEnd();
             images.requireEnd();

@@ -2,6 +2,7 @@ package io.digitloc.model;
 
 import io.digitloc.config.OptimiserSettings;
 import io.digitloc.config.TrainSettings;
+import io.digitloc.core.Digits;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -41,8 +42,6 @@ public final class LocalizerNet {
     public static final String INPUT = "image";
     public static final String CLASSIFICATION = "classification";
     public static final String BOUNDING_BOX = "bounding_box";
-    public static final int NUM_CLASSES = io.digitloc.core.Digits.CLASSES;
-    public static final int BOX_VALUES = io.digitloc.core.Digits.BOX_VALUES;
 
     private LocalizerNet() {
     }
@@ -112,7 +111,7 @@ public final class LocalizerNet {
      */
     static void classifier(ComputationGraphConfiguration.GraphBuilder g, String input, double dropout) {
         OutputLayer.Builder head = new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
-                .nOut(NUM_CLASSES).activation(Activation.SOFTMAX);
+                .nOut(Digits.CLASSES).activation(Activation.SOFTMAX);
         if (dropout > 0) {
             head.dropOut(1 - dropout); // DL4J takes the probability of keeping an input
         }
@@ -127,7 +126,7 @@ public final class LocalizerNet {
         LossMSE loss = weight == 1.0 ? new LossMSE()
                 : new LossMSE(Nd4j.create(new float[] {(float) weight, (float) weight, (float) weight, (float) weight}));
         g.addLayer(BOUNDING_BOX, new OutputLayer.Builder(loss)
-                .nOut(BOX_VALUES).activation(Activation.IDENTITY).build(), input);
+                .nOut(Digits.BOX_VALUES).activation(Activation.IDENTITY).build(), input);
     }
 
     /**
