@@ -90,7 +90,8 @@ public final class LocalizerNet {
             // fast layers: the ReLU moves into the pooling layer's single pass (same function)
             ConvolutionLayer.Builder convolution = new ConvolutionLayer.Builder(3, 3).nOut(filters)
                     .activation(fastLayers ? Activation.IDENTITY : Activation.RELU);
-            g.addLayer(conv, fastLayers ? new FastConvolution(convolution) : convolution.build(), previous);
+            // the first convolution's input is the canvas: no layer below needs its gradient
+            g.addLayer(conv, fastLayers ? new FastConvolution(convolution, block == 1) : convolution.build(), previous);
             g.addLayer(pool, fastLayers ? new AveragePooling2x2(true)
                     : new SubsamplingLayer.Builder(PoolingType.AVG).kernelSize(2, 2).stride(2, 2).build(), conv);
             previous = pool;

@@ -26,6 +26,7 @@ import java.util.Map;
  */
 public final class StockLayers {
     static final String FAST_CONV = FastConvolution.class.getName();
+    private static final String SKIP_INPUT_GRADIENT = "skipInputGradient";
     static final String FAST_POOL = AveragePooling2x2.class.getName();
     static final String CONV = "org.deeplearning4j.nn.conf.layers.ConvolutionLayer";
     static final String POOL = SubsamplingLayer.class.getName();
@@ -83,6 +84,7 @@ public final class StockLayers {
             ObjectNode layer = layerOf(vertex);
             if (layer != null && FAST_CONV.equals(type(layer))) {
                 layer.put("@class", CONV);
+                layer.remove(SKIP_INPUT_GRADIENT);
             }
         }
         return ComputationGraphConfiguration.fromJson(root.toString());
@@ -110,6 +112,9 @@ public final class StockLayers {
                 continue;
             }
             conv.put("@class", FAST_CONV);
+            if (isNetworkInput(root, singleInput(root, input))) {
+                conv.put(SKIP_INPUT_GRADIENT, true); // fed by the network's input: nobody needs that gradient
+            }
             conv.set("activationFn", activation(mapper, IDENTITY));
             ObjectNode fast = mapper.createObjectNode();
             fast.put("@class", FAST_POOL);
@@ -193,6 +198,15 @@ public final class StockLayers {
     private static String singleInput(ObjectNode root, String vertex) {
         JsonNode inputs = root.path("vertexInputs").get(vertex);
         return inputs != null && inputs.size() == 1 ? inputs.get(0).asText() : null;
+    }
+
+    private static boolean isNetworkInput(ObjectNode root, String vertex) {
+        for (JsonNode input : iterable(root.path("networkInputs").elements())) {
+            if (input.asText().equals(vertex)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static int consumers(ObjectNode root, String vertex) {

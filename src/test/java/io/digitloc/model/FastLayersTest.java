@@ -83,7 +83,7 @@ class FastLayersTest {
         dl4j.setLabels(data.getLabels());
         dl4j.computeGradientAndScore();
         assertThat(ours.score()).isCloseTo(dl4j.score(), within(1e-5));
-        for (String param : new String[] {"conv1_W", "conv2_W", "conv3_b", "dense_W"}) {
+        for (String param : new String[] {"conv1_W", "conv1_b", "conv2_W", "conv3_b", "dense_W"}) {
             INDArray ga = ours.gradient().getGradientFor(param);
             INDArray gb = dl4j.gradient().getGradientFor(param);
             double scale = gb.amaxNumber().doubleValue();
@@ -96,9 +96,59 @@ class FastLayersTest {
             dl4j.fit(data);
         }
         assertThat(ours.params().sub(dl4j.params()).amaxNumber().doubleValue()).isLessThan(1e-5);
-        // the shortcut was taken (with the oneDNN helper on): once per backward pass
-        assertThat(((FastConvolutionLayer) ours.getLayer("conv1")).reusedForwardPasses()).isEqualTo(4);
+        // the shortcuts were taken (with the oneDNN helper on): once per backward pass; the first
+        // convolution computes its parameters' gradients only
+        assertThat(((FastConvolutionLayer) ours.getLayer("conv2")).reusedForwardPasses()).isEqualTo(4);
+        assertThat(((FastConvolutionLayer) ours.getLayer("conv1")).weightsOnlyBackwardPasses())
+                .isEqualTo(AveragePooling2x2Layer.hostMemory ? 4 : 0); // a plain-Java pass: CPU only
+        assertThat(((FastConvolutionLayer) ours.getLayer("conv2")).weightsOnlyBackwardPasses()).isZero();
         assertThat(ours.params().sub(net(true).params()).amaxNumber().doubleValue()).isGreaterThan(1e-4); // it learned
+    }
+
+    @Test
+    void parameterGradientsMatchTheDefinitionForAnyShape() {
+        int batch = 3, channels = 2, h = 7, w = 6, out = 4, kh = 3, kw = 2;
+        int oh = h - kh + 1, ow = w - kw + 1;
+        Random random = new Random(2);
+        float[] x = new float[batch * channels * h * w];
+        float[] d = new float[batch * out * oh * ow];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = random.nextFloat() - 0.5f;
+        }
+        for (int i = 0; i < d.length; i++) {
+            d[i] = random.nextFloat() - 0.5f;
+        }
+        float[] weights = new float[out * channels * kh * kw];
+        float[] biases = new float[out];
+        // two calls over disjoint output channels, as two threads do
+        FastConvolutionLayer.parameterGradients(FloatBuffer.wrap(x), FloatBuffer.wrap(d), batch, channels, h, w, out,
+                kh, kw, 0, 1, weights, biases);
+        FastConvolutionLayer.parameterGradients(FloatBuffer.wrap(x), FloatBuffer.wrap(d), batch, channels, h, w, out,
+                kh, kw, 1, out, weights, biases);
+        for (int o = 0; o < out; o++) {
+            double bias = 0;
+            for (int b = 0; b < batch; b++) {
+                for (int p = 0; p < oh * ow; p++) {
+                    bias += d[(b * out + o) * oh * ow + p];
+                }
+            }
+            assertThat(biases[o]).isCloseTo((float) bias, within(1e-5f));
+            for (int c = 0; c < channels; c++) {
+                for (int i = 0; i < kh; i++) {
+                    for (int j = 0; j < kw; j++) {
+                        double sum = 0;
+                        for (int b = 0; b < batch; b++) {
+                            for (int y = 0; y < oh; y++) {
+                                for (int z = 0; z < ow; z++) {
+                                    sum += d[((b * out + o) * oh + y) * ow + z] * x[((b * channels + c) * h + y + i) * w + z + j];
+                                }
+                            }
+                        }
+                        assertThat(weights[((o * channels + c) * kh + i) * kw + j]).isCloseTo((float) sum, within(1e-5f));
+                    }
+                }
+            }
+        }
     }
 
     @Test
