@@ -140,7 +140,6 @@ public class FastConvolutionLayer extends ConvolutionLayer {
                 for (int y = 0; y < oh; y++) {
                     d.get(((b * out + o) * oh + y) * ow, padded, y * w, ow);
                 }
-                bias += sum(padded, n);
                 for (int c = 0; c < channels; c++) {
                     x.get((b * channels + c) * h * w, plane, 0, h * w);
                     for (int i = 0; i < kh; i++) {
@@ -150,6 +149,8 @@ public class FastConvolutionLayer extends ConvolutionLayer {
                         }
                     }
                 }
+                System.arraycopy(padded, 0, shifted, 0, n); // the sum overwrites what it sums
+                bias += sum(shifted, n);
             }
             for (int t = 0; t < taps; t++) {
                 weightGrad[o * taps + t] = (float) sum(acc[t], n);
@@ -168,9 +169,22 @@ public class FastConvolutionLayer extends ConvolutionLayer {
         }
     }
 
-    private static double sum(float[] values, int n) {
+    /**
+     * The sum of the first n values. Halving folds first (independent adds; a plain running sum waits
+     * for the previous add at every element), then a double sum of the last 64 or fewer.
+     * Scratch: overwrites the values.
+     */
+    static double sum(float[] values, int n) {
+        int m = n;
+        while (m > 64) {
+            int half = m / 2;
+            for (int i = 0; i < half; i++) {
+                values[i] += values[m - half + i];
+            }
+            m -= half;
+        }
         double s = 0;
-        for (int i = 0; i < n; i++) {
+        for (int i = 0; i < m; i++) {
             s += values[i];
         }
         return s;
