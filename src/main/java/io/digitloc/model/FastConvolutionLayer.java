@@ -110,52 +110,86 @@ public class FastConvolutionLayer extends ConvolutionLayer {
                 && input != null && input.rank() == 4;
     }
 
+    /** Output rows per block of {@link #parameterGradients}: its accumulators then stay in a core's L2 cache. */
+    private static final int BLOCK_ROWS = 8;
+
     /**
      * The gradients of a stride-1, unpadded, undilated convolution's weights ([out, in, kH, kW]) and
      * biases for output channels {@code first} to {@code end}, from its input x ([batch, in, h, w])
      * and the loss gradient d at its output ([batch, out, h-kH+1, w-kW+1]), all row-major:
      * dW[o,c,i,j] = sum over examples and positions of d[b,o,y,x] * x[b,c,y+i,x+j].
-     * With d's rows padded to the input's width (zeros), tap (i, j) pairs d's padded plane element by
-     * element with a copy of the input plane shifted by i*w + j: one long loop the JIT vectorises, accumulated
-     * over the batch per tap and summed once. 49 M multiply-adds per batch of 64 canvases. (BLAS is the
-     * wrong tool: the product's long dimension, 341,056, is the one summed over, for 16 x 9 results,
-     * and OpenBLAS ran it at ~2 GFLOP/s; short row-by-row loops vectorised poorly, ~4 GFLOP/s.)
+     * Block by block of output rows: d's rows padded to the input's width (zeros), and for each tap
+     * (i, j) a copy of the input rows shifted by i*w + j, so that every tap is one long element-wise
+     * multiply-add the JIT vectorises, accumulated over the batch and summed once per block. 49 M
+     * multiply-adds per batch of 64 canvases. (BLAS is the wrong tool: the product's long dimension,
+     * 341,056, is the one summed over, for 16 x 9 results, and OpenBLAS ran it at ~2 GFLOP/s; short
+     * row-by-row loops vectorised poorly, ~4 GFLOP/s.)
      */
     static void parameterGradients(FloatBuffer x, FloatBuffer d, int batch, int channels, int h, int w, int out,
                                    int kh, int kw, int first, int end, float[] weightGrad, float[] biasGrad) {
         int oh = h - kh + 1;
         int ow = w - kw + 1;
-        int n = oh * w;
         int taps = channels * kh * kw;
-        float[] plane = new float[h * w + kw]; // the tail stays 0: the last padded row reads past the plane
-        float[] padded = new float[n]; // columns ow..w-1 stay 0
-        float[] shifted = new float[n];
-        float[][] acc = new float[taps][n];
-        for (int o = first; o < end; o++) {
+        int outs = end - first;
+        int blockLen = BLOCK_ROWS * w;
+        float[] rows = new float[(BLOCK_ROWS + kh - 1) * w + kw]; // past the rows read: 0 (meets d's padding)
+        float[] dRows = new float[BLOCK_ROWS * ow];
+        float[] padded = new float[blockLen]; // columns ow..w-1 stay 0
+        float[][] shifted = new float[taps][blockLen];
+        float[][] acc = new float[outs * taps][blockLen];
+        float[][] biasAcc = new float[outs][blockLen];
+        double[] weightSums = new double[outs * taps];
+        double[] biasSums = new double[outs];
+        for (int y0 = 0; y0 < oh; y0 += BLOCK_ROWS) {
+            int blockRows = Math.min(BLOCK_ROWS, oh - y0);
+            int len = blockRows * w;
             for (float[] a : acc) {
-                java.util.Arrays.fill(a, 0f);
+                java.util.Arrays.fill(a, 0, len, 0f);
             }
-            double bias = 0;
+            for (float[] a : biasAcc) {
+                java.util.Arrays.fill(a, 0, len, 0f);
+            }
             for (int b = 0; b < batch; b++) {
-                for (int y = 0; y < oh; y++) {
-                    d.get(((b * out + o) * oh + y) * ow, padded, y * w, ow);
-                }
                 for (int c = 0; c < channels; c++) {
-                    x.get((b * channels + c) * h * w, plane, 0, h * w);
+                    int inRows = blockRows + kh - 1;
+                    x.get(((b * channels + c) * h + y0) * w, rows, 0, inRows * w);
+                    java.util.Arrays.fill(rows, inRows * w, rows.length, 0f);
                     for (int i = 0; i < kh; i++) {
                         for (int j = 0; j < kw; j++) {
-                            System.arraycopy(plane, i * w + j, shifted, 0, n);
-                            multiplyAdd(acc[(c * kh + i) * kw + j], padded, shifted, n);
+                            System.arraycopy(rows, i * w + j, shifted[(c * kh + i) * kw + j], 0, len);
                         }
                     }
                 }
-                System.arraycopy(padded, 0, shifted, 0, n); // the sum overwrites what it sums
-                bias += sum(shifted, n);
+                for (int o = first; o < end; o++) {
+                    d.get(((b * out + o) * oh + y0) * ow, dRows, 0, blockRows * ow);
+                    for (int y = 0; y < blockRows; y++) {
+                        System.arraycopy(dRows, y * ow, padded, y * w, ow);
+                    }
+                    add(biasAcc[o - first], padded, len);
+                    for (int t = 0; t < taps; t++) {
+                        multiplyAdd(acc[(o - first) * taps + t], padded, shifted[t], len);
+                    }
+                }
             }
-            for (int t = 0; t < taps; t++) {
-                weightGrad[o * taps + t] = (float) sum(acc[t], n);
+            for (int k = 0; k < outs * taps; k++) {
+                weightSums[k] += sum(acc[k], len);
             }
-            biasGrad[o] = (float) bias;
+            for (int k = 0; k < outs; k++) {
+                biasSums[k] += sum(biasAcc[k], len);
+            }
+        }
+        for (int k = 0; k < outs * taps; k++) {
+            weightGrad[first * taps + k] = (float) weightSums[k];
+        }
+        for (int k = 0; k < outs; k++) {
+            biasGrad[first + k] = (float) biasSums[k];
+        }
+    }
+
+    /** acc[t] += a[t] for t below n. */
+    private static void add(float[] acc, float[] a, int n) {
+        for (int t = 0; t < n; t++) {
+            acc[t] += a[t];
         }
     }
 
