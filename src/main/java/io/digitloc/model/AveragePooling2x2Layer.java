@@ -15,7 +15,6 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 import java.nio.FloatBuffer;
-import java.util.Arrays;
 
 /**
  * The layer of {@link AveragePooling2x2}: each output pixel is the mean of a 2x2 input window (of
@@ -25,11 +24,6 @@ import java.util.Arrays;
  * native buffers: one pass over memory, no temporary arrays.
  */
 public class AveragePooling2x2Layer extends AbstractLayer<AveragePooling2x2> {
-    /**
-     * The arrays' buffers are their memory only on the CPU backend; on CUDA the layer runs ND4J's
-     * own kernels instead (same function). Not final so that tests can run that path on a CPU.
-     */
-    static boolean hostMemory = Nd4j.getBackend().getClass().getName().contains(".cpu.");
     private static final int[] POOL_ARGS = {2, 2, 2, 2, 0, 0, 1, 1, 0, 0, 0}; // 2x2, stride 2, valid, NCHW
 
     public AveragePooling2x2Layer(NeuralNetConfiguration conf, DataType dataType) {
@@ -39,18 +33,18 @@ public class AveragePooling2x2Layer extends AbstractLayer<AveragePooling2x2> {
     @Override
     public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
         assertInputSet(false);
-        if (!hostMemory) {
+        if (!HostArrays.hostMemory) {
             INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, input.dataType(),
                     new long[] {input.size(0), input.size(1), input.size(2) / 2, input.size(3) / 2}, 'c');
             exec("avgpool2d", new INDArray[] {activated()}, out);
             return out;
         }
-        INDArray in = contiguousFloat(input);
+        INDArray in = HostArrays.contiguousFloat(input);
         long[] s = in.shape();
         INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT,
                 new long[] {s[0], s[1], s[2] / 2, s[3] / 2}, 'c');
-        FloatBuffer from = buffer(in);
-        FloatBuffer to = buffer(out);
+        FloatBuffer from = HostArrays.floats(in);
+        FloatBuffer to = HostArrays.floats(out);
         boolean relu = layerConf().isRelu();
         PlaneChunks.run(Math.toIntExact(s[0] * s[1]), (first, end) ->
                 forward(from, to, first, end, (int) s[2], (int) s[3], relu));
@@ -61,7 +55,7 @@ public class AveragePooling2x2Layer extends AbstractLayer<AveragePooling2x2> {
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
         assertInputSet(true);
         long[] s = input.shape();
-        if (!hostMemory) {
+        if (!HostArrays.hostMemory) {
             INDArray grad = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, input.dataType(), s, 'c');
             exec("avgpool2d_bp", new INDArray[] {activated(), epsilon}, grad);
             if (layerConf().isRelu()) {
@@ -69,11 +63,11 @@ public class AveragePooling2x2Layer extends AbstractLayer<AveragePooling2x2> {
             }
             return new Pair<>(new DefaultGradient(), grad);
         }
-        INDArray eps = contiguousFloat(epsilon);
+        INDArray eps = HostArrays.contiguousFloat(epsilon);
         INDArray gradIn = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT, s, 'c');
-        FloatBuffer reluInput = layerConf().isRelu() ? buffer(contiguousFloat(input)) : null;
-        FloatBuffer from = buffer(eps);
-        FloatBuffer to = buffer(gradIn);
+        FloatBuffer reluInput = layerConf().isRelu() ? HostArrays.floats(HostArrays.contiguousFloat(input)) : null;
+        FloatBuffer from = HostArrays.floats(eps);
+        FloatBuffer to = HostArrays.floats(gradIn);
         PlaneChunks.run(Math.toIntExact(s[0] * s[1]), (first, end) ->
                 backward(from, to, reluInput, first, end, (int) s[2], (int) s[3]));
         return new Pair<>(new DefaultGradient(), asInputType(gradIn, ArrayType.ACTIVATION_GRAD, workspaceMgr));
@@ -185,24 +179,6 @@ public class AveragePooling2x2Layer extends AbstractLayer<AveragePooling2x2> {
     static int positive(float v) {
         int b = Float.floatToRawIntBits(v);
         return (-b & ~b) >> 31;
-    }
-
-    /** The array itself when it is a dense row-major float array, else a dense float copy. */
-    static INDArray contiguousFloat(INDArray a) {
-        if (a.rank() != 4) {
-            throw new IllegalStateException("average pooling expects [batch, channels, height, width] input, not "
-                    + Arrays.toString(a.shape()));
-        }
-        INDArray f = a.dataType() == DataType.FLOAT ? a : a.castTo(DataType.FLOAT);
-        boolean dense = f.ordering() == 'c' && f.elementWiseStride() == 1;
-        return dense ? f : f.dup('c');
-    }
-
-    /** The array's elements as a buffer starting at its first element. */
-    static FloatBuffer buffer(INDArray a) {
-        FloatBuffer all = a.data().asNioFloat();
-        all.position(Math.toIntExact(a.offset()));
-        return all.slice();
     }
 
     @Override

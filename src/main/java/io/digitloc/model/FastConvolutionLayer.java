@@ -71,14 +71,14 @@ public class FastConvolutionLayer extends ConvolutionLayer {
         forwardActivation = null;
         weightsOnly++;
         INDArray w = getParam(ConvolutionParamInitializer.WEIGHT_KEY); // [out, in, kH, kW]
-        INDArray in = AveragePooling2x2Layer.contiguousFloat(input);
-        INDArray delta = AveragePooling2x2Layer.contiguousFloat(epsilon); // identity activation: delta = epsilon
+        INDArray in = HostArrays.contiguousFloat(input);
+        INDArray delta = HostArrays.contiguousFloat(epsilon); // identity activation: delta = epsilon
         int out = (int) w.size(0);
         int[] k = layerConf().getKernelSize();
         float[] weightGrad = new float[Math.toIntExact(w.length())];
         float[] biasGrad = new float[out];
-        FloatBuffer x = AveragePooling2x2Layer.buffer(in);
-        FloatBuffer d = AveragePooling2x2Layer.buffer(delta);
+        FloatBuffer x = HostArrays.floats(in);
+        FloatBuffer d = HostArrays.floats(delta);
         long[] shape = in.shape();
         PlaneChunks.run(out, (first, end) -> parameterGradients(x, d, (int) shape[0], (int) shape[1], (int) shape[2],
                 (int) shape[3], out, k[0], k[1], first, end, weightGrad, biasGrad));
@@ -101,7 +101,7 @@ public class FastConvolutionLayer extends ConvolutionLayer {
      */
     private boolean parameterGradientsOnly() {
         var conf = layerConf();
-        return conf instanceof FastConvolution fast && fast.isSkipInputGradient() && AveragePooling2x2Layer.hostMemory
+        return conf instanceof FastConvolution fast && fast.isSkipInputGradient() && HostArrays.hostMemory
                 && conf.getCnn2dDataFormat() == CNN2DFormat.NCHW && conf.getConvolutionMode() != ConvolutionMode.Same
                 && java.util.Arrays.equals(conf.getStride(), new int[] {1, 1})
                 && java.util.Arrays.equals(conf.getPadding(), new int[] {0, 0})

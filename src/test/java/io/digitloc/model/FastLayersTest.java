@@ -46,17 +46,17 @@ class FastLayersTest {
 
     @Test
     void computesWhatDl4jsLayersComputeForwardAndBackward() {
-        assertThat(AveragePooling2x2Layer.hostMemory).isTrue();
+        assertThat(HostArrays.hostMemory).isTrue();
         sameAsStockLayers();
     }
 
     @Test
     void theNd4jKernelPathForGpusComputesTheSame() {
-        AveragePooling2x2Layer.hostMemory = false;
+        HostArrays.hostMemory = false;
         try {
             sameAsStockLayers();
         } finally {
-            AveragePooling2x2Layer.hostMemory = true;
+            HostArrays.hostMemory = true;
         }
     }
 
@@ -100,7 +100,7 @@ class FastLayersTest {
         // convolution computes its parameters' gradients only
         assertThat(((FastConvolutionLayer) ours.getLayer("conv2")).reusedForwardPasses()).isEqualTo(4);
         assertThat(((FastConvolutionLayer) ours.getLayer("conv1")).weightsOnlyBackwardPasses())
-                .isEqualTo(AveragePooling2x2Layer.hostMemory ? 4 : 0); // a plain-Java pass: CPU only
+                .isEqualTo(HostArrays.hostMemory ? 4 : 0); // a plain-Java pass: CPU only
         assertThat(((FastConvolutionLayer) ours.getLayer("conv2")).weightsOnlyBackwardPasses()).isZero();
         assertThat(ours.params().sub(net(true).params()).amaxNumber().doubleValue()).isGreaterThan(1e-4); // it learned
     }

@@ -1,0 +1,41 @@
+package io.digitloc.model;
+
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.nio.FloatBuffer;
+import java.util.Arrays;
+
+/**
+ * ND4J arrays as plain float buffers, for the fast layers' Java passes
+ * ({@link AveragePooling2x2Layer}, {@link FastConvolutionLayer}).
+ */
+final class HostArrays {
+    /**
+     * The arrays' buffers are their memory only on the CPU backend; on CUDA the layers run ND4J's own
+     * kernels instead (same function). Not final so that tests can run that path on a CPU.
+     */
+    static boolean hostMemory = Nd4j.getBackend().getClass().getName().contains(".cpu.");
+
+    private HostArrays() {
+    }
+
+    /** The [batch, channels, height, width] array itself when it is dense, row-major float, else such a copy. */
+    static INDArray contiguousFloat(INDArray a) {
+        if (a.rank() != 4) {
+            throw new IllegalStateException("expected a [batch, channels, height, width] array, not "
+                    + Arrays.toString(a.shape()));
+        }
+        INDArray f = a.dataType() == DataType.FLOAT ? a : a.castTo(DataType.FLOAT);
+        boolean dense = f.ordering() == 'c' && f.elementWiseStride() == 1;
+        return dense ? f : f.dup('c');
+    }
+
+    /** The array's elements as a buffer starting at its first element. */
+    static FloatBuffer floats(INDArray a) {
+        FloatBuffer all = a.data().asNioFloat();
+        all.position(Math.toIntExact(a.offset()));
+        return all.slice();
+    }
+}
