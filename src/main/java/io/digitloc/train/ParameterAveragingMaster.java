@@ -1,7 +1,15 @@
 package io.digitloc.train;
 
+import io.digitloc.io.HadoopConf;
+import io.digitloc.rounds.OuterOptimizer;
+import io.digitloc.rounds.RoundPhases;
+import io.digitloc.rounds.RoundPlan;
+import io.digitloc.rounds.WorkerMean;
 import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
+import org.deeplearning4j.core.loader.DataSetLoader;
+import org.deeplearning4j.core.loader.MultiDataSetLoader;
 import org.deeplearning4j.core.storage.StatsStorageRouterProvider;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.optimize.api.TrainingListener;
@@ -14,10 +22,15 @@ import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingResult;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingWorker;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
 
 /**
  * dl4j-spark's parameter averaging (1.0.0-M2) with two of its defects mended; both are pinned by
@@ -36,6 +49,18 @@ import java.util.Collection;
  * 12,000-canvas one). Here workers fit every batch they are handed, so parameters are averaged every
  * averagingFrequency batches or a few more.</li>
  * </ol>
+ * <b>The round itself is rebuilt for batch files</b> ({@code fitPaths}, the export approach): dl4j-spark ran
+ * 2-3 Spark jobs a round (a count, a balancing shuffle, a tree aggregation), broadcast the configuration,
+ * parameters and Adam state as INDArrays every round without ever destroying them, rebuilt every worker's
+ * network from a configuration clone, and returned INDArrays in element-by-element Java serialization.
+ * Here ({@link #fitRounds}) the driver cuts the epoch into rounds itself ({@link RoundPlan}, the same
+ * counts as DL4J), and each round is one Spark job of one stage with one task per worker; the
+ * configuration is broadcast once per fit, the round's parameters and updater state as flat float arrays
+ * in a broadcast destroyed when the round ends; each executor keeps its workers' networks between rounds
+ * ({@link WorkerNets}) and copies the parameters into them in place; results come back as float arrays.
+ * Where the time of each round goes is kept in {@link #phases()}. The RDD-of-MultiDataSet approach
+ * ({@code direct}) still runs DL4J's round, with the two mends above.
+ * <p>
  * Two additions, both in the driver's round loop: the {@link OuterOptimizer}'s step after each average
  * (plain averaging unless digitloc.train.scale-out says otherwise) and a progress line at most every
  * {@value #PROGRESS_SECONDS} s (rounds done, img/s, ETA of the epoch).
@@ -47,6 +72,7 @@ final class ParameterAveragingMaster extends ParameterAveragingTrainingMaster {
     static final int PROGRESS_SECONDS = 30;
 
     private final transient OuterOptimizer outer;
+    private final transient RoundPhases phases = new RoundPhases();
     private transient long epochExamples;
     private transient long epochStart;
     private transient long lastProgress;
@@ -61,12 +87,100 @@ final class ParameterAveragingMaster extends ParameterAveragingTrainingMaster {
         return outer;
     }
 
+    /** Where the time of this master's rounds went (batch-file rounds only). */
+    RoundPhases phases() {
+        return phases;
+    }
+
     /** Called before each epoch's fit: what the progress lines count against. */
     void beginEpoch(int epoch, long examples) {
         this.epoch = epoch;
         this.epochExamples = examples;
         this.epochStart = System.nanoTime();
         this.lastProgress = epochStart;
+    }
+
+    @Override
+    public void executeTrainingPaths(SparkDl4jMultiLayer network, SparkComputationGraph graph, JavaRDD<String> paths,
+                                     DataSetLoader dsLoader, MultiDataSetLoader mdsLoader) {
+        if (graph == null || mdsLoader == null) {
+            super.executeTrainingPaths(network, graph, paths, dsLoader, mdsLoader);
+            return;
+        }
+        fitRounds(graph, paths.collect(), mdsLoader);
+    }
+
+    /**
+     * Fits {@code paths} (batch files) in rounds of {@code numWorkers} workers x {@code averagingFrequency}
+     * batches (a few more when the epoch does not divide evenly: every batch is fitted). The files are
+     * shuffled first (seeded by the master's rngSeed), as DL4J's random split did.
+     */
+    void fitRounds(SparkComputationGraph graph, List<String> paths, MultiDataSetLoader loader) {
+        JavaSparkContext jsc = graph.getSparkContext();
+        List<String> order = new ArrayList<>(paths);
+        Collections.shuffle(order, new Random(rng.nextLong()));
+        List<List<List<String>>> rounds = RoundPlan.cut(order, numWorkers, averagingFrequency);
+        ComputationGraph net = graph.getNetwork();
+        Broadcast<RoundTask.Setup> setup = jsc.broadcast(new RoundTask.Setup(trainingMasterUID, net.getConfiguration(),
+                new HadoopConf(jsc.hadoopConfiguration()), loader, batchSizePerWorker,
+                listeners == null ? List.of() : List.copyOf(listeners)));
+        try {
+            for (int r = 0; r < rounds.size(); r++) {
+                round(jsc, graph, setup, rounds.get(r));
+                progress(r + 1, rounds.size());
+            }
+        } finally {
+            setup.destroy();
+            if (jsc.master().startsWith("local")) {
+                WorkerNets.release(trainingMasterUID); // this JVM ran the workers: free their networks now
+            }
+        }
+    }
+
+    /** One round: broadcast the start, one job of one task per worker, average, outer step. */
+    private void round(JavaSparkContext jsc, SparkComputationGraph graph, Broadcast<RoundTask.Setup> setup,
+                       List<List<String>> shares) {
+        long t0 = System.nanoTime();
+        ComputationGraph net = graph.getNetwork();
+        INDArray updaterView = saveUpdater ? net.getUpdater().getStateViewArray() : null;
+        RoundTask.State start = new RoundTask.State(net.params().toFloatVector(),
+                updaterView == null ? null : updaterView.toFloatVector(),
+                net.getConfiguration().getIterationCount(), net.getConfiguration().getEpochCount());
+        Broadcast<RoundTask.State> state = jsc.broadcast(start);
+        long t1 = System.nanoTime();
+        List<List<String>> busy = shares.stream().filter(s -> !s.isEmpty()).toList();
+        List<RoundTask.Result> results;
+        try {
+            results = jsc.parallelize(busy, busy.size()).mapPartitions(new RoundTask(setup, state)).collect();
+        } finally {
+            state.destroy();
+        }
+        long t2 = System.nanoTime();
+        WorkerMean mean = new WorkerMean();
+        long setupNanos = 0;
+        long fitNanos = 0;
+        long examples = 0;
+        for (RoundTask.Result r : results) {
+            mean.add(r.params(), r.updater(), r.score());
+            setupNanos = Math.max(setupNanos, r.setupNanos());
+            fitNanos = Math.max(fitNanos, r.fitNanos());
+            examples += (long) r.batches() * batchSizePerWorker;
+        }
+        net.params().assign(Nd4j.createFromArray(mean.params()));
+        float[] updater = mean.updater();
+        if (updater != null) {
+            updaterView.assign(Nd4j.createFromArray(updater));
+        }
+        graph.setScore(mean.score());
+        long t3 = System.nanoTime();
+        if (!outer.settings().isPlainAveraging()) {
+            outer.step(Nd4j.createFromArray(start.params()), net.params());
+        }
+        // DL4J's count: averagingFrequency per round, whatever the round held (the schedule is planned on it)
+        net.getConfiguration().setIterationCount(start.iteration() + averagingFrequency);
+        long t4 = System.nanoTime();
+        phases.add(t4 - t0, t1 - t0, t2 - t1, setupNanos, fitNanos, t3 - t2, t4 - t3, start.bytes(),
+                results.isEmpty() ? 0 : results.get(0).bytes(), examples);
     }
 
     @Override

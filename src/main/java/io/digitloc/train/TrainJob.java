@@ -21,6 +21,9 @@ import io.digitloc.model.LocalizerNet;
 import io.digitloc.model.ModelStore;
 import io.digitloc.model.NativeSetup;
 import io.digitloc.model.StockLayers;
+import io.digitloc.augment.DigitWarp;
+import io.digitloc.augment.FreshPlacement;
+import io.digitloc.rounds.OuterOptimizer;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -184,11 +187,13 @@ public final class TrainJob {
         for (int epoch = lastDone + 1; epoch <= train.epochs(); epoch++) {
             long epochStart = System.nanoTime();
             master.beginEpoch(epoch, trainCount);
+            var phasesBefore = master.phases().copy();
             // post-local SGD: the start of a fresh run's first epoch is fitted by one worker
             long warmupBatches = epoch == 1 && how.warmStartModel() == null
                     ? (settings.scaleOut().warmup(workers) + workerBatch - 1) / workerBatch : 0;
             double fitSeconds = fitEpoch(jsc, sparkNet, trainRows, settings, size, epoch, batches, conf, warmupBatches);
             net = sparkNet.getNetwork();
+            LOG.info("epoch {} rounds: {}", epoch, master.phases().since(phasesBefore).summary());
             double trainLoss = sparkNet.getScore();
             if (!Double.isFinite(trainLoss)) {
                 throw diverged(epoch, "training loss", trainLoss, work);

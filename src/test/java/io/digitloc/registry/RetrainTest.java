@@ -10,7 +10,7 @@ import io.digitloc.testing.Cli;
 import io.digitloc.testing.CliProcess;
 import io.digitloc.testing.Mnist;
 import io.digitloc.testing.TestSpark;
-import io.digitloc.train.OuterOptimizer;
+import io.digitloc.rounds.OuterOptimizer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;

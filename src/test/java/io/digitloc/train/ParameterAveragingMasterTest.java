@@ -2,6 +2,7 @@ package io.digitloc.train;
 
 import io.digitloc.config.Settings;
 import io.digitloc.model.LocalizerNet;
+import io.digitloc.rounds.OuterOptimizer;
 import io.digitloc.testing.TestSpark;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;

@@ -1,4 +1,4 @@
-package io.digitloc.train;
+package io.digitloc.augment;
 
 import io.digitloc.core.Canvas;
 import io.digitloc.core.CanvasBatch;

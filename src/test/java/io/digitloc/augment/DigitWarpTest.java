@@ -1,4 +1,4 @@
-package io.digitloc.train;
+package io.digitloc.augment;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package io.digitloc.train;
+package io.digitloc.augment;
 
 import io.digitloc.core.Box;
 import io.digitloc.core.CanvasBatch;
@@ -13,13 +13,13 @@ import java.util.SplittableRandom;
  * reference's tf.data pipeline, which draws new placements every epoch. Optionally the digit is also
  * rotated and scaled inside its patch ({@link DigitWarp}), drawn from (seed, epoch, id) too.
  */
-final class FreshPlacement {
+public final class FreshPlacement {
     private final int size;
     private final CanvasSynthesizer placements;
     private final DigitWarp warp;
     private final long warpSeed;
 
-    FreshPlacement(int size, long seed, int epoch, DigitWarp warp) {
+    public FreshPlacement(int size, long seed, int epoch, DigitWarp warp) {
         this.size = size;
         this.placements = new CanvasSynthesizer(size, seed * 31 + 0x5DEECE66DL * epoch);
         this.warp = warp;
@@ -27,7 +27,7 @@ final class FreshPlacement {
     }
 
     /** {@code batch} with each digit moved; {@code ids} are the canvases' ids, in batch order. */
-    CanvasBatch apply(CanvasBatch batch, long[] ids) {
+    public CanvasBatch apply(CanvasBatch batch, long[] ids) {
         int d = CanvasSynthesizer.DIGIT;
         int n = batch.count();
         byte[] pixels = new byte[batch.pixels().length];

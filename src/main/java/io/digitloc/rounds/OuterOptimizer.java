@@ -1,4 +1,4 @@
-package io.digitloc.train;
+package io.digitloc.rounds;
 
 import io.digitloc.config.ScaleOutSettings;
 import org.nd4j.linalg.api.ndarray.INDArray;

@@ -1,4 +1,4 @@
-package io.digitloc.train;
+package io.digitloc.augment;
 
 import io.digitloc.data.CanvasSynthesizer;
 
@@ -12,7 +12,7 @@ import java.util.SplittableRandom;
  * default ranges do not push ink out of the patch. Re-placement varies where a digit is; this varies the
  * digit itself, which is what the classifier over-fits once placements are varied.
  */
-final class DigitWarp implements Serializable {
+public final class DigitWarp implements Serializable {
     private static final long serialVersionUID = 1L;
     private static final int D = CanvasSynthesizer.DIGIT;
     private static final double CENTRE = (D - 1) / 2.0;
@@ -27,7 +27,7 @@ final class DigitWarp implements Serializable {
      * @param maxDegrees rotation drawn uniformly from [-maxDegrees, maxDegrees]
      * @param maxScale   scale factor drawn uniformly from [1 - maxScale, 1 + maxScale]
      */
-    DigitWarp(double maxDegrees, double maxScale) {
+    public DigitWarp(double maxDegrees, double maxScale) {
         this.maxRadians = Math.toRadians(maxDegrees);
         this.maxScale = maxScale;
     }

@@ -1,0 +1,110 @@
+package io.digitloc.rounds;
+
+import java.util.Locale;
+
+/**
+ * Where the time of parameter-averaging rounds goes, summed over rounds (Spark-free; the master records
+ * each round). Per round: the driver's broadcast of the parameters, the Spark job (task launch, the
+ * workers' set-up and fitting, result serialisation and fetch), the driver's aggregation and outer step.
+ * The workers report their own set-up (broadcast fetch, parameters copied in) and fitting time; the
+ * round's overhead is its wall time less its slowest worker's fitting time.
+ */
+public final class RoundPhases {
+    private int rounds;
+    private long wall;
+    private long broadcast;
+    private long job;
+    private long setup;
+    private long fit;
+    private long aggregate;
+    private long step;
+    private long bytesOut;
+    private long bytesIn;
+    private long examples;
+
+    /**
+     * Adds one round; times in nanoseconds; {@code setup} and {@code fit} are the slowest worker's;
+     * bytes are per worker (parameters and state sent to one worker, and received from one).
+     */
+    public synchronized void add(long wallNanos, long broadcastNanos, long jobNanos, long setupNanos, long fitNanos,
+                                 long aggregateNanos, long stepNanos, long bytesOutPerWorker, long bytesInPerWorker,
+                                 long roundExamples) {
+        rounds++;
+        wall += wallNanos;
+        broadcast += broadcastNanos;
+        job += jobNanos;
+        setup += setupNanos;
+        fit += fitNanos;
+        aggregate += aggregateNanos;
+        step += stepNanos;
+        bytesOut += bytesOutPerWorker;
+        bytesIn += bytesInPerWorker;
+        examples += roundExamples;
+    }
+
+    public synchronized int rounds() {
+        return rounds;
+    }
+
+    /** Mean seconds per round of: wall, broadcast, job, set-up, fit, aggregation, outer step, overhead. */
+    public synchronized Summary summary() {
+        double n = Math.max(1, rounds);
+        return new Summary(rounds, wall / n / 1e9, broadcast / n / 1e9, job / n / 1e9, setup / n / 1e9, fit / n / 1e9,
+                aggregate / n / 1e9, step / n / 1e9, (wall - fit) / n / 1e9, bytesOut / n, bytesIn / n,
+                wall == 0 ? 0 : examples / (wall / 1e9));
+    }
+
+    /** A copy, to diff against later (e.g. per epoch or per check). */
+    public synchronized RoundPhases copy() {
+        RoundPhases c = new RoundPhases();
+        c.rounds = rounds;
+        c.wall = wall;
+        c.broadcast = broadcast;
+        c.job = job;
+        c.setup = setup;
+        c.fit = fit;
+        c.aggregate = aggregate;
+        c.step = step;
+        c.bytesOut = bytesOut;
+        c.bytesIn = bytesIn;
+        c.examples = examples;
+        return c;
+    }
+
+    /** The rounds added since {@code earlier} (a copy of this one taken before). */
+    public synchronized RoundPhases since(RoundPhases earlier) {
+        RoundPhases d = new RoundPhases();
+        d.rounds = rounds - earlier.rounds;
+        d.wall = wall - earlier.wall;
+        d.broadcast = broadcast - earlier.broadcast;
+        d.job = job - earlier.job;
+        d.setup = setup - earlier.setup;
+        d.fit = fit - earlier.fit;
+        d.aggregate = aggregate - earlier.aggregate;
+        d.step = step - earlier.step;
+        d.bytesOut = bytesOut - earlier.bytesOut;
+        d.bytesIn = bytesIn - earlier.bytesIn;
+        d.examples = examples - earlier.examples;
+        return d;
+    }
+
+    /**
+     * Means per round, in seconds and bytes. {@code launchAndResults} is what the job took beyond the slowest
+     * worker's set-up and fit: task launch, result serialisation and fetch.
+     */
+    public record Summary(int rounds, double wall, double broadcast, double job, double setup, double fit,
+                          double aggregate, double step, double overhead, double bytesOut, double bytesIn,
+                          double imagesPerSecond) {
+        public double launchAndResults() {
+            return Math.max(0, job - setup - fit);
+        }
+
+        @Override
+        public String toString() {
+            return String.format(Locale.ROOT, "%d rounds, per round %.3f s: fit %.3f, overhead %.3f (broadcast %.3f, "
+                            + "launch+results %.3f, worker set-up %.3f, aggregation %.3f, outer step %.3f); "
+                            + "%.2f MB out, %.2f MB in per worker", rounds, wall, fit, overhead, broadcast,
+                    launchAndResults(), setup, aggregate, step, bytesOut / 1e6, bytesIn / 1e6);
+        }
+    }
+}

@@ -1,0 +1,143 @@
+package io.digitloc.train;
+
+import io.digitloc.io.HadoopConf;
+import io.digitloc.io.HadoopFiles;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.broadcast.Broadcast;
+import org.deeplearning4j.core.loader.MultiDataSetLoader;
+import org.deeplearning4j.datasets.iterator.IteratorMultiDataSetIterator;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.optimize.api.TrainingListener;
+import org.nd4j.common.loader.Source;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.Serializable;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.List;
+
+/**
+ * One worker's part of an averaging round, run as a Spark task: its share of the round's batch files
+ * fitted on the executor's kept network ({@link WorkerNets}) from the round's parameters, returned as
+ * flat float arrays. Re-running it (a lost executor) gives the same result: everything it starts from
+ * comes with the round.
+ */
+final class RoundTask implements FlatMapFunction<Iterator<List<String>>, RoundTask.Result> {
+    private static final long serialVersionUID = 1L;
+
+    /** What stays the same for a whole fit: broadcast once. */
+    record Setup(String training, ComputationGraphConfiguration configuration, HadoopConf hadoop,
+                 MultiDataSetLoader loader, int batchSize, List<TrainingListener> listeners) implements Serializable {
+    }
+
+    /** What a round starts from: broadcast each round and destroyed when it ends. */
+    record State(float[] params, float[] updater, int iteration, int epoch) implements Serializable {
+        long bytes() {
+            return 4L * (params.length + (updater == null ? 0 : updater.length));
+        }
+    }
+
+    /** A worker's parameters and updater state after its batches, its last score and its timings (ns). */
+    record Result(float[] params, float[] updater, double score, int batches, long setupNanos, long fitNanos)
+            implements Serializable {
+        long bytes() {
+            return 4L * (params.length + (updater == null ? 0 : updater.length));
+        }
+    }
+
+    private final Broadcast<Setup> setup;
+    private final Broadcast<State> state;
+
+    RoundTask(Broadcast<Setup> setup, Broadcast<State> state) {
+        this.setup = setup;
+        this.state = state;
+    }
+
+    @Override
+    public Iterator<Result> call(Iterator<List<String>> shares) {
+        if (!shares.hasNext()) {
+            return Collections.emptyIterator();
+        }
+        List<String> paths = shares.next();
+        long start = System.nanoTime();
+        Setup s = setup.value();
+        State round = state.value();
+        ComputationGraph net = WorkerNets.take(s.training(), () -> build(s));
+        try {
+            net.params().assign(Nd4j.createFromArray(round.params()));
+            if (round.updater() != null) {
+                net.getUpdater().getStateViewArray().assign(Nd4j.createFromArray(round.updater()));
+            }
+            // continue the driver's counts: the learning-rate schedule and Adam's bias correction read them
+            net.getConfiguration().setIterationCount(round.iteration());
+            net.getConfiguration().setEpochCount(round.epoch());
+            if (!s.listeners().isEmpty()) {
+                net.setListeners(s.listeners());
+            }
+            long fitStart = System.nanoTime();
+            int batches = 0;
+            var it = new IteratorMultiDataSetIterator(new Loading(paths, s), s.batchSize());
+            while (it.hasNext()) {
+                net.fit(it.next());
+                batches++;
+            }
+            long fitEnd = System.nanoTime();
+            INDArray updater = round.updater() == null ? null : net.getUpdater().getStateViewArray();
+            return Collections.singletonList(new Result(net.params().toFloatVector(),
+                    updater == null ? null : updater.toFloatVector(), net.score(), batches, fitStart - start,
+                    fitEnd - fitStart)).iterator();
+        } finally {
+            WorkerNets.give(s.training(), net);
+        }
+    }
+
+    private static ComputationGraph build(Setup s) {
+        ComputationGraph net = new ComputationGraph(s.configuration().clone());
+        net.init();
+        return net;
+    }
+
+    /** The share's batch files, read one at a time as the fit asks for them. */
+    private static final class Loading implements Iterator<MultiDataSet> {
+        private final Iterator<String> paths;
+        private final Setup setup;
+
+        Loading(List<String> paths, Setup setup) {
+            this.paths = new ArrayList<>(paths).iterator();
+            this.setup = setup;
+        }
+
+        @Override
+        public boolean hasNext() {
+            return paths.hasNext();
+        }
+
+        @Override
+        public MultiDataSet next() {
+            String path = paths.next();
+            try {
+                return setup.loader().load(new Source() {
+                    @Override
+                    public InputStream getInputStream() throws IOException {
+                        return HadoopFiles.open(new Path(path), setup.hadoop());
+                    }
+
+                    @Override
+                    public String getPath() {
+                        return path;
+                    }
+                });
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read training batch " + path + ": " + e.getMessage(), e);
+            }
+        }
+    }
+}
