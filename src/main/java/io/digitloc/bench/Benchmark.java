@@ -108,11 +108,11 @@ public final class Benchmark {
         Path dir = new Path(System.getProperty("java.io.tmpdir"), "digitloc-bench-" + System.nanoTime());
         try {
             // the same batch files and training master as the train job
-            List<String> paths = TrainJob.writeBatches(batches, dir, 0, conf);
+            List<String> paths = io.digitloc.train.EpochFeed.writeBatches(batches, dir, 0, conf);
             int workers = jsc.defaultParallelism();
             SparkComputationGraph sparkNet = new SparkComputationGraph(jsc,
                     LocalizerNet.finalModel(size, settings.train(), settings.seed()),
-                    TrainJob.trainingMaster(settings, dir, workers));
+                    io.digitloc.train.Masters.master(settings, dir, workers));
             var rdd = jsc.parallelize(paths, workers);
             return time("train, Spark " + jsc.master() + " param. averaging", count(batches), 1,
                     () -> sparkNet.fitPaths(rdd, new CanvasBatchLoader()));

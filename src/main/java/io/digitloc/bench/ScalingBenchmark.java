@@ -12,16 +12,17 @@ import io.digitloc.model.NativeSetup;
 import io.digitloc.spark.SparkSessions;
 import io.digitloc.train.CanvasBatchLoader;
 import io.digitloc.train.QuickEvaluation;
-import io.digitloc.train.TrainJob;
+import io.digitloc.rounds.RoundPhases;
+import io.digitloc.rounds.RoundPlan;
+import io.digitloc.train.EpochFeed;
+import io.digitloc.train.Masters;
+import io.digitloc.train.ParameterAveragingMaster;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.util.LongAccumulator;
-import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.optimize.api.BaseTrainingListener;
 import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
 
 import java.util.ArrayList;
@@ -48,9 +49,13 @@ public final class ScalingBenchmark {
     }
 
     /** One worker count's run. */
-    public record Run(int workers, int workerBatch, boolean reached, long samplesToTarget, double interpolatedSamplesToTarget,
-                      long samplesSeen, int rounds, double fitSeconds, double imagesPerSecond,
-                      double roundOverheadSeconds, double batchSeconds, String outerStep, List<Point> curve) {
+    public record Run(int workers, int workerBatch, String master, boolean reached, long samplesToTarget,
+                      double interpolatedSamplesToTarget, long samplesSeen, int rounds, double fitSeconds,
+                      double imagesPerSecond, RoundPhases.Summary phases, String outerStep, List<Point> curve) {
+        /** A round's wall time less its slowest worker's fitting. */
+        public double roundOverheadSeconds() {
+            return phases.overhead();
+        }
     }
 
     private final Settings settings;
@@ -63,10 +68,25 @@ public final class ScalingBenchmark {
         this.out = out;
     }
 
+    /**
+     * Trains with {@code workers} workers until the target or the cap. A local master (the default) runs
+     * {@code local[N]}; any other master (spark://, yarn, k8s://, from the settings or spark-submit) gets a
+     * fresh application with N one-task executors ({@code spark.cores.max} / {@code spark.executor.instances}).
+     */
     public Run run(int workers) {
-        SparkSession spark = SparkSessions.getOrCreate(new SparkSettings("local[" + workers + "]",
-                settings.spark().appName() + "-scaling-" + workers));
+        String master = new org.apache.spark.SparkConf().get("spark.master", settings.spark().master());
+        boolean local = SparkSessions.isLocal(master);
+        Map<String, String> extra = local ? Map.of("spark.master", "local[" + workers + "]")
+                : Map.of("spark.master", master, "spark.cores.max", Integer.toString(workers),
+                "spark.executor.instances", Integer.toString(workers), "spark.executor.cores", "1");
+        SparkSession spark = SparkSessions.getOrCreate(new SparkSettings(master,
+                settings.spark().appName() + "-scaling-" + workers), extra);
         try {
+            JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+            int registered = local ? workers : SparkSessions.awaitExecutors(jsc, workers, 120);
+            if (registered < workers) {
+                throw new IllegalStateException(workers + " executors asked of " + master + ", " + registered + " came");
+            }
             return train(spark, workers);
         } finally {
             spark.stop();
@@ -78,84 +98,77 @@ public final class ScalingBenchmark {
         HadoopConf conf = new HadoopConf(spark.sparkContext().hadoopConfiguration());
         CanvasDataset ds = CanvasDataset.open(spark, settings.data().dir());
         int size = ds.manifest().canvasSize();
-        Dataset<Row> trainRows = ds.read(Split.TRAIN);
         Dataset<Row> validation = ds.read(Split.VALIDATION).orderBy("id").limit(target.validationCanvases()).cache();
         validation.count();
         long trainCount = ds.manifest().split(Split.TRAIN).count();
-        int batch = TrainJob.workerBatch(settings, workers);
+        int batch = Masters.workerBatch(settings, workers);
         int frequency = settings.train().distribution().averagingFrequency();
 
-        NativeSetup.limitThreads(Math.max(1, Runtime.getRuntime().availableProcessors() / workers));
+        if (SparkSessions.isLocal(jsc.master())) {
+            NativeSetup.limitThreads(Math.max(1, Runtime.getRuntime().availableProcessors() / workers));
+        }
         Path dir = new Path(System.getProperty("java.io.tmpdir"), "digitloc-scaling-" + System.nanoTime());
         // counted steps as the train job's schedule counts them, so the same recipe means the same rates
-        long stepsPerEpoch = TrainJob.countedStepsPerEpoch(trainCount, batch, workers, frequency);
+        long stepsPerEpoch = RoundPlan.countedStepsPerEpoch(trainCount, batch, workers, frequency);
         ComputationGraph net = LocalizerNet.finalModel(size, settings.train(), settings.seed(), stepsPerEpoch);
-        var master = TrainJob.trainingMaster(settings, dir, workers);
+        ParameterAveragingMaster master = Masters.master(settings, dir, workers);
         SparkComputationGraph sparkNet = new SparkComputationGraph(jsc, net, master);
-        BatchTimer timer = new BatchTimer(jsc.sc().longAccumulator("batch-nanos"), jsc.sc().longAccumulator("batches"));
-        sparkNet.setListeners(timer);
-        long warmupBatches = (settings.scaleOut().warmup(workers) + batch - 1) / batch;
+        // the train job's own feed: the same export, shuffling and warm-up
+        EpochFeed feed = new EpochFeed(jsc, ds.read(Split.TRAIN), settings, size, dir, conf, workers);
+        long warmupBatches = feed.warmupBatches(1, false);
         String outer = settings.scaleOut().resolve(workers).toString()
                 + (warmupBatches > 0 ? ", one-worker warm-up " + warmupBatches * batch + " samples" : "");
-        out.accept(String.format("scaling: %d workers (local[%d]), batch %d per worker, %s", workers, workers, batch, outer));
+        out.accept(String.format("scaling: %d workers (%s), batch %d per worker, %s", workers, jsc.master(), batch, outer));
 
         // rounds hold workers x frequency batches; a check falls after whole rounds
         long roundBatches = (long) workers * frequency;
         long checkBatches = Math.max(roundBatches, Math.round((double) target.checkEvery() / batch / roundBatches) * roundBatches);
         List<Point> curve = new ArrayList<>();
         long samples = 0;
-        int rounds = 0;
         double fitSeconds = 0;
         boolean reached = false;
         try {
             for (int epoch = 1; !reached && samples < target.maxSamples(); epoch++) {
-                Path epochDir = new Path(dir, "epoch-" + epoch);
-                List<String> paths = new ArrayList<>(TrainJob.exportEpoch(trainRows, settings, batch, size, epoch, epochDir, conf));
-                java.util.Collections.shuffle(paths, new java.util.Random(settings.seed() + epoch));
-                int first = 0;
-                if (epoch == 1 && warmupBatches > 0) {
-                    List<String> warm = paths.subList(0, (int) Math.min(paths.size(), warmupBatches));
-                    long t0 = System.nanoTime();
-                    TrainJob.warmUp(jsc, sparkNet.getNetwork(), warm, paths.size() - warm.size(), settings, dir, workers);
+                List<String> paths = feed.export(epoch);
+                long t0 = System.nanoTime();
+                List<String> rest = feed.warmUp(sparkNet, epoch, paths, epoch == 1 ? warmupBatches : 0);
+                if (rest.size() < paths.size()) {
                     fitSeconds += (System.nanoTime() - t0) / 1e9;
-                    samples += (long) warm.size() * batch;
-                    first = warm.size();
-                    QuickScore s = QuickEvaluation.score(jsc, sparkNet.getNetwork(), validation, size, batch);
-                    curve.add(new Point(samples, s.accuracy(), s.shareFound(), s.meanIou(), fitSeconds));
-                    out.accept(String.format("  %d workers: %,d samples (one-worker warm-up), accuracy %.2f%%, "
-                            + "IoU>=0.6 %.1f%%", workers, samples, 100 * s.accuracy(), 100 * s.shareFound()));
+                    samples += (long) (paths.size() - rest.size()) * batch;
+                    reached = check(jsc, sparkNet, validation, size, batch, workers, samples, fitSeconds, curve, master);
                 }
-                for (int from = first; from < paths.size() && !reached && samples < target.maxSamples(); ) {
-                    int to = (int) Math.min(paths.size(), from + checkBatches);
-                    if (paths.size() - to < roundBatches) {
-                        to = paths.size(); // a short tail joins this chunk
+                for (int from = 0; from < rest.size() && !reached && samples < target.maxSamples(); ) {
+                    int to = (int) Math.min(rest.size(), from + checkBatches);
+                    if (rest.size() - to < roundBatches) {
+                        to = rest.size(); // a short tail joins this chunk
                     }
-                    List<String> chunk = paths.subList(from, to);
-                    long t0 = System.nanoTime();
-                    sparkNet.fitPaths(jsc.parallelize(chunk, workers), new CanvasBatchLoader());
-                    fitSeconds += (System.nanoTime() - t0) / 1e9;
-                    rounds += (int) Math.max(1, chunk.size() / roundBatches);
-                    samples += (long) chunk.size() * batch; // the last batch of a partition may be short: close enough
+                    long t1 = System.nanoTime();
+                    master.fitRounds(sparkNet, rest.subList(from, to), new CanvasBatchLoader());
+                    fitSeconds += (System.nanoTime() - t1) / 1e9;
+                    samples += (long) (to - from) * batch; // the last batch of a partition may be short: close enough
                     from = to;
-                    QuickScore s = QuickEvaluation.score(jsc, sparkNet.getNetwork(), validation, size, batch);
-                    curve.add(new Point(samples, s.accuracy(), s.shareFound(), s.meanIou(), fitSeconds));
-                    out.accept(String.format("  %d workers: %,d samples, accuracy %.2f%%, IoU>=0.6 %.1f%%, mean IoU %.3f, "
-                                    + "%.0f img/s", workers, samples, 100 * s.accuracy(), 100 * s.shareFound(), s.meanIou(),
-                            samples / fitSeconds));
-                    reached = s.accuracy() >= target.accuracy() && s.shareFound() >= target.shareFound();
+                    reached = check(jsc, sparkNet, validation, size, batch, workers, samples, fitSeconds, curve, master);
                 }
-                HadoopFiles.deleteQuietly(HadoopFiles.fs(epochDir, conf), epochDir);
+                HadoopFiles.deleteQuietly(HadoopFiles.fs(feed.epochDir(epoch), conf), feed.epochDir(epoch));
             }
         } finally {
             HadoopFiles.deleteQuietly(HadoopFiles.fs(dir, conf), dir);
             validation.unpersist();
         }
-        double batchSeconds = timer.batches.value() == 0 ? 0 : timer.nanos.value() / 1e9 / timer.batches.value();
-        // a round's wall time minus the batches each worker fitted in it
-        double computePerRound = batchSeconds * (samples / (double) batch) / workers / rounds;
-        double overhead = Math.max(0, fitSeconds / rounds - computePerRound);
-        return new Run(workers, batch, reached, reached ? samples : -1, reached ? interpolate(curve) : -1, samples, rounds,
-                fitSeconds, samples / fitSeconds, overhead, batchSeconds, outer, curve);
+        RoundPhases.Summary phases = master.phases().summary();
+        out.accept(String.format("  %d workers: %s", workers, phases));
+        return new Run(workers, batch, jsc.master(), reached, reached ? samples : -1, reached ? interpolate(curve) : -1,
+                samples, phases.rounds(), fitSeconds, samples / fitSeconds, phases, outer, curve);
+    }
+
+    private boolean check(JavaSparkContext jsc, SparkComputationGraph sparkNet, Dataset<Row> validation, int size, int batch,
+                          int workers, long samples, double fitSeconds, List<Point> curve, ParameterAveragingMaster master) {
+        QuickScore s = QuickEvaluation.score(jsc, sparkNet.getNetwork(), validation, size, batch);
+        curve.add(new Point(samples, s.accuracy(), s.shareFound(), s.meanIou(), fitSeconds));
+        out.accept(String.format("  %d workers: %,d samples, accuracy %.2f%%, IoU>=0.6 %.1f%%, mean IoU %.3f, "
+                        + "%.0f img/s, round overhead %.3f s", workers, samples, 100 * s.accuracy(), 100 * s.shareFound(),
+                s.meanIou(), samples / fitSeconds, master.phases().summary().overhead()));
+        return s.accuracy() >= target.accuracy() && s.shareFound() >= target.shareFound();
     }
 
     /**
@@ -253,9 +266,10 @@ public final class ScalingBenchmark {
             m.put("samples_seen", r.samplesSeen());
             m.put("rounds", r.rounds());
             m.put("images_per_second", Math.round(r.imagesPerSecond()));
+            m.put("master", r.master());
             m.put("round_overhead_seconds", round(r.roundOverheadSeconds()));
-            m.put("batch_seconds", round(r.batchSeconds()));
-            double compute = r.rounds() == 0 ? 0 : r.fitSeconds() / r.rounds() - r.roundOverheadSeconds();
+            m.put("round_phases", phases(r.phases()));
+            double compute = r.phases().fit();
             m.put("projected_cluster_speedup", Double.isNaN(e) || compute <= 0 ? null
                     : round(r.workers() * e * compute / (compute + r.roundOverheadSeconds())));
             m.put("outer_step", r.outerStep());
@@ -279,26 +293,17 @@ public final class ScalingBenchmark {
         return Math.round(v * 10_000) / 10_000.0;
     }
 
-    /** Times each worker's batches (between consecutive iterations) into Spark accumulators. */
-    static final class BatchTimer extends BaseTrainingListener implements java.io.Serializable {
-        private static final long serialVersionUID = 1L;
-        final LongAccumulator nanos;
-        final LongAccumulator batches;
-        private transient long last;
-
-        BatchTimer(LongAccumulator nanos, LongAccumulator batches) {
-            this.nanos = nanos;
-            this.batches = batches;
-        }
-
-        @Override
-        public void iterationDone(Model model, int iteration, int epoch) {
-            long now = System.nanoTime();
-            if (last != 0 && now - last < 60_000_000_000L) {
-                nanos.add(now - last);
-                batches.add(1);
-            }
-            last = now;
-        }
+    private static Map<String, Object> phases(RoundPhases.Summary p) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("wall_s", round(p.wall()));
+        m.put("fit_s", round(p.fit()));
+        m.put("broadcast_s", round(p.broadcast()));
+        m.put("launch_and_results_s", round(p.launchAndResults()));
+        m.put("worker_setup_s", round(p.setup()));
+        m.put("aggregation_s", round(p.aggregate()));
+        m.put("outer_step_s", round(p.step()));
+        m.put("bytes_to_each_worker", Math.round(p.bytesOut()));
+        m.put("bytes_from_each_worker", Math.round(p.bytesIn()));
+        return m;
     }
 }

@@ -54,6 +54,16 @@ public final class RunLayout {
         return CHECKPOINTS + "/" + String.format("epoch-%04d.outer", epoch);
     }
 
+    /** An epoch's directory of training-batch files, under {@link #BATCHES} (or the export dir). */
+    public static String epochBatches(int epoch) {
+        return "epoch-" + epoch;
+    }
+
+    /** The name of batch file {@code batch} of Spark partition {@code partition}. */
+    public static String batchFile(int partition, int batch) {
+        return String.format("part-%05d-%05d.bin", partition, batch);
+    }
+
     public static String checkpointFile(int epoch) {
         return String.format("epoch-%04d.zip", epoch);
     }

@@ -2,6 +2,7 @@ package io.digitloc.spark;
 
 import io.digitloc.config.SparkSettings;
 import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -13,7 +14,13 @@ public final class SparkSessions {
     }
 
     public static SparkSession getOrCreate(SparkSettings settings) {
+        return getOrCreate(settings, java.util.Map.of());
+    }
+
+    /** As {@link #getOrCreate(SparkSettings)}, with {@code extra} Spark settings that win over spark-submit's. */
+    public static SparkSession getOrCreate(SparkSettings settings, java.util.Map<String, String> extra) {
         SparkConf conf = new SparkConf();
+        extra.forEach(conf::set);
         if (!conf.contains("spark.master")) {
             conf.setMaster(settings.master());
         }
@@ -32,5 +39,43 @@ public final class SparkSessions {
                     : plugins + "," + NativeSetupPlugin.class.getName());
         }
         return SparkSession.builder().config(conf).getOrCreate();
+    }
+
+    /** Whether {@code master} runs in this JVM ({@code local}, {@code local[N]}, ...). */
+    public static boolean isLocal(String master) {
+        return master.startsWith("local");
+    }
+
+    /**
+     * The training workers: Spark tasks that can run at once. Local mode: its thread count. On a cluster:
+     * the registered executors times their task slots (Spark's defaultParallelism is never below 2 there,
+     * which would put two workers on one one-core executor).
+     */
+    public static int workers(JavaSparkContext jsc) {
+        if (isLocal(jsc.master())) {
+            return jsc.defaultParallelism();
+        }
+        SparkConf conf = jsc.getConf();
+        int cores = conf.getInt("spark.executor.cores", 0);
+        int expected = cores > 0 ? conf.getInt("spark.cores.max", conf.getInt("spark.executor.instances", 0) * cores) / cores : 0;
+        int executors = awaitExecutors(jsc, expected, 60); // executors register a little after the context starts
+        int slots = cores / conf.getInt("spark.task.cpus", 1);
+        return executors > 0 && slots > 0 ? executors * slots : jsc.defaultParallelism();
+    }
+
+    /** Waits (up to {@code timeoutSeconds}) until {@code executors} executors have registered; returns how many did. */
+    public static int awaitExecutors(JavaSparkContext jsc, int executors, int timeoutSeconds) {
+        long deadline = System.nanoTime() + timeoutSeconds * 1_000_000_000L;
+        int registered = jsc.sc().getExecutorMemoryStatus().size() - 1;
+        while (registered < executors && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            registered = jsc.sc().getExecutorMemoryStatus().size() - 1;
+        }
+        return registered;
     }
 }

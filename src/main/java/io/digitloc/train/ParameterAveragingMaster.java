@@ -66,7 +66,7 @@ import java.util.Random;
  * {@value #PROGRESS_SECONDS} s (rounds done, img/s, ETA of the epoch).
  * (Graphs only: the project trains a ComputationGraph.)
  */
-final class ParameterAveragingMaster extends ParameterAveragingTrainingMaster {
+public final class ParameterAveragingMaster extends ParameterAveragingTrainingMaster {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(ParameterAveragingMaster.class);
     static final int PROGRESS_SECONDS = 30;
@@ -88,7 +88,7 @@ final class ParameterAveragingMaster extends ParameterAveragingTrainingMaster {
     }
 
     /** Where the time of this master's rounds went (batch-file rounds only). */
-    RoundPhases phases() {
+    public RoundPhases phases() {
         return phases;
     }
 
@@ -115,7 +115,7 @@ final class ParameterAveragingMaster extends ParameterAveragingTrainingMaster {
      * batches (a few more when the epoch does not divide evenly: every batch is fitted). The files are
      * shuffled first (seeded by the master's rngSeed), as DL4J's random split did.
      */
-    void fitRounds(SparkComputationGraph graph, List<String> paths, MultiDataSetLoader loader) {
+    public void fitRounds(SparkComputationGraph graph, List<String> paths, MultiDataSetLoader loader) {
         JavaSparkContext jsc = graph.getSparkContext();
         List<String> order = new ArrayList<>(paths);
         Collections.shuffle(order, new Random(rng.nextLong()));

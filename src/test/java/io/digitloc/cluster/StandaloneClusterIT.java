@@ -88,7 +88,7 @@ class StandaloneClusterIT {
                 case "SparkListenerExecutorAdded" -> executorsAdded.add(e.get("Executor ID").asText());
                 case "SparkListenerStageSubmitted" -> {
                     JsonNode info = e.get("Stage Info");
-                    if (info.get("Details").asText().contains("ParameterAveragingTrainingMaster")) {
+                    if (info.get("Details").asText().contains("ParameterAveragingMaster")) {
                         trainingStages.add(info.get("Stage ID").asInt());
                     }
                 }

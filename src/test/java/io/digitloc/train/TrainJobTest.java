@@ -87,7 +87,7 @@ class TrainJobTest {
         assertThat(reloaded.getUpdater().getStateViewArray()).isNotNull();
         // the learning-rate schedule counts steps as DL4J does: 10 batches, 2 workers, averaging every 16
         // = one round per epoch, counted as 16 steps
-        assertThat(TrainJob.countedStepsPerEpoch(640, 64, 2, 16)).isEqualTo(16);
+        assertThat(io.digitloc.rounds.RoundPlan.countedStepsPerEpoch(640, 64, 2, 16)).isEqualTo(16);
         assertThat(reloaded.getConfiguration().getIterationCount()).isEqualTo(2 * 16);
     }
 
@@ -101,8 +101,8 @@ class TrainJobTest {
         assertThat(modelDir.resolve("model.zip")).isRegularFile();
         // two workers share the batch of 64: 20 batches of 32, averaging every 2: floor(20 / 4) = 5 rounds,
         // counted as 5 x 2 = 10 steps, what one worker counts for its 10 batches of 64
-        assertThat(TrainJob.countedStepsPerEpoch(640, 32, 2, 2)).isEqualTo(10);
-        assertThat(TrainJob.countedStepsPerEpoch(640, 64, 1, 2)).isEqualTo(10);
+        assertThat(io.digitloc.rounds.RoundPlan.countedStepsPerEpoch(640, 32, 2, 2)).isEqualTo(10);
+        assertThat(io.digitloc.rounds.RoundPlan.countedStepsPerEpoch(640, 64, 1, 2)).isEqualTo(10);
         assertThat(r.model().getConfiguration().getIterationCount()).isEqualTo(10);
     }
 
@@ -118,13 +118,13 @@ class TrainJobTest {
         assertThat(r.history()).hasSize(1);
         assertThat(r.model().getConfiguration().getIterationCount()).isEqualTo(10);
         assertThat(r.history().get(0).valLoss()).isFinite();
-        assertThat(TrainJob.warmupIterations(8, 12, 2, 2)).isEqualTo(4);
-        assertThat(TrainJob.warmupBatch(settings(Map.of()), 2)).isEqualTo(64); // the warm-up steps with the global batch
+        assertThat(io.digitloc.rounds.RoundPlan.warmupIterations(8, 12, 2, 2)).isEqualTo(4);
+        assertThat(Masters.warmupBatch(settings(Map.of()), 2)).isEqualTo(64); // the warm-up steps with the global batch
         // full size, 8 workers: 938 batches count 7 rounds x 16 = 112; the 554 after a 384-batch warm-up count
         // 4 x 16 = 64, so the warm-up counts 48
-        assertThat(TrainJob.warmupIterations(384, 554, 8, 16)).isEqualTo(48);
+        assertThat(io.digitloc.rounds.RoundPlan.warmupIterations(384, 554, 8, 16)).isEqualTo(48);
         // a warm-up that takes the whole epoch counts the whole epoch (one round at least, as DL4J)
-        assertThat(TrainJob.warmupIterations(10, 0, 2, 16)).isEqualTo(16);
+        assertThat(io.digitloc.rounds.RoundPlan.warmupIterations(10, 0, 2, 16)).isEqualTo(16);
     }
 
     @Test

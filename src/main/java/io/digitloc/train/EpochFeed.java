@@ -1,0 +1,233 @@
+package io.digitloc.train;
+
+import io.digitloc.augment.DigitWarp;
+import io.digitloc.augment.FreshPlacement;
+import io.digitloc.config.DistributionSettings;
+import io.digitloc.config.Settings;
+import io.digitloc.config.TrainSettings;
+import io.digitloc.core.CanvasBatch;
+import io.digitloc.core.RunLayout;
+import io.digitloc.data.CanvasRows;
+import io.digitloc.io.HadoopConf;
+import io.digitloc.io.HadoopFiles;
+import io.digitloc.model.NativeSetup;
+import io.digitloc.rounds.RoundPlan;
+import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Random;
+import java.util.function.Consumer;
+
+/**
+ * Each epoch's training data on its way to the workers: the train rows shuffled within their partitions
+ * (seeded by seed, epoch and partition), re-placed when augmenting, cut into mini-batches of the worker
+ * batch, and handed to the distributed fit either as compact {@link CanvasBatch} files (approach
+ * {@code export}: raw bytes, 4x smaller than DL4J's float export) or as an RDD of MultiDataSets
+ * ({@code direct}). A fresh run's first epoch starts with the post-local-SGD warm-up: its first batches
+ * are fitted by one worker, so one worker's sequential steps carry the network off its initial plateau
+ * before N workers average.
+ */
+public final class EpochFeed {
+    private static final Logger LOG = LoggerFactory.getLogger(EpochFeed.class);
+
+    private final JavaSparkContext jsc;
+    private final Dataset<Row> rows;
+    private final Settings settings;
+    private final int size;
+    private final Path batches;
+    private final HadoopConf conf;
+    private final int workers;
+
+    /**
+     * @param rows    the train split
+     * @param batches where batch files go (an epoch's are deleted after it)
+     * @param workers the Spark tasks that fit at once
+     */
+    public EpochFeed(JavaSparkContext jsc, Dataset<Row> rows, Settings settings, int size, Path batches,
+                     HadoopConf conf, int workers) {
+        this.jsc = jsc;
+        this.rows = rows;
+        this.settings = settings;
+        this.size = size;
+        this.batches = batches;
+        this.conf = conf;
+        this.workers = workers;
+    }
+
+    /** Batches of a fresh run's first epoch that one worker fits first (0 after the first epoch or a warm start). */
+    public long warmupBatches(int epoch, boolean warmStart) {
+        int batch = Masters.workerBatch(settings, workers);
+        return epoch == 1 && !warmStart ? (settings.scaleOut().warmup(workers) + batch - 1) / batch : 0;
+    }
+
+    /** One pass over the train split through {@code sparkNet}; returns the seconds of the distributed fit itself. */
+    public double fit(SparkComputationGraph sparkNet, int epoch, long warmupBatches) {
+        if (settings.train().distribution().approach() == DistributionSettings.Approach.DIRECT) {
+            return fitDirect(sparkNet, epoch, warmupBatches);
+        }
+        Path dir = epochDir(epoch);
+        List<String> paths = export(epoch);
+        long start = System.nanoTime();
+        List<String> rest = warmUp(sparkNet, epoch, paths, warmupBatches);
+        if (!rest.isEmpty()) { // a warm-up may take the whole of a small first epoch
+            master(sparkNet).fitRounds(sparkNet, rest, new CanvasBatchLoader());
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        HadoopFiles.deleteQuietly(HadoopFiles.fs(dir, conf), dir);
+        return seconds;
+    }
+
+    /** The epoch's batch files, written on the executors, partition by partition. */
+    public List<String> export(int epoch) {
+        return exportEpoch(rows, settings, Masters.workerBatch(settings, workers), size, epoch, epochDir(epoch), conf);
+    }
+
+    public Path epochDir(int epoch) {
+        return new Path(batches, RunLayout.epochBatches(epoch));
+    }
+
+    /**
+     * Shuffles {@code paths} (seeded by seed and epoch), fits the first {@code warmupBatches} with one worker
+     * and returns the rest, for the N workers (all of them, unshuffled, without a warm-up).
+     */
+    public List<String> warmUp(SparkComputationGraph sparkNet, int epoch, List<String> paths, long warmupBatches) {
+        if (warmupBatches <= 0) {
+            return paths;
+        }
+        List<String> shuffled = new ArrayList<>(paths);
+        Collections.shuffle(shuffled, new Random(settings.seed() * 31 + epoch));
+        int cut = (int) Math.min(shuffled.size(), warmupBatches);
+        LOG.info("train: one worker fits the first {} batches (scale-out warm-up), then {} workers", cut, workers);
+        double score = warmUp(sparkNet.getNetwork(), single -> master(single).fitRounds(single,
+                shuffled.subList(0, cut), new CanvasBatchLoader()), cut, shuffled.size() - cut);
+        sparkNet.setScore(score); // the epoch's training loss if the warm-up took all of it
+        List<String> rest = shuffled.subList(cut, shuffled.size());
+        master(sparkNet).beginEpoch(epoch, (long) rest.size() * Masters.workerBatch(settings, workers));
+        return rest;
+    }
+
+    private double fitDirect(SparkComputationGraph sparkNet, int epoch, long warmupBatches) {
+        TrainSettings t = settings.train();
+        long seed = settings.seed();
+        int batchSize = Masters.workerBatch(settings, workers);
+        int size = this.size; // the closure must not capture this feed
+        boolean augment = t.augmentation().enabled();
+        DigitWarp warp = new DigitWarp(t.augmentation().rotation(), t.augmentation().scale());
+        JavaRDD<MultiDataSet> data = rows.javaRDD()
+                .mapPartitionsWithIndex((index, it) -> batchesOf(it, seed, epoch, index, batchSize, size, augment, warp)
+                        .stream().map(CanvasBatch::toMultiDataSet).iterator(), true)
+                .persist(Masters.storageLevel(t));
+        long total = data.count();
+        long fitStart = System.nanoTime();
+        JavaRDD<MultiDataSet> fit = data;
+        if (warmupBatches > 0) {
+            var numbered = data.zipWithIndex();
+            long warm = Math.min(total, warmupBatches);
+            double score = warmUp(sparkNet.getNetwork(),
+                    single -> single.fitMultiDataSet(numbered.filter(b -> b._2() < warmupBatches).keys()),
+                    warm, total - warm);
+            sparkNet.setScore(score);
+            fit = numbered.filter(b -> b._2() >= warmupBatches).keys();
+            master(sparkNet).beginEpoch(epoch, (total - warm) * batchSize);
+        }
+        if (total > warmupBatches) {
+            sparkNet.fitMultiDataSet(fit);
+        }
+        double seconds = (System.nanoTime() - fitStart) / 1e9;
+        data.unpersist(false);
+        return seconds;
+    }
+
+    /**
+     * The warm-up for any way of feeding data: {@code fit} hands the warm-up batches to a one-worker network
+     * that trains {@code net} itself. The step counter is then set to what N workers would have counted for
+     * as many batches, so the learning-rate schedule (planned for N workers) stays on plan.
+     */
+    private double warmUp(ComputationGraph net, Consumer<SparkComputationGraph> fit, long warm, long rest) {
+        int start = net.getConfiguration().getIterationCount();
+        // one worker has nothing to average: no outer step, whatever scale-out says for N workers
+        SparkComputationGraph single = new SparkComputationGraph(jsc, net, Masters.warmupMaster(settings, batches, workers));
+        boolean local = jsc.master().startsWith("local");
+        if (local) { // the one task may use every core of this JVM meanwhile
+            NativeSetup.limitThreads(Runtime.getRuntime().availableProcessors());
+        }
+        try {
+            fit.accept(single);
+        } finally {
+            if (local) {
+                NativeSetup.limitThreads(Masters.threadsPerTask(settings.train(), jsc));
+            }
+        }
+        net.getConfiguration().setIterationCount(start + RoundPlan.warmupIterations(warm, rest, workers,
+                settings.train().distribution().averagingFrequency()));
+        return single.getScore();
+    }
+
+    private static ParameterAveragingMaster master(SparkComputationGraph sparkNet) {
+        return (ParameterAveragingMaster) sparkNet.getTrainingMaster();
+    }
+
+    /**
+     * Writes one epoch's mini-batches of {@code batchSize} (shuffled, re-placed when augmenting) as batch
+     * files under {@code epochDir}, on the executors; returns their paths, partition by partition.
+     */
+    static List<String> exportEpoch(Dataset<Row> rows, Settings settings, int batchSize, int size, int epoch,
+                                    Path epochDir, HadoopConf conf) {
+        TrainSettings t = settings.train();
+        long seed = settings.seed();
+        boolean augment = t.augmentation().enabled();
+        DigitWarp warp = new DigitWarp(t.augmentation().rotation(), t.augmentation().scale());
+        return rows.javaRDD()
+                .mapPartitionsWithIndex((index, it) -> writeBatches(batchesOf(it, seed, epoch, index, batchSize, size,
+                        augment, warp), epochDir, index, conf).iterator(), true)
+                .collect();
+    }
+
+    /** A partition's rows, shuffled by (seed, epoch, partition), cut into mini-batches. */
+    static List<CanvasBatch> batchesOf(Iterator<Row> it, long seed, int epoch, int partition, int batchSize, int size,
+                                       boolean augment, DigitWarp warp) {
+        List<Row> rows = new ArrayList<>();
+        it.forEachRemaining(rows::add);
+        Collections.shuffle(rows, new Random(seed * 1_000_003L + epoch * 7_919L + partition));
+        List<CanvasBatch> out = new ArrayList<>();
+        FreshPlacement moves = augment && epoch > 1 ? new FreshPlacement(size, seed, epoch, warp) : null;
+        for (int from = 0; from < rows.size(); from += batchSize) {
+            List<Row> chunk = rows.subList(from, Math.min(rows.size(), from + batchSize));
+            CanvasBatch b = CanvasRows.batch(chunk, size);
+            out.add(moves == null ? b : moves.apply(b, CanvasRows.ids(chunk)));
+        }
+        return out;
+    }
+
+    /** Writes batches as files under {@code dir} and returns their paths (what the workers read). */
+    public static List<String> writeBatches(List<CanvasBatch> batches, Path dir, int partition, HadoopConf conf) {
+        List<String> paths = new ArrayList<>(batches.size());
+        FileSystem fs = HadoopFiles.fs(dir, conf);
+        for (int b = 0; b < batches.size(); b++) {
+            Path p = new Path(dir, RunLayout.batchFile(partition, b));
+            try (FSDataOutputStream out = fs.create(p, true)) {
+                batches.get(b).writeTo(out);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write training batch " + p + ": " + e.getMessage(), e);
+            }
+            paths.add(p.toString());
+        }
+        return paths;
+    }
+}

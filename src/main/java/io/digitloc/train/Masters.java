@@ -1,0 +1,85 @@
+package io.digitloc.train;
+
+import io.digitloc.config.DistributionSettings;
+import io.digitloc.config.ScaleOutSettings;
+import io.digitloc.config.Settings;
+import io.digitloc.config.TrainSettings;
+import io.digitloc.rounds.OuterOptimizer;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.storage.StorageLevel;
+import org.deeplearning4j.spark.api.RDDTrainingApproach;
+import org.deeplearning4j.spark.api.Repartition;
+import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
+
+/** The training masters every distributed fit uses (the train job, its warm-up and the benchmarks), and their sizes. */
+public final class Masters {
+    private Masters() {
+    }
+
+    /** The master of {@code workers} workers, each fitting {@link #workerBatch} samples per step. */
+    public static ParameterAveragingMaster master(Settings settings, Path batches, int workers) {
+        return master(settings, batches, workers, workerBatch(settings, workers), settings.scaleOut().resolve(workers));
+    }
+
+    /** The one-worker master of the scale-out warm-up: the global batch per step, no outer step. */
+    static ParameterAveragingMaster warmupMaster(Settings settings, Path batches, int workers) {
+        return master(settings, batches, 1, warmupBatch(settings, workers), new ScaleOutSettings.Outer(1, 0, false));
+    }
+
+    /** The mini-batch each of {@code workers} workers fits (the batch files are cut to it). */
+    public static int workerBatch(Settings settings, int workers) {
+        return settings.scaleOut().workerBatch(settings.train().batchSize(), workers);
+    }
+
+    /**
+     * The warm-up worker's mini-batch: the global batch (batch-size), as one worker of a one-worker run
+     * steps (smaller batches would make the warm-up itself learn faster per sample and flatter E(N)).
+     * Workers merge consecutive loaded batches up to their batch size, so the N workers' batch files of
+     * batch-size / N reach the one warm-up worker N at a time; a whole multiple of the worker batch, so
+     * that no file is split.
+     */
+    static int warmupBatch(Settings settings, int workers) {
+        int worker = workerBatch(settings, workers);
+        return worker * Math.max(1, (int) Math.round(settings.train().batchSize() / (double) worker));
+    }
+
+    /** Threads per task: the setting, or the cores of this JVM shared by the tasks it runs at once. */
+    static int threadsPerTask(TrainSettings t, JavaSparkContext jsc) {
+        if (t.distribution().threadsPerTask() > 0) {
+            return t.distribution().threadsPerTask();
+        }
+        if (jsc.master().startsWith("local")) {
+            return Math.max(1, Runtime.getRuntime().availableProcessors() / Math.max(1, io.digitloc.spark.SparkSessions.workers(jsc)));
+        }
+        return 0; // cluster executors: set by conf/spark-defaults (OMP_NUM_THREADS = executor cores)
+    }
+
+    static StorageLevel storageLevel(TrainSettings t) {
+        return StorageLevel.fromString(t.distribution().storageLevel());
+    }
+
+    /**
+     * @param workers Spark tasks fitting at once
+     * @param batch   each task's mini-batch (workers merge or split loaded batches to it)
+     */
+    private static ParameterAveragingMaster master(Settings settings, Path batches, int workers, int batch,
+                                                   ScaleOutSettings.Outer outer) {
+        TrainSettings t = settings.train();
+        // numWorkers given explicitly: DL4J M2's path-based fit of a ComputationGraph otherwise asks a null
+        // SparkDl4jMultiLayer for it (NullPointerException in executeTrainingPathsHelper).
+        return new ParameterAveragingMaster(new ParameterAveragingTrainingMaster.Builder(workers, batch)
+                .batchSizePerWorker(batch)
+                .averagingFrequency(t.distribution().averagingFrequency())
+                .workerPrefetchNumBatches(t.distribution().prefetch())
+                .saveUpdater(true)
+                .rddTrainingApproach(t.distribution().approach() == DistributionSettings.Approach.DIRECT
+                        ? RDDTrainingApproach.Direct : RDDTrainingApproach.Export)
+                .exportDirectory(new Path(batches, "dl4j").toString())
+                .storageLevel(storageLevel(t))
+                .storageLevelStreams(storageLevel(t))
+                .repartionData(Repartition.Always)
+                .rngSeed(settings.seed())
+                .collectTrainingStats(false), new OuterOptimizer(outer));
+    }
+}

@@ -1,0 +1,157 @@
+package io.digitloc.train;
+
+import io.digitloc.config.Settings;
+import io.digitloc.core.CanvasBatch;
+import io.digitloc.io.HadoopConf;
+import io.digitloc.model.LocalizerNet;
+import io.digitloc.testing.TestSpark;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerJobStart;
+import org.apache.spark.scheduler.SparkListenerStageSubmitted;
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.optimize.api.BaseTrainingListener;
+import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The rebuilt averaging round (batch files): what dl4j-spark's round did, without its overhead. With every
+ * batch file the same, every worker of a round fits the same steps from the same state, so the average
+ * equals one network fitting its share alone: the parameters, Adam's state and the step count must come
+ * through each round exactly, round after round.
+ */
+class RoundsTest {
+    @TempDir
+    static java.nio.file.Path tmp;
+
+    /** Which networks fitted (identity), in local mode's one JVM. */
+    static final class Networks extends BaseTrainingListener implements Serializable {
+        static final Set<Integer> SEEN = Collections.synchronizedSet(new HashSet<>());
+
+        @Override
+        public void iterationDone(Model model, int iteration, int epoch) {
+            SEEN.add(System.identityHashCode(model));
+        }
+    }
+
+    /** Jobs and stages Spark ran. */
+    static final class Jobs extends SparkListener {
+        final AtomicInteger jobs = new AtomicInteger();
+        final AtomicInteger stages = new AtomicInteger();
+
+        @Override
+        public void onJobStart(SparkListenerJobStart e) {
+            jobs.incrementAndGet();
+        }
+
+        @Override
+        public void onStageSubmitted(SparkListenerStageSubmitted e) {
+            stages.incrementAndGet();
+        }
+    }
+
+    private static List<String> identicalBatchFiles(int count, int size) {
+        Random r = new Random(7);
+        int n = 8;
+        byte[] pixels = new byte[n * size * size];
+        r.nextBytes(pixels);
+        byte[] labels = new byte[n];
+        float[] boxes = new float[n * 4];
+        for (int i = 0; i < n; i++) {
+            labels[i] = (byte) (i % 10);
+            boxes[4 * i] = 0.1f;
+            boxes[4 * i + 1] = 0.2f;
+            boxes[4 * i + 2] = 0.5f;
+            boxes[4 * i + 3] = 0.6f;
+        }
+        CanvasBatch b = new CanvasBatch(size, labels, boxes, pixels);
+        return EpochFeed.writeBatches(Collections.nCopies(count, b), new Path(tmp.resolve("b" + count).toString()), 0,
+                HadoopConf.local());
+    }
+
+    private static Settings settings(int frequency) {
+        return Settings.load(null, Map.of("digitloc.train.averaging-frequency", frequency,
+                "digitloc.train.batch-size", 16, "digitloc.train.scale-out.worker-batch", 8));
+    }
+
+    @Test
+    void twoWorkersOverTwoRoundsEqualOneNetworkFittingItsShareAloneInOneStagePerRound() throws Exception {
+        int size = 28;
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(TestSpark.get().sparkContext());
+        Settings settings = settings(2);
+        List<String> files = identicalBatchFiles(8, size); // 2 workers x frequency 2: 2 rounds of 4 batches
+        ComputationGraph driver = LocalizerNet.finalModel(size, settings.train(), 1);
+        ComputationGraph alone = driver.clone();
+        ParameterAveragingMaster master = Masters.master(settings, new Path(tmp.toString()), 2);
+        SparkComputationGraph sparkNet = new SparkComputationGraph(jsc, driver, master);
+        sparkNet.setListeners(new Networks());
+        Networks.SEEN.clear();
+        Jobs jobs = new Jobs();
+        jsc.sc().addSparkListener(jobs);
+        try {
+            master.fitRounds(sparkNet, files, new CanvasBatchLoader());
+            jsc.sc().listenerBus().waitUntilEmpty();
+        } finally {
+            jsc.sc().removeSparkListener(jobs);
+        }
+        // one job of one stage per round, no count, no shuffle, no tree aggregation
+        assertThat(jobs.jobs.get()).isEqualTo(2);
+        assertThat(jobs.stages.get()).isEqualTo(2);
+        // one network per task slot, kept for the second round (dl4j-spark built 2 a round: 4)
+        assertThat(Networks.SEEN).hasSizeLessThanOrEqualTo(2);
+        assertThat(master.phases().rounds()).isEqualTo(2);
+
+        // the same four steps on one network (each worker fitted 2 per round)
+        var one = new CanvasBatchLoader();
+        for (int i = 0; i < 4; i++) {
+            try (var in = new java.io.FileInputStream(files.get(0).replace("file:", ""))) {
+                alone.fit(CanvasBatch.readFrom(in, "b").toMultiDataSet());
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+        INDArray expected = alone.params();
+        assertThat(driver.params().equalsWithEps(expected, 1e-5)).as("parameters").isTrue();
+        assertThat(driver.getUpdater().getStateViewArray().equalsWithEps(alone.getUpdater().getStateViewArray(), 1e-5))
+                .as("Adam's state").isTrue();
+        // the schedule's count: 2 per round, as dl4j-spark counts
+        assertThat(driver.getConfiguration().getIterationCount()).isEqualTo(4);
+        assertThat(sparkNet.getScore()).isFinite();
+    }
+
+    @Test
+    void aRoundSmallerThanTheWorkersRunsOnlyTheBusyOnes() {
+        int size = 28;
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(TestSpark.get().sparkContext());
+        Settings settings = settings(4);
+        ComputationGraph driver = LocalizerNet.finalModel(size, settings.train(), 1);
+        ComputationGraph alone = driver.clone();
+        ParameterAveragingMaster master = Masters.master(settings, new Path(tmp.toString()), 2);
+        List<String> files = identicalBatchFiles(1, size);
+        master.fitRounds(new SparkComputationGraph(jsc, driver, master), files, new CanvasBatchLoader());
+        try (var in = new java.io.FileInputStream(files.get(0).replace("file:", ""))) {
+            alone.fit(CanvasBatch.readFrom(in, "b").toMultiDataSet());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        // one batch: one worker fitted it, the idle one did not dilute the average
+        assertThat(driver.params().equalsWithEps(alone.params(), 1e-5)).isTrue();
+        assertThat(driver.getConfiguration().getIterationCount()).isEqualTo(4);
+    }
+}
