@@ -24,9 +24,19 @@ public final class BroadcastModel implements Serializable {
         this.bytes = jsc.broadcast(ModelStore.toBytes(net));
     }
 
-    /** The model on this executor, for the calling task thread. */
+    /**
+     * The model on this executor, for the calling task thread. Executors never see {@link #destroy()}, so
+     * the first task of a newer model drops this JVM's copies of older ones (broadcast ids only grow):
+     * a run that validates every epoch keeps one model per task thread, not one per epoch.
+     */
     public ComputationGraph get() {
-        String key = bytes.id() + "/" + Thread.currentThread().getId();
+        long id = bytes.id();
+        String key = id + "/" + Thread.currentThread().getId();
+        ComputationGraph cached = CACHE.get(key);
+        if (cached != null) {
+            return cached;
+        }
+        CACHE.keySet().removeIf(k -> Long.parseLong(k.substring(0, k.indexOf('/'))) < id);
         return CACHE.computeIfAbsent(key, k -> {
             NativeSetup.configure();
             return ModelStore.fromBytes(bytes.value());

@@ -2,6 +2,7 @@ package io.digitloc.train;
 
 import io.digitloc.io.HadoopConf;
 import io.digitloc.io.HadoopFiles;
+import io.digitloc.rounds.FloatArrays;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
@@ -17,6 +18,8 @@ import org.nd4j.linalg.factory.Nd4j;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -39,17 +42,110 @@ final class RoundTask implements FlatMapFunction<Iterator<List<String>>, RoundTa
     }
 
     /** What a round starts from: broadcast each round and destroyed when it ends. */
-    record State(float[] params, float[] updater, int iteration, int epoch) implements Serializable {
+    static final class State implements Serializable {
+        private static final long serialVersionUID = 1L;
+        private transient float[] params;
+        private transient float[] updater;
+        private final int iteration;
+        private final int epoch;
+
+        State(float[] params, float[] updater, int iteration, int epoch) {
+            this.params = params;
+            this.updater = updater;
+            this.iteration = iteration;
+            this.epoch = epoch;
+        }
+
+        float[] params() {
+            return params;
+        }
+
+        float[] updater() {
+            return updater;
+        }
+
+        int iteration() {
+            return iteration;
+        }
+
+        int epoch() {
+            return epoch;
+        }
+
         long bytes() {
             return 4L * (params.length + (updater == null ? 0 : updater.length));
+        }
+
+        private void writeObject(ObjectOutputStream out) throws IOException {
+            out.defaultWriteObject();
+            FloatArrays.write(out, params);
+            FloatArrays.write(out, updater);
+        }
+
+        private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
+            in.defaultReadObject();
+            params = FloatArrays.read(in);
+            updater = FloatArrays.read(in);
         }
     }
 
     /** A worker's parameters and updater state after its batches, its last score and its timings (ns). */
-    record Result(float[] params, float[] updater, double score, int batches, long setupNanos, long fitNanos)
-            implements Serializable {
+    static final class Result implements Serializable {
+        private static final long serialVersionUID = 1L;
+        private transient float[] params;
+        private transient float[] updater;
+        private final double score;
+        private final int batches;
+        private final long setupNanos;
+        private final long fitNanos;
+
+        Result(float[] params, float[] updater, double score, int batches, long setupNanos, long fitNanos) {
+            this.params = params;
+            this.updater = updater;
+            this.score = score;
+            this.batches = batches;
+            this.setupNanos = setupNanos;
+            this.fitNanos = fitNanos;
+        }
+
+        float[] params() {
+            return params;
+        }
+
+        float[] updater() {
+            return updater;
+        }
+
+        double score() {
+            return score;
+        }
+
+        int batches() {
+            return batches;
+        }
+
+        long setupNanos() {
+            return setupNanos;
+        }
+
+        long fitNanos() {
+            return fitNanos;
+        }
+
         long bytes() {
             return 4L * (params.length + (updater == null ? 0 : updater.length));
+        }
+
+        private void writeObject(ObjectOutputStream out) throws IOException {
+            out.defaultWriteObject();
+            FloatArrays.write(out, params);
+            FloatArrays.write(out, updater);
+        }
+
+        private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
+            in.defaultReadObject();
+            params = FloatArrays.read(in);
+            updater = FloatArrays.read(in);
         }
     }
 

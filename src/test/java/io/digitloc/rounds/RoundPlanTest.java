@@ -78,4 +78,18 @@ class RoundPlanTest {
         assertThat(second.rounds()).isEqualTo(1);
         assertThat(second.fit()).isEqualTo(0.4, org.assertj.core.data.Offset.offset(1e-12));
     }
+
+    @Test
+    void floatArraysSurviveJavaSerializationAsOneBlock() throws Exception {
+        float[] a = {1.5f, -0f, Float.MIN_VALUE, Float.NaN, 3e38f};
+        var bytes = new java.io.ByteArrayOutputStream();
+        try (var out = new java.io.ObjectOutputStream(bytes)) {
+            FloatArrays.write(out, a);
+            FloatArrays.write(out, null);
+        }
+        try (var in = new java.io.ObjectInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
+            assertThat(FloatArrays.read(in)).containsExactly(a);
+            assertThat(FloatArrays.read(in)).isNull();
+        }
+    }
 }
