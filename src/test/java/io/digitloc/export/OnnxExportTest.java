@@ -169,6 +169,24 @@ class OnnxExportTest {
         assertSameOutputs(net, canvases, OnnxRuntimeRun.run(file.toPath(), floats(canvases), 8, size));
     }
 
+    /** Model zips as earlier versions wrote them, of both layer forms (the fixtures of PersistedFormatsTest). */
+    @Test
+    void modelsSavedByEarlierVersionsExportToo(@TempDir File dir) throws Exception {
+        int size = 28; // sides 26, 13, 11, 5, 3, 1
+        File[] versions = new File("src/test/resources/fixtures").listFiles(File::isDirectory);
+        assertThat(versions).isNotEmpty();
+        CanvasBatch canvases = Canvases.of(Split.VALIDATION, 4, size, 3);
+        for (File version : versions) {
+            for (String name : new String[] {"fast-layers-28px.zip", "stock-layers-28px.zip"}) {
+                Path zip = new Path(new File(version, "models/" + name).getPath());
+                File file = new File(dir, version.getName() + "-" + name + ".onnx");
+                OnnxExport.export(zip, size, new Path(file.getPath()), HadoopConf.local());
+                assertSameOutputs(ModelStore.load(zip, false, HadoopConf.local()), canvases,
+                        OnnxRuntimeRun.run(file.toPath(), floats(canvases), 4, size));
+            }
+        }
+    }
+
     @Test
     void aModelForAnotherCanvasSizeIsRefused(@TempDir File dir) {
         ComputationGraph net40 = LocalizerNet.finalModel(40, Settings.defaults().train(), 2);
