@@ -11,7 +11,7 @@ import java.io.PrintWriter;
 /** The one entry point: {@code digitloc <subcommand> [options]}, also what spark-submit runs. */
 @Command(name = "digitloc", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Distributed MNIST digit classification and localisation on Spark with DL4J.",
-        subcommands = {GenerateCommand.class, TrainCommand.class, PipelineCommand.class, EvaluateCommand.class, PredictCommand.class, ScoreCommand.class, RetrainCommand.class, BenchmarkCommand.class},
+        subcommands = {GenerateCommand.class, TrainCommand.class, PipelineCommand.class, EvaluateCommand.class, PredictCommand.class, ScoreCommand.class, ExportCommand.class, RetrainCommand.class, BenchmarkCommand.class},
         exitCodeListHeading = "Exit codes:%n",
         exitCodeList = {"0:success (retrain: promoted)", "1:the job failed (bad input, I/O, training error)",
                 "2:invalid options or settings", "3:retrain finished, not promoted", "4:retrain skipped: registry locked"})

@@ -5,6 +5,7 @@ package io.digitloc.core;
  * whatever filesystem it lives.
  * <pre>
  * &lt;model-dir&gt;/model.zip              the trained network (DL4J stock layers, with updater state)
+ *             model.onnx             the same network as an ONNX graph (written by retrain and export)
  *             metadata.json          how it was trained (written last by train: marks it complete)
  *             history.csv|json       per-epoch figures
  *             initial-validation.json figures before the first step
@@ -17,6 +18,8 @@ package io.digitloc.core;
  */
 public final class RunLayout {
     public static final String MODEL = "model.zip";
+    /** The model as ONNX, for runtimes outside the JVM (export, and retrain beside each run's model.zip). */
+    public static final String ONNX = "model.onnx";
     public static final String METADATA = "metadata.json";
     public static final String HISTORY_CSV = "history.csv";
     public static final String HISTORY_JSON = "history.json";

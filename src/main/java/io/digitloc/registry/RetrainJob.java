@@ -3,9 +3,11 @@ package io.digitloc.registry;
 import io.digitloc.config.RetrainSettings;
 import io.digitloc.config.Settings;
 import io.digitloc.core.Metrics;
+import io.digitloc.core.RunLayout;
 import io.digitloc.data.DatasetManifest;
 import io.digitloc.data.GenerateJob;
 import io.digitloc.eval.EvaluateJob;
+import io.digitloc.export.OnnxExport;
 import io.digitloc.io.BuildInfo;
 import io.digitloc.io.HadoopConf;
 import io.digitloc.io.HadoopFiles;
@@ -24,8 +26,9 @@ import java.util.Map;
 /**
  * Scheduled retraining into a {@link ModelRegistry}: reuse the dataset when its manifest matches the
  * settings (else regenerate it), train a new run (fresh, warm-started from the champion, or resumed
- * after a crash), evaluate it, promote it only if it is not worse than the champion
- * ({@link Promotion}), and prune old runs. The caller holds the registry's {@link RunLock}.
+ * after a crash), evaluate it, export it as ONNX beside its model.zip, promote it only if it is not
+ * worse than the champion ({@link Promotion}), and prune old runs. The caller holds the registry's
+ * {@link RunLock}.
  */
 public final class RetrainJob {
     private static final Logger LOG = LoggerFactory.getLogger(RetrainJob.class);
@@ -75,6 +78,10 @@ public final class RetrainJob {
                 new TrainJob.Start(resumed, warmFrom == null ? null : warmFrom.toString()));
         TrainJob.Result trained = done.trained();
         EvaluateJob.Result evaluated = done.evaluated();
+        // before promotion, so every champion has its model.onnx beside its model.zip
+        OnnxExport.Result onnx = OnnxExport.export(new Path(runDir, RunLayout.MODEL), run.data().canvasSize(),
+                new Path(runDir, RunLayout.ONNX), conf);
+        LOG.info("retrain: run {} exported to {} ({} bytes)", runId, onnx.onnx(), onnx.bytes());
 
         HadoopFiles.writeString(new Path(runDir, LINEAGE), Json.write(new Lineage(runId, BuildInfo.version(),
                 Instant.now().toString(), resumed, warmFrom == null ? null : warmFrom.toString(), champion,

@@ -68,7 +68,7 @@ class RetrainTest {
         ModelRegistry r = new ModelRegistry(registry.toString(), HadoopConf.local());
         String champion = r.champion().orElseThrow().run();
         Path run = registry.resolve("runs").resolve(champion);
-        for (String f : new String[] {"model.zip", "metadata.json", "lineage.json", "metrics.json", "report.html",
+        for (String f : new String[] {"model.zip", "model.onnx", "metadata.json", "lineage.json", "metrics.json", "report.html",
                 "history.csv", "grid.png"}) {
             assertThat(run.resolve(f)).as(f).isRegularFile();
         }
