@@ -14,6 +14,7 @@ import io.digitloc.train.CanvasBatchLoader;
 import io.digitloc.train.QuickEvaluation;
 import io.digitloc.rounds.RoundPhases;
 import io.digitloc.rounds.RoundPlan;
+import io.digitloc.rounds.ScalingProjection;
 import io.digitloc.train.EpochFeed;
 import io.digitloc.train.Masters;
 import io.digitloc.train.ParameterAveragingMaster;
@@ -172,6 +173,34 @@ public final class ScalingBenchmark {
     }
 
     /**
+     * Seconds of one optimiser step of the global batch on one worker with {@code threads} ND4J threads, in
+     * this JVM (Spark local, the train split's first canvases): the compute a projection gives an executor
+     * of that many cores.
+     */
+    public double stepSeconds(int threads) {
+        SparkSession spark = SparkSessions.getOrCreate(new SparkSettings("local[1]", settings.spark().appName() + "-step"),
+                Map.of("spark.master", "local[1]"));
+        try {
+            CanvasDataset ds = CanvasDataset.open(spark, settings.data().dir());
+            int size = ds.manifest().canvasSize();
+            int batch = settings.train().batchSize();
+            List<Row> rows = ds.read(Split.TRAIN).orderBy("id").limit(25 * batch).collectAsList();
+            List<org.nd4j.linalg.dataset.api.MultiDataSet> data = new ArrayList<>();
+            for (int from = 0; from + batch <= rows.size(); from += batch) {
+                data.add(io.digitloc.data.CanvasRows.batch(rows.subList(from, from + batch), size).toMultiDataSet());
+            }
+            NativeSetup.limitThreads(threads);
+            ComputationGraph net = LocalizerNet.finalModel(size, settings.train(), settings.seed());
+            data.subList(0, 5).forEach(net::fit); // warm-up: JIT, workspaces
+            long t0 = System.nanoTime();
+            data.subList(5, data.size()).forEach(net::fit);
+            return (System.nanoTime() - t0) / 1e9 / (data.size() - 5);
+        } finally {
+            spark.stop();
+        }
+    }
+
+    /**
      * Samples at which the target was crossed, interpolated linearly between the last check below it
      * and the first at or above it (on the figure that crossed last).
      */
@@ -233,6 +262,16 @@ public final class ScalingBenchmark {
 
     /** The whole sweep as the JSON document of docs/scaling.json. */
     public static Map<String, Object> document(String command, String machine, Target target, List<Run> runs) {
+        return document(command, machine, target, runs, Double.NaN, 0);
+    }
+
+    /**
+     * As {@link #document(String, String, Target, List)}, with the projection to executors of two cores
+     * ({@code twoCoreStepSeconds}: one step of the global batch with two threads; {@code frequency}: steps per
+     * round) on 10 and 1 GbE, from the measured phases of the runs (docs/SCALING.md shows the arithmetic).
+     */
+    public static Map<String, Object> document(String command, String machine, Target target, List<Run> runs,
+                                               double twoCoreStepSeconds, int frequency) {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("date", java.time.LocalDate.now().toString());
         doc.put("machine", machine);
@@ -267,6 +306,11 @@ public final class ScalingBenchmark {
             m.put("rounds", r.rounds());
             m.put("images_per_second", Math.round(r.imagesPerSecond()));
             m.put("master", r.master());
+            m.put("executors", r.workers());
+            m.put("cores_per_executor", SparkSessions.isLocal(r.master()) ? 0 : 1);
+            m.put("img_per_s", Math.round(r.imagesPerSecond()));
+            m.put("round_overhead_s", round(r.roundOverheadSeconds()));
+            m.put("seconds_to_target", r.reached() ? round(secondsAt(r.curve(), r.interpolatedSamplesToTarget())) : null);
             m.put("round_overhead_seconds", round(r.roundOverheadSeconds()));
             m.put("round_phases", phases(r.phases()));
             double compute = r.phases().fit();
@@ -286,11 +330,77 @@ public final class ScalingBenchmark {
             list.add(m);
         }
         doc.put("runs", list);
+        ScalingProjection projection = projection(runs, twoCoreStepSeconds, frequency);
+        if (projection != null) {
+            List<Map<String, Object>> rows = new ArrayList<>();
+            for (double gbit : new double[] {10, 1}) {
+                for (int n : new int[] {1, 2, 4, 8}) {
+                    Run measured = runs.stream().filter(r -> r.workers() == n && r.reached()).findFirst().orElse(null);
+                    double e = one == null || measured == null ? 1.0
+                            : one.interpolatedSamplesToTarget() / measured.interpolatedSamplesToTarget();
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put("executors", n);
+                    m.put("cores_per_executor", 2);
+                    m.put("network_gbit", gbit);
+                    m.put("efficiency", round(e));
+                    m.put("efficiency_measured", measured != null && one != null);
+                    m.put("compute_s", round(projection.compute(n)));
+                    m.put("overhead_s", round(projection.overhead(n, gbit)));
+                    m.put("speedup", round(projection.speedup(n, e, gbit)));
+                    rows.add(m);
+                }
+            }
+            Map<String, Object> inputs = new LinkedHashMap<>();
+            inputs.put("step_seconds_two_cores", round(projection.stepSeconds()));
+            inputs.put("frequency", projection.frequency());
+            inputs.put("fixed_s", round(projection.fixedSeconds()));
+            inputs.put("per_worker_s", round(projection.perWorkerSeconds()));
+            inputs.put("bytes_per_worker", Math.round(projection.bytesPerWorker()));
+            doc.put("projection_inputs", inputs);
+            doc.put("projection", rows);
+        }
         return doc;
     }
 
     private static double round(double v) {
         return Math.round(v * 10_000) / 10_000.0;
+    }
+
+    /**
+     * The projection's inputs from the measured runs: the per-worker cost at the driver from how the driver's
+     * share of a round (launch and results, aggregation) grew from the one-executor run to the largest; the
+     * rest of the one-executor round's overhead is fixed (its loopback transfer counted there, so the wire
+     * time added for the network is a little pessimistic). Null without a
+     * one-executor and a larger run, or without the two-core step time.
+     */
+    static ScalingProjection projection(List<Run> runs, double twoCoreStepSeconds, int frequency) {
+        Run one = runs.stream().filter(r -> r.workers() == 1 && r.phases().rounds() > 0).findFirst().orElse(null);
+        Run big = runs.stream().filter(r -> r.workers() > 1 && r.phases().rounds() > 0)
+                .max(java.util.Comparator.comparingInt(Run::workers)).orElse(null);
+        if (one == null || big == null || !(twoCoreStepSeconds > 0) || frequency < 1) {
+            return null;
+        }
+        double driverOne = one.phases().launchAndResults() + one.phases().aggregate();
+        double driverBig = big.phases().launchAndResults() + big.phases().aggregate();
+        double perWorker = Math.max(0, (driverBig - driverOne) / (big.workers() - 1));
+        double fixed = Math.max(0, one.phases().overhead() - perWorker);
+        return new ScalingProjection(twoCoreStepSeconds, frequency, fixed, perWorker, one.phases().bytesIn());
+    }
+
+    /** Fitting seconds at {@code samples}, interpolated between the checks around it. */
+    static double secondsAt(List<Point> curve, double samples) {
+        Point before = null;
+        for (Point p : curve) {
+            if (p.samples() >= samples) {
+                if (before == null) {
+                    return p.fitSeconds() * samples / p.samples();
+                }
+                double f = (samples - before.samples()) / (p.samples() - before.samples());
+                return before.fitSeconds() + f * (p.fitSeconds() - before.fitSeconds());
+            }
+            before = p;
+        }
+        return before == null ? Double.NaN : before.fitSeconds();
     }
 
     private static Map<String, Object> phases(RoundPhases.Summary p) {

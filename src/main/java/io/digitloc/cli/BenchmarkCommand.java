@@ -111,6 +111,12 @@ final class BenchmarkCommand implements Callable<Integer> {
             io.digitloc.io.HadoopFiles.writeString(new org.apache.hadoop.fs.Path(outFile), io.digitloc.io.Json.write(
                     io.digitloc.bench.ScalingBenchmark.document(command, io.digitloc.bench.Machine.describe(), target, runs)), hadoop);
         }
+        // the projection to two-core executors needs one step's time on two cores, measured in this JVM
+        double step = bench.stepSeconds(2);
+        System.out.printf("scaling: one step of the global batch on 2 threads %.4f s%n", step);
+        io.digitloc.io.HadoopFiles.writeString(new org.apache.hadoop.fs.Path(outFile), io.digitloc.io.Json.write(
+                io.digitloc.bench.ScalingBenchmark.document(command, io.digitloc.bench.Machine.describe(), target, runs,
+                        step, settings.train().distribution().averagingFrequency())), hadoop);
         System.out.println("scaling: written to " + outFile);
         return 0;
     }

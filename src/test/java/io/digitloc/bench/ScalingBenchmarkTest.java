@@ -1,0 +1,64 @@
+package io.digitloc.bench;
+
+import io.digitloc.rounds.RoundPhases;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.data.Offset.offset;
+
+/** The arithmetic behind the published scaling figures, with known answers. */
+class ScalingBenchmarkTest {
+    private static final ScalingBenchmark.Target TARGET = new ScalingBenchmark.Target(0.95, 0.85, 300_000, 16_384, 2_000);
+    private final ScalingBenchmark bench = new ScalingBenchmark(null, TARGET, line -> { });
+
+    private static ScalingBenchmark.Point p(long samples, double accuracy, double share, double seconds) {
+        return new ScalingBenchmark.Point(samples, accuracy, share, 0.7, seconds);
+    }
+
+    @Test
+    void interpolatesTheCrossingOnTheFigureThatCrossedLast() {
+        // accuracy crosses 0.95 a quarter of the way, the box share 0.85 half way: the later one counts
+        List<ScalingBenchmark.Point> curve = List.of(p(100_000, 0.94, 0.80, 100), p(120_000, 0.98, 0.90, 120));
+        assertThat(bench.interpolate(curve)).isEqualTo(110_000, offset(1e-6));
+        assertThat(ScalingBenchmark.secondsAt(curve, 110_000)).isEqualTo(110, offset(1e-9));
+        assertThat(ScalingBenchmark.secondsAt(curve, 50_000)).isEqualTo(50, offset(1e-9));
+        assertThat(bench.interpolate(List.of(p(16_384, 0.96, 0.9, 10)))).isEqualTo(16_384);
+    }
+
+    @Test
+    void fitsAPowerLawPastThePlateau() {
+        // 1 - figure = (samples / 1000)^-0.5: accuracy reaches 0.95 at 400,000 samples, the box share 0.85 at
+        // (1/0.15)^2 x 1000 = 44,444; the later crossing counts
+        List<ScalingBenchmark.Point> curve = new java.util.ArrayList<>();
+        for (long s = 10_000; s <= 160_000; s *= 2) {
+            double f = 1 - Math.pow(s / 1000.0, -0.5);
+            curve.add(p(s, f, f, s / 1000.0));
+        }
+        assertThat(bench.fittedSamplesToTarget(curve, 0)).isEqualTo(400_000, offset(1.0));
+        // no downward trend: no answer
+        assertThat(bench.fittedSamplesToTarget(List.of(p(1, .5, .5, 1), p(2, .4, .4, 2), p(3, .3, .3, 3)), 0)).isNaN();
+    }
+
+    @Test
+    void projectsFromTheMeasuredPhases() {
+        RoundPhases one = new RoundPhases();
+        // 1 s wall, 0.9 s fit; job 0.95 = set-up 0.01 + fit 0.9 + launch/results 0.04; aggregation 0.01
+        one.add(1_000_000_000L, 20_000_000L, 950_000_000L, 10_000_000L, 900_000_000L, 10_000_000L, 0, 5_000_000, 5_000_000, 1024);
+        RoundPhases two = new RoundPhases();
+        // launch/results 0.06 and aggregation 0.02: 0.03 s more at the driver for the second worker
+        two.add(600_000_000L, 20_000_000L, 530_000_000L, 10_000_000L, 460_000_000L, 20_000_000L, 0, 5_000_000, 5_000_000, 1024);
+        var runs = List.of(run(1, one), run(2, two));
+        var projection = ScalingBenchmark.projection(runs, 0.05, 16);
+        assertThat(projection.perWorkerSeconds()).isEqualTo(0.03, offset(1e-9));
+        assertThat(projection.fixedSeconds()).isEqualTo(0.1 - 0.03, offset(1e-9));
+        assertThat(projection.bytesPerWorker()).isEqualTo(5e6);
+        assertThat(ScalingBenchmark.projection(List.of(run(1, one)), 0.05, 16)).isNull();
+    }
+
+    private static ScalingBenchmark.Run run(int workers, RoundPhases phases) {
+        return new ScalingBenchmark.Run(workers, 64 / workers, "spark://x", true, 1000, 1000, 1000, phases.rounds(), 1,
+                1000, phases.summary(), "plain", List.of());
+    }
+}
