@@ -9,8 +9,11 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 venv="${DIGITLOC_TB_VENV:-$HOME/.cache/digitloc/tensorboard-venv}"
 if ! "$venv/bin/python" -c "import tensorboard" 2>/dev/null; then
+  if [ -d "$venv" ] && [ ! -f "$venv/pyvenv.cfg" ] && [ -n "$(ls -A "$venv")" ]; then
+    echo "$venv is not a virtualenv; set DIGITLOC_TB_VENV to a new directory" >&2
+    exit 2
+  fi
   echo "installing TensorBoard into $venv"
-  rm -rf "$venv"
   mkdir -p "$(dirname "$venv")"
   python3 -m venv "$venv"
   "$venv/bin/pip" install -q tensorboard

@@ -6,6 +6,7 @@ import io.digitloc.io.HadoopConf;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.StreamCapabilities;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tensorflow.framework.Summary;
@@ -81,6 +82,7 @@ public final class TrainingBoard implements Closeable {
     private final Path file;
     private final FSDataOutputStream out;
     private final Map<String, Long> lastSteps;
+    private final boolean hflush;
     private String failure;
     private boolean closed;
 
@@ -88,6 +90,10 @@ public final class TrainingBoard implements Closeable {
         this.file = file;
         this.out = out;
         this.lastSteps = lastSteps;
+        this.hflush = out != null && out.hasCapability(StreamCapabilities.HFLUSH);
+        if (out != null && !hflush) {
+            LOG.info("TensorBoard: {} cannot be flushed while open (object store?); its events show when the run ends", file);
+        }
     }
 
     /**
@@ -98,6 +104,19 @@ public final class TrainingBoard implements Closeable {
     public static Path directory(MonitorSettings settings, Path runDir, Path modelDir) {
         return settings.tensorboardDir().isBlank() ? new Path(runDir, DIRECTORY)
                 : new Path(new Path(settings.tensorboardDir()), modelDir.getName());
+    }
+
+    /**
+     * The board of a training run as its settings say: a new event file in {@link #directory}, or, with
+     * {@code digitloc.train.tensorboard = false}, a board that writes nothing (so the loop needs no checks).
+     *
+     * @param runDir the directory the run is built in (the in-progress directory)
+     * @param resume see {@link #open}
+     */
+    public static TrainingBoard forRun(MonitorSettings settings, Path runDir, Path modelDir, HadoopConf conf,
+                                       boolean resume) {
+        return settings.tensorboard() ? open(directory(settings, runDir, modelDir), conf, resume)
+                : new TrainingBoard(null, null, new HashMap<>());
     }
 
     /**
@@ -153,7 +172,7 @@ public final class TrainingBoard implements Closeable {
         return name.replaceAll("[^A-Za-z0-9._-]", "_");
     }
 
-    /** The file this board writes. */
+    /** The file this board writes; null when it writes nothing (TensorBoard off). */
     public Path file() {
         return file;
     }
@@ -270,28 +289,40 @@ public final class TrainingBoard implements Closeable {
         if (closed) {
             throw new IllegalStateException("TensorBoard events " + file + " already closed");
         }
-        if (failure != null) {
+        if (failure != null || out == null) {
             return false;
         }
         try {
             out.write(TfRecord.frame(event));
-            out.hflush();
+            push();
             return true;
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             failure = e.getMessage() == null ? e.toString() : e.getMessage();
             LOG.warn("TensorBoard: cannot write {} ({}); training goes on without its events", file, failure);
             return false;
         }
     }
 
+    /**
+     * Makes what was written visible to readers: hflush where the stream supports it (HDFS, local);
+     * object stores such as S3 refuse hflush and show the file only once it is closed.
+     */
+    private void push() throws IOException {
+        if (hflush) {
+            out.hflush();
+        } else {
+            out.flush();
+        }
+    }
+
     /** Pushes what was written to the filesystem (each call already does; for callers that want it said). */
     public synchronized void flush() {
-        if (!closed && failure == null) {
+        if (!closed && failure == null && out != null) {
             try {
-                out.hflush();
-            } catch (IOException e) {
-                failure = e.getMessage();
-                LOG.warn("TensorBoard: cannot flush {} ({})", file, failure);
+                push();
+            } catch (IOException | RuntimeException e) {
+                failure = e.getMessage() == null ? e.toString() : e.getMessage();
+                LOG.warn("TensorBoard: cannot flush {} ({}); training goes on without its events", file, failure);
             }
         }
     }
@@ -302,6 +333,9 @@ public final class TrainingBoard implements Closeable {
             return;
         }
         closed = true;
+        if (out == null) {
+            return;
+        }
         try {
             out.close();
         } catch (IOException e) {

@@ -161,6 +161,23 @@ class TrainingBoardTest {
     }
 
     @Test
+    void withTensorBoardOffTheBoardWritesNothing() {
+        var off = Settings.load(null, Map.of("digitloc.train.tensorboard", false)).train().monitor();
+        Path run = new Path(tmp.resolve("off-run").toUri());
+        try (TrainingBoard board = TrainingBoard.forRun(off, run, new Path("/x/off-run"), CONF, false)) {
+            board.epochs(history(2));
+            board.settings(0, "x");
+            assertThat(board.file()).isNull();
+            assertThat(board.lastStep("validation/loss")).isEqualTo(-1);
+        }
+        assertThat(tmp.resolve("off-run")).doesNotExist();
+        var on = Settings.defaults().train().monitor();
+        try (TrainingBoard board = TrainingBoard.forRun(on, run, new Path("/x/off-run"), CONF, false)) {
+            assertThat(board.file().getParent().getName()).isEqualTo("tensorboard");
+        }
+    }
+
+    @Test
     void stepsAreSamplesSeen() {
         assertThat(TrainingBoard.samplesThrough(List.of())).isZero();
         assertThat(TrainingBoard.samplesThrough(history(3))).isEqualTo(3 * N);
