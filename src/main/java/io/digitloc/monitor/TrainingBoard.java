@@ -19,6 +19,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,7 +40,8 @@ import java.util.function.ToDoubleFunction;
  * Write an epoch's figures after its checkpoint: then what TensorBoard holds for it is what the
  * resumed run keeps in history.json.
  * <p>
- * Each call is flushed (hflush) before it returns, so TensorBoard sees it at once. Monitoring must not
+ * Each call is flushed (hflush) before it returns, so TensorBoard sees it at once (on object stores,
+ * which cannot flush an open file, when the board is closed). Monitoring must not
  * end an hour of training: after {@link #open} succeeded, a failed write is logged once and the board
  * writes nothing more ({@link #failure}). Bad arguments still throw.
  */
@@ -76,7 +78,7 @@ public final class TrainingBoard implements Closeable {
         m.put("validation/mean_iou", EpochRecord::valMeanIou);
         m.put("validation/box_mse", EpochRecord::valBoxMse);
         m.put("validation/iou_at_0.6", EpochRecord::valIouShare);
-        return java.util.Collections.unmodifiableMap(m);
+        return Collections.unmodifiableMap(m);
     }
 
     private final Path file;
@@ -86,7 +88,7 @@ public final class TrainingBoard implements Closeable {
     private String failure;
     private boolean closed;
 
-    private TrainingBoard(Path file, FSDataOutputStream out, Map<String, Long> lastSteps) {
+    TrainingBoard(Path file, FSDataOutputStream out, Map<String, Long> lastSteps) {
         this.file = file;
         this.out = out;
         this.lastSteps = lastSteps;

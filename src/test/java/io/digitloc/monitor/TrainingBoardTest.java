@@ -178,6 +178,24 @@ class TrainingBoardTest {
     }
 
     @Test
+    void aFailedWriteIsLoggedOnceAndTrainingGoesOn() {
+        java.io.OutputStream broken = new java.io.OutputStream() {
+            @Override
+            public void write(int b) throws IOException {
+                throw new IOException("disk quota exceeded");
+            }
+        };
+        TrainingBoard board = new TrainingBoard(new Path("/x/events.out.tfevents.1"),
+                new org.apache.hadoop.fs.FSDataOutputStream(broken, null), new HashMap<>());
+        board.epochs(history(2));
+        board.scalars(100, Map.of(TrainingBoard.TRAIN_LOSS, 1.0));
+        board.flush();
+        assertThat(board.failure()).contains("disk quota exceeded");
+        assertThat(board.lastStep("validation/loss")).as("nothing counts as written").isEqualTo(-1);
+        board.close();
+    }
+
+    @Test
     void stepsAreSamplesSeen() {
         assertThat(TrainingBoard.samplesThrough(List.of())).isZero();
         assertThat(TrainingBoard.samplesThrough(history(3))).isEqualTo(3 * N);

@@ -2,6 +2,7 @@ package io.digitloc.train;
 
 import io.digitloc.core.EpochRecord;
 import io.digitloc.io.HadoopConf;
+import io.digitloc.io.Json;
 import org.apache.hadoop.fs.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,6 +29,10 @@ class TrainingHistoryTest {
         List<EpochRecord> back = TrainingHistory.load(dir, CONF, Integer.MAX_VALUE).epochs();
         assertThat(back.get(0)).isEqualTo(h.epochs().get(0));
         assertThat(back.get(1).valIouShare()).isNaN();
+        // plain readers of history.json (Jackson as RetrainTest, Python's json) take the NaN too
+        String json = Files.readString(tmp.resolve("history.json"));
+        assertThat(json).contains("\"valIouShare\" : \"NaN\"");
+        assertThat(Json.read(json, EpochRecord[].class, "history.json")[1].valIouShare()).isNaN();
         assertThat(Files.readAllLines(tmp.resolve("history.csv")))
                 .containsExactly(EpochRecord.CSV_HEADER,
                         "1,0.900000,0.800000,0.700000,0.600000,0.00300000,0.550000,12000,10.000,11.000,1200.0",
