@@ -7,7 +7,8 @@ import java.io.Serializable;
 /**
  * How a model is trained (keys {@code digitloc.train.*}): the run itself, and one small record per
  * concern: the {@link NetworkSettings network}, the {@link OptimiserSettings optimiser}, the
- * {@link AugmentSettings augmentation} and the {@link DistributionSettings distribution}.
+ * {@link AugmentSettings augmentation}, the {@link DistributionSettings distribution} and the
+ * {@link MonitorSettings monitoring} (TensorBoard, early stopping).
  *
  * @param modelDir  where model.zip, checkpoints, history and metadata go (any Hadoop path)
  * @param epochs    passes over the train split
@@ -17,7 +18,7 @@ import java.io.Serializable;
  */
 public record TrainSettings(String modelDir, int epochs, int batchSize, int evalLimit, DataSettings.IfExists ifExists,
                             NetworkSettings network, OptimiserSettings optimiser, AugmentSettings augmentation,
-                            DistributionSettings distribution) implements Serializable {
+                            DistributionSettings distribution, MonitorSettings monitor) implements Serializable {
 
     public TrainSettings {
         Settings.require(modelDir != null && !modelDir.isBlank(), "digitloc.train.model-dir", modelDir, "a directory path");
@@ -36,6 +37,7 @@ public record TrainSettings(String modelDir, int epochs, int batchSize, int eval
         int evalLimit = Settings.get(root, "train.eval-limit", Config::getInt);
         DataSettings.IfExists ifExists = Settings.enumValue(root, "train.if-exists", DataSettings.IfExists.class);
         return new TrainSettings(modelDir, epochs, batchSize, evalLimit, ifExists, NetworkSettings.from(root),
-                OptimiserSettings.from(root), AugmentSettings.from(root), DistributionSettings.from(root));
+                OptimiserSettings.from(root), AugmentSettings.from(root), DistributionSettings.from(root),
+                MonitorSettings.from(root));
     }
 }

@@ -1,5 +1,8 @@
 package io.digitloc.train;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.digitloc.core.EpochRecord;
 import io.digitloc.core.RunLayout;
 import io.digitloc.io.HadoopConf;
@@ -35,13 +38,30 @@ public final class TrainingHistory {
         TrainingHistory h = new TrainingHistory();
         Path json = new Path(dir, RunLayout.HISTORY_JSON);
         if (HadoopFiles.exists(json, conf)) {
-            for (EpochRecord r : Json.read(HadoopFiles.readString(json, conf), EpochRecord[].class, json.toString())) {
+            for (EpochRecord r : parse(HadoopFiles.readString(json, conf), json.toString())) {
                 if (r.epoch() <= lastEpoch) {
                     h.add(r);
                 }
             }
         }
         return h;
+    }
+
+    /** history.json's records; a field added later (valIouShare) reads as NaN, "not recorded", in older files. */
+    static EpochRecord[] parse(String json, String where) {
+        try {
+            JsonNode tree = Json.MAPPER.readTree(json);
+            if (tree != null && tree.isArray()) {
+                for (JsonNode n : tree) {
+                    if (n instanceof ObjectNode o && !o.has("valIouShare")) {
+                        o.put("valIouShare", Double.NaN);
+                    }
+                }
+            }
+            return Json.MAPPER.treeToValue(tree, EpochRecord[].class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException(where + " is not valid EpochRecord[] JSON: " + e.getOriginalMessage(), e);
+        }
     }
 
     /**
