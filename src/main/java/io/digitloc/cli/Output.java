@@ -5,7 +5,6 @@ import io.digitloc.eval.EvaluateJob;
 import io.digitloc.train.TrainJob;
 
 import java.util.Locale;
-import java.util.Map;
 
 /** What commands print on stdout when they succeed (progress goes to the log on stderr). */
 final class Output {
@@ -13,11 +12,11 @@ final class Output {
     }
 
     static void printTrained(TrainJob.Result r) {
-        Map<String, Double> v = r.metadata().finalValidation();
-        System.out.printf(Locale.ROOT, "train: %d epochs in %.0f s (%.0f img/s); validation accuracy %.2f%%, mean IoU %.3f, "
-                        + "box MSE %.5f%nmodel: %s/model.zip%n", r.metadata().epochs(), r.metadata().totalSeconds(),
-                r.metadata().meanImagesPerSecond(), 100 * v.get("accuracy"), v.get("mean_iou"), v.get("box_mse"),
-                r.modelDir());
+        var v = r.metadata().finalValidation();
+        var o = r.metadata().outcome();
+        System.out.printf(Locale.ROOT, "train: %d epochs in %.0f s (%.0f img/s), model of epoch %d; validation accuracy "
+                        + "%.2f%%, mean IoU %.3f, box MSE %.5f%nmodel: %s/model.zip%n", o.epochsRun(), o.totalSeconds(),
+                o.meanImagesPerSecond(), o.bestEpoch(), 100 * v.accuracy(), v.meanIou(), v.boxMse(), r.modelDir());
     }
 
     static void printEvaluated(EvaluateJob.Result r) {

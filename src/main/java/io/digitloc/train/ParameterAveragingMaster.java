@@ -70,12 +70,15 @@ public final class ParameterAveragingMaster extends ParameterAveragingTrainingMa
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(ParameterAveragingMaster.class);
     static final int PROGRESS_SECONDS = 30;
+    static final int LISTENER_SECONDS = 5;
 
     private final transient OuterOptimizer outer;
     private final transient RoundPhases phases = new RoundPhases();
+    private transient Progress onProgress;
     private transient long epochExamples;
     private transient long epochStart;
     private transient long lastProgress;
+    private transient long lastHeard;
     private transient int epoch;
 
     ParameterAveragingMaster(ParameterAveragingTrainingMaster.Builder builder, OuterOptimizer outer) {
@@ -98,6 +101,7 @@ public final class ParameterAveragingMaster extends ParameterAveragingTrainingMa
         this.epochExamples = examples;
         this.epochStart = System.nanoTime();
         this.lastProgress = epochStart;
+        this.lastHeard = epochStart;
     }
 
     @Override
@@ -127,7 +131,7 @@ public final class ParameterAveragingMaster extends ParameterAveragingTrainingMa
         try {
             for (int r = 0; r < rounds.size(); r++) {
                 round(jsc, graph, setup, rounds.get(r));
-                progress(r + 1, rounds.size());
+                progress(r + 1, rounds.size(), graph.getScore());
             }
         } finally {
             setup.destroy();
@@ -189,20 +193,44 @@ public final class ParameterAveragingMaster extends ParameterAveragingTrainingMa
         INDArray start = graph.getNetwork().params().dup();
         super.processResults(network, graph, results, splitNum, totalSplits);
         outer.step(start, graph.getNetwork().params());
-        progress(splitNum, totalSplits);
+        progress(splitNum, totalSplits, graph.getScore());
     }
 
-    private void progress(int round, int rounds) {
+    /** What the driver hears at each progress line (the train job's TensorBoard scalars). */
+    public interface Progress {
+        /**
+         * @param epochSamples samples of the current epoch fitted so far
+         * @param score        the averaged network's last training loss
+         */
+        void at(long epochSamples, double score, double imagesPerSecond);
+    }
+
+    /** Called at each progress line, after it is logged. */
+    void onProgress(Progress listener) {
+        this.onProgress = listener;
+    }
+
+    private void progress(int round, int rounds, double score) {
         long now = System.nanoTime();
-        if (epochExamples <= 0 || round == rounds || now - lastProgress < PROGRESS_SECONDS * 1_000_000_000L) {
+        double seconds = (now - epochStart) / 1e9;
+        double done = (double) round / rounds;
+        double imagesPerSecond = done * epochExamples / seconds;
+        if (epochExamples <= 0) {
+            return;
+        }
+        // the listener hears more often than the log: every few seconds and at the end of each fit
+        if (onProgress != null && (round == rounds || now - lastHeard >= LISTENER_SECONDS * 1_000_000_000L)) {
+            lastHeard = now;
+            onProgress.at(Math.round(done * epochExamples), score, imagesPerSecond);
+        }
+        if (round == rounds || now - lastProgress < PROGRESS_SECONDS * 1_000_000_000L) {
             return;
         }
         lastProgress = now;
-        double seconds = (now - epochStart) / 1e9;
-        double done = (double) round / rounds;
         LOG.info(String.format("epoch %d: round %d/%d (%.0f%%), %.0f img/s, epoch ETA %s", epoch, round, rounds,
-                100 * done, done * epochExamples / seconds, TrainJob.duration(seconds / done - seconds)));
+                100 * done, imagesPerSecond, TrainJob.duration(seconds / done - seconds)));
     }
+
 
     @Override
     public ParameterAveragingTrainingWorker getWorkerInstance(SparkComputationGraph graph) {

@@ -1,6 +1,7 @@
 package io.digitloc.train;
 
 import io.digitloc.core.RunLayout;
+import io.digitloc.core.ValidationFigures;
 import io.digitloc.io.HadoopConf;
 import io.digitloc.io.HadoopFiles;
 import io.digitloc.io.Json;
@@ -14,8 +15,6 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /** What a run keeps in its directory besides checkpoints' zips: found again on {@code --resume}. Names: {@link RunLayout}. */
 final class RunDirectory {
@@ -38,17 +37,17 @@ final class RunDirectory {
         return last;
     }
 
-    static void writeFigures(Path work, Map<String, Double> figures, HadoopConf conf) {
+    static void writeFigures(Path work, ValidationFigures figures, HadoopConf conf) {
         HadoopFiles.writeString(new Path(work, RunLayout.INITIAL_VALIDATION), Json.write(figures), conf);
     }
 
-    @SuppressWarnings("unchecked")
-    static Map<String, Double> readFigures(Path work, HadoopConf conf) {
+    /** The figures before the first step; null when the run did not record them. */
+    static ValidationFigures readFigures(Path work, HadoopConf conf) {
         Path file = new Path(work, RunLayout.INITIAL_VALIDATION);
         if (!HadoopFiles.exists(file, conf)) {
-            return Map.of();
+            return null;
         }
-        return Json.read(HadoopFiles.readString(file, conf), LinkedHashMap.class, file.toString());
+        return Json.read(HadoopFiles.readString(file, conf), ValidationFigures.class, file.toString());
     }
 
     static void writeOuterState(OuterOptimizer outer, Path work, int epoch, HadoopConf conf) {

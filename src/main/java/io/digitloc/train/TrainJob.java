@@ -3,9 +3,11 @@ package io.digitloc.train;
 import io.digitloc.config.DataSettings;
 import io.digitloc.config.Settings;
 import io.digitloc.config.TrainSettings;
+import io.digitloc.core.EarlyStopping;
 import io.digitloc.core.EpochRecord;
 import io.digitloc.core.QuickScore;
 import io.digitloc.core.RunLayout;
+import io.digitloc.core.ValidationFigures;
 import io.digitloc.data.CanvasDataset;
 import io.digitloc.data.DatasetManifest;
 import io.digitloc.data.Split;
@@ -122,39 +124,64 @@ public final class TrainJob {
         logStart(settings, trainCount, size, workers, master);
 
         TrainingHistory history = begin.history();
-        for (int epoch = begin.lastDone() + 1; epoch <= train.epochs(); epoch++) {
-            long epochStart = System.nanoTime();
-            master.beginEpoch(epoch, trainCount);
-            RoundPhases before = master.phases().copy();
-            double fitSeconds = feed.fit(sparkNet, epoch, feed.warmupBatches(epoch, start.warmStartModel() != null));
-            ComputationGraph net = sparkNet.getNetwork();
-            double trainLoss = requireFinite(sparkNet.getScore(), epoch, "training loss", work);
-            QuickScore val = QuickEvaluation.score(jsc, net, validationRows, size, train.batchSize());
-            double valLoss = requireFinite(val.loss(train.network().boxLossWeight()), epoch, "validation loss", work);
-            double epochSeconds = (System.nanoTime() - epochStart) / 1e9;
-            EpochRecord record = new EpochRecord(epoch, trainLoss, valLoss, val.accuracy(), val.meanIou(),
-                    val.boxMse(), trainCount, fitSeconds, epochSeconds, trainCount / fitSeconds);
-            history.add(record);
-            // history first, then the checkpoint: a run killed in between resumes from the previous
-            // checkpoint and redoes this epoch (history is cut back to the last checkpoint on resume);
-            // the outer optimiser's state before the checkpoint that names the epoch as done
-            history.save(work, conf);
-            RunDirectory.writeOuterState(master.outer(), work, epoch, conf);
-            ModelStore.save(net, new Path(work, RunLayout.checkpoint(epoch)), true, conf);
-            LOG.info(String.format("epoch %d/%d: train loss %.4f | val loss %.4f, accuracy %.2f%%, mean IoU %.3f | "
-                            + "%.1f s, %.0f img/s, ETA %s", epoch, train.epochs(), trainLoss, valLoss,
-                    100 * val.accuracy(), val.meanIou(), epochSeconds, record.imagesPerSecond(),
-                    duration(epochSeconds * (train.epochs() - epoch))));
-            LOG.info("epoch {} rounds: {}", epoch, master.phases().since(before).summary());
+        EarlyStopping.Verdict last = null;
+        try (RunMonitor monitor = new RunMonitor(settings, work, modelDir, conf, history, validationRows, size)) {
+            master.onProgress(monitor.progress(sparkNet.getNetwork()));
+            for (int epoch = begin.lastDone() + 1; epoch <= train.epochs() && !monitor.stopping().shouldStop(); epoch++) {
+                long epochStart = System.nanoTime();
+                master.beginEpoch(epoch, trainCount);
+                RoundPhases before = master.phases().copy();
+                double fitSeconds = feed.fit(sparkNet, epoch, feed.warmupBatches(epoch, start.warmStartModel() != null));
+                ComputationGraph net = sparkNet.getNetwork();
+                double trainLoss = requireFinite(sparkNet.getScore(), epoch, "training loss", work);
+                QuickScore val = QuickEvaluation.score(jsc, net, validationRows, size, train.batchSize());
+                double valLoss = requireFinite(val.loss(train.network().boxLossWeight()), epoch, "validation loss", work);
+                double epochSeconds = (System.nanoTime() - epochStart) / 1e9;
+                EpochRecord record = new EpochRecord(epoch, trainLoss, valLoss, val.accuracy(), val.meanIou(),
+                        val.boxMse(), val.shareFound(), trainCount, fitSeconds, epochSeconds, trainCount / fitSeconds);
+                history.add(record);
+                // history first, then the checkpoint: a run killed in between resumes from the previous
+                // checkpoint and redoes this epoch (history is cut back to the last checkpoint on resume);
+                // the outer optimiser's state before the checkpoint that names the epoch as done
+                history.save(work, conf);
+                RunDirectory.writeOuterState(master.outer(), work, epoch, conf);
+                ModelStore.save(net, new Path(work, RunLayout.checkpoint(epoch)), true, conf);
+                last = monitor.epoch(history, record, net);
+                LOG.info(String.format("epoch %d/%d: train loss %.4f | val loss %.4f, accuracy %.2f%%, mean IoU %.3f | "
+                                + "%.1f s, %.0f img/s, ETA %s", epoch, train.epochs(), trainLoss, valLoss,
+                        100 * val.accuracy(), val.meanIou(), epochSeconds, record.imagesPerSecond(),
+                        duration(epochSeconds * (train.epochs() - epoch))));
+                LOG.info("epoch {} rounds: {}", epoch, master.phases().since(before).summary());
+            }
+            return finish(jsc, settings, begin, history, monitor.stopping(), work, modelDir, conf, workers, size, trainCount,
+                    validationCount, manifest, sparkNet.getNetwork(), t0);
         }
+    }
 
-        ComputationGraph net = sparkNet.getNetwork();
+    /**
+     * Publishes the run: the model kept (the best epoch's checkpoint with early stopping on, else the last
+     * network) as model.zip, then metadata.json, then the rename of the whole directory.
+     */
+    private static Result finish(JavaSparkContext jsc, Settings settings, Begin begin, TrainingHistory history,
+                                 EarlyStopping stopping, Path work, Path modelDir, HadoopConf conf, int workers, int size,
+                                 long trainCount, long validationCount, DatasetManifest manifest, ComputationGraph lastNet,
+                                 long t0) {
+        TrainSettings train = settings.train();
+        List<EpochRecord> epochs = history.epochs();
+        EpochRecord lastRecord = epochs.get(epochs.size() - 1);
+        int bestEpoch = stopping.enabled() && stopping.bestEpoch() > 0 ? stopping.bestEpoch() : lastRecord.epoch();
+        EpochRecord kept = epochs.stream().filter(r -> r.epoch() == bestEpoch).findFirst().orElse(lastRecord);
+        ComputationGraph net = bestEpoch == lastRecord.epoch() && lastNet != null ? lastNet
+                : ModelStore.load(new Path(work, RunLayout.checkpoint(bestEpoch)), true, conf);
         ModelStore.save(net, new Path(work, RunLayout.MODEL), true, conf);
-        EpochRecord last = history.epochs().get(history.epochs().size() - 1);
+        String reason = stopping.enabled() ? stopping.outcome(train.epochs()) : "all planned epochs trained";
         double total = (System.nanoTime() - t0) / 1e9;
-        TrainingMetadata metadata = new TrainingMetadata(BuildInfo.version(), libraries(), Instant.now().toString(),
-                jsc.master(), workers, net.numParams(), size, train.epochs(), trainCount, validationCount,
-                begin.initialFigures(), finalFigures(last), total, meanImagesPerSecond(history), settings.rendered(), manifest);
+        TrainingMetadata metadata = new TrainingMetadata(
+                new TrainingMetadata.Provenance(BuildInfo.version(), libraries(), Instant.now().toString()),
+                new TrainingMetadata.Shape(jsc.master(), workers, net.numParams(), size, trainCount, validationCount),
+                new TrainingMetadata.Outcome(train.epochs(), lastRecord.epoch(), bestEpoch, reason, total,
+                        meanImagesPerSecond(history)),
+                begin.initialFigures(), ValidationFigures.of(kept), settings.rendered(), manifest);
         HadoopFiles.writeString(new Path(work, RunLayout.METADATA), Json.write(metadata), conf);
         FileSystem fs = HadoopFiles.fs(work, conf);
         try {
@@ -163,12 +190,12 @@ public final class TrainJob {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot publish " + modelDir + ": " + e.getMessage(), e);
         }
-        LOG.info("train: model written to {} ({} s)", modelDir, Math.round(total));
-        return new Result(modelDir.toString(), metadata, history.epochs(), net);
+        LOG.info("train: {}; model of epoch {} written to {} ({} s)", reason, bestEpoch, modelDir, Math.round(total));
+        return new Result(modelDir.toString(), metadata, epochs, net);
     }
 
     /** Where the epoch loop starts: a checkpoint's network and history, or a fresh (or warm-started) network. */
-    private record Begin(ComputationGraph net, TrainingHistory history, Map<String, Double> initialFigures, int lastDone) {
+    private record Begin(ComputationGraph net, TrainingHistory history, ValidationFigures initialFigures, int lastDone) {
     }
 
     private static Begin begin(JavaSparkContext jsc, Settings settings, Start start, Path work, HadoopConf conf, int size,
@@ -204,7 +231,7 @@ public final class TrainJob {
         QuickScore initial = QuickEvaluation.score(jsc, net, validationRows, size, train.batchSize());
         LOG.info(String.format("before training: val loss %.4f, accuracy %.2f%%, mean IoU %.3f",
                 initial.loss(train.network().boxLossWeight()), 100 * initial.accuracy(), initial.meanIou()));
-        Map<String, Double> figures = figures(initial, train.network().boxLossWeight());
+        ValidationFigures figures = ValidationFigures.of(initial, train.network().boxLossWeight());
         RunDirectory.writeFigures(work, figures, conf);
         return new Begin(net, new TrainingHistory(), figures, 0);
     }
@@ -227,23 +254,6 @@ public final class TrainJob {
                     + " (try a lower digitloc.train.learning-rate)");
         }
         return value;
-    }
-
-    private static Map<String, Double> figures(QuickScore s, double boxLossWeight) {
-        return figures(s.loss(boxLossWeight), s.accuracy(), s.meanIou(), s.boxMse());
-    }
-
-    private static Map<String, Double> finalFigures(EpochRecord last) {
-        return figures(last.valLoss(), last.valAccuracy(), last.valMeanIou(), last.valBoxMse());
-    }
-
-    private static Map<String, Double> figures(double loss, double accuracy, double meanIou, double boxMse) {
-        Map<String, Double> m = new LinkedHashMap<>();
-        m.put("loss", loss);
-        m.put("accuracy", accuracy);
-        m.put("mean_iou", meanIou);
-        m.put("box_mse", boxMse);
-        return m;
     }
 
     private static double meanImagesPerSecond(TrainingHistory h) {

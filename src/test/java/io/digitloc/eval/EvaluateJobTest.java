@@ -80,7 +80,7 @@ class EvaluateJobTest {
         assertThat(m.accuracy()).isGreaterThan(0.2);
         assertThat(m.meanIou()).isGreaterThan(0.3);
         assertThat(trained.history().get(5).valLoss()).isLessThan(trained.history().get(0).valLoss());
-        assertThat(trained.metadata().finalValidation().get("accuracy")).isCloseTo(m.accuracy(),
+        assertThat(trained.metadata().finalValidation().accuracy()).isCloseTo(m.accuracy(),
                 org.assertj.core.data.Offset.offset(1e-9));
     }
 

@@ -67,14 +67,14 @@ class TrainJobTest {
         assertThat(csv).hasSize(3);
         assertThat(csv.get(0)).startsWith("epoch,train_loss,val_loss,val_accuracy,val_mean_iou");
 
-        TrainingMetadata meta = Json.read(Files.readString(modelDir.resolve("metadata.json")), TrainingMetadata.class, "m");
-        assertThat(meta.parameters()).isEqualTo(426_638L);
-        assertThat(meta.epochs()).isEqualTo(2);
-        assertThat(meta.trainExamples()).isEqualTo(640);
+        TrainingMetadata meta = TrainingMetadata.read(Files.readString(modelDir.resolve("metadata.json")), "m");
+        assertThat(meta.shape().parameters()).isEqualTo(426_638L);
+        assertThat(meta.outcome().epochsRun()).isEqualTo(2);
+        assertThat(meta.shape().trainExamples()).isEqualTo(640);
         assertThat(meta.data().split(io.digitloc.data.Split.TRAIN).count()).isEqualTo(640);
         assertThat(meta.settings()).contains("learning-rate");
         // it learned: the validation loss fell below the untrained network's
-        assertThat(meta.finalValidation().get("loss")).isLessThan(meta.initialValidation().get("loss"));
+        assertThat(meta.finalValidation().loss()).isLessThan(meta.initialValidation().loss());
         assertThat(r.history().get(1).trainLoss()).isFinite();
 
         ComputationGraph reloaded = ModelStore.load(new Path(modelDir.resolve("model.zip").toString()), true,
@@ -136,5 +136,52 @@ class TrainJobTest {
         assertThatThrownBy(() -> TrainJob.run(spark, s)).hasMessageContaining("already exists")
                 .hasMessageContaining("if-exists");
         assertThat(Files.readString(modelDir.resolve("model.zip"))).isEqualTo("old");
+    }
+
+    /**
+     * A deterministic plateau: with min-delta 1, no epoch after the first can beat it, whatever is learned.
+     * Patience 1 stops the run after epoch 2 of 5 and keeps epoch 1's model; a run killed after epoch 2 of
+     * a longer plan and resumed remembers its best epoch and stops at once.
+     */
+    @Test
+    void earlyStoppingStopsAtAPlateauAndKeepsTheBestEpochAcrossAResume() throws IOException {
+        Map<String, Object> plateau = Map.of("digitloc.train.epochs", 5, "digitloc.train.early-stopping.metric", "accuracy",
+                "digitloc.train.early-stopping.patience", 1, "digitloc.train.early-stopping.min-delta", 1.0);
+        java.nio.file.Path modelDir = tmp.resolve("stopped");
+        Map<String, Object> o = new HashMap<>(plateau);
+        o.put("digitloc.train.model-dir", modelDir.toString());
+        TrainJob.Result r = TrainJob.run(spark, settings(o));
+        assertThat(r.history()).extracting(io.digitloc.core.EpochRecord::epoch).containsExactly(1, 2);
+        TrainingMetadata meta = TrainingMetadata.read(Files.readString(modelDir.resolve("metadata.json")), "m");
+        assertThat(meta.outcome().plannedEpochs()).isEqualTo(5);
+        assertThat(meta.outcome().epochsRun()).isEqualTo(2);
+        assertThat(meta.outcome().bestEpoch()).isEqualTo(1);
+        assertThat(meta.outcome().stopReason()).contains("patience 1");
+        assertThat(meta.finalValidation().accuracy()).isEqualTo(r.history().get(0).valAccuracy());
+        // model.zip is epoch 1's network, not epoch 2's
+        HadoopConf local = HadoopConf.local();
+        ComputationGraph model = ModelStore.load(new Path(modelDir.resolve("model.zip").toString()), false, local);
+        ComputationGraph first = ModelStore.load(new Path(modelDir.resolve("checkpoints/epoch-0001.zip").toString()), false, local);
+        ComputationGraph second = ModelStore.load(new Path(modelDir.resolve("checkpoints/epoch-0002.zip").toString()), false, local);
+        assertThat(model.params().equalsWithEps(first.params(), 0)).isTrue();
+        assertThat(model.params().equalsWithEps(second.params(), 1e-6)).isFalse();
+        assertThat(modelDir.resolve("tensorboard")).isDirectory();
+
+        // a run of 2 epochs without early stopping, turned back into one killed after its epoch-2 checkpoint
+        java.nio.file.Path killed = tmp.resolve("killed");
+        TrainJob.run(spark, settings(Map.of("digitloc.train.model-dir", killed.toString())));
+        java.nio.file.Path work = tmp.resolve(".killed.inprogress");
+        Files.move(killed, work);
+        Files.delete(work.resolve("model.zip"));
+        Files.delete(work.resolve("metadata.json"));
+        Map<String, Object> resumed = new HashMap<>(plateau);
+        resumed.put("digitloc.train.model-dir", killed.toString());
+        TrainJob.Result again = TrainJob.run(spark, settings(resumed), new TrainJob.Start(true, null));
+        assertThat(again.history()).hasSize(2); // nothing more trained: epoch 2 had used up the patience
+        TrainingMetadata m2 = TrainingMetadata.read(Files.readString(killed.resolve("metadata.json")), "m");
+        assertThat(m2.outcome().bestEpoch()).isEqualTo(1);
+        assertThat(ModelStore.load(new Path(killed.resolve("model.zip").toString()), false, local).params()
+                .equalsWithEps(ModelStore.load(new Path(killed.resolve("checkpoints/epoch-0001.zip").toString()), false,
+                        local).params(), 0)).isTrue();
     }
 }
