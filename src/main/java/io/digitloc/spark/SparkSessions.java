@@ -35,6 +35,9 @@ public final class SparkSessions {
         // an averaging round's results (~5 MB of parameters and Adam state per worker) come back with the
         // task's status message instead of a second fetch through the block manager (default limit 1 MiB)
         conf.setIfMissing("spark.task.maxDirectResultSize", "64m");
+        // the rounds' broadcasts are float parameters, which LZ4 hardly shrinks; the other broadcasts are
+        // small or zips already
+        conf.setIfMissing("spark.broadcast.compress", "false");
         // native set-up on every executor before its first task (see NativeSetupPlugin)
         String plugins = conf.get("spark.plugins", "");
         if (!plugins.contains(NativeSetupPlugin.class.getName())) {
