@@ -31,6 +31,7 @@ public final class Main implements Runnable {
         NativeSetup.configure();
         publishDefaults();
         CommandLine cli = new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true);
+        cli.setResourceBundle(new SettingsHelp());
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             PrintWriter err = cmd.getErr();
             err.println("error: " + describe(e));

@@ -1,5 +1,6 @@
 package io.digitloc.score;
 
+import io.digitloc.config.Settings;
 import io.digitloc.io.HadoopConf;
 import io.digitloc.model.LocalizerNet;
 import io.digitloc.model.ModelStore;
@@ -71,7 +72,7 @@ public final class DigitLocalizerModel extends Model<DigitLocalizerModel> implem
         setDefault(this.outputCol, "located");
         setDefault(this.predictionCol, "prediction");
         setDefault(this.canvasSize, canvasSize);
-        setDefault(this.batchSize, 256);
+        setDefault(this.batchSize, Settings.defaults().score().batchSize());
         setDefault(this.withProbabilities, true);
         LocalizerNet.requireFits(net, canvasSize, "model " + uid);
     }

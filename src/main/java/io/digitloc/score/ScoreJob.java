@@ -1,5 +1,6 @@
 package io.digitloc.score;
 
+import io.digitloc.config.ScoreSettings.Format;
 import io.digitloc.io.HadoopConf;
 import io.digitloc.io.HadoopFiles;
 import io.digitloc.io.Json;
@@ -44,9 +45,6 @@ public final class ScoreJob {
 
     private ScoreJob() {
     }
-
-    /** What the input is; AUTO looks for Parquet files under the path. */
-    public enum Format { AUTO, PARQUET, IMAGES }
 
     /**
      * @param input         a Parquet dataset, or a directory or glob of pictures

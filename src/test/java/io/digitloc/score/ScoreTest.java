@@ -151,7 +151,7 @@ class ScoreTest {
         }
         Files.writeString(new File(dir, "broken.png").toPath(), "not a picture");
         String out = tmp.resolve("scored-pictures").toString();
-        ScoreJob.Result r = ScoreJob.run(spark, new ScoreJob.Request(dir.getPath(), ScoreJob.Format.AUTO, modelZip, out,
+        ScoreJob.Result r = ScoreJob.run(spark, new ScoreJob.Request(dir.getPath(), io.digitloc.config.ScoreSettings.Format.AUTO, modelZip, out,
                 false, SIZE, 8, "pixels", false));
         assertThat(r.rows()).isEqualTo(3);
         assertThat(r.errors()).isEqualTo(1);
