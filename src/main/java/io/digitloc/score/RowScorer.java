@@ -1,5 +1,6 @@
 package io.digitloc.score;
 
+import io.digitloc.core.Batches;
 import io.digitloc.core.ImageInput;
 import io.digitloc.core.Located;
 import io.digitloc.core.Predictor;
@@ -14,7 +15,6 @@ import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.NoSuchElementException;
 
 /**
  * Scores a partition's rows in batches with the broadcast model, appending {@link ScoreColumns} to each
@@ -94,34 +94,9 @@ public final class RowScorer implements Serializable {
         return out;
     }
 
+    /** A partition's rows with the {@link ScoreColumns} added, scored batch by batch. */
     public Iterator<Row> apply(Iterator<Row> rows) {
-        return new Iterator<>() {
-            private final List<Row> out = new ArrayList<>();
-            private int next;
-
-            @Override
-            public boolean hasNext() {
-                if (next < out.size()) {
-                    return true;
-                }
-                out.clear();
-                next = 0;
-                List<Row> chunk = new ArrayList<>(batch);
-                while (chunk.size() < batch && rows.hasNext()) {
-                    chunk.add(rows.next());
-                }
-                out.addAll(scoreChunk(chunk));
-                return !out.isEmpty();
-            }
-
-            @Override
-            public Row next() {
-                if (!hasNext()) {
-                    throw new NoSuchElementException();
-                }
-                return out.get(next++);
-            }
-        };
+        return Batches.flatMap(rows, batch, this::scoreChunk);
     }
 
     List<Row> scoreChunk(List<Row> chunk) {
