@@ -26,7 +26,7 @@ final class ScoreCommand implements Callable<Integer> {
             description = "Parquet dataset, or a directory or glob of pictures (file:, hdfs:, s3a: ...).")
     String input;
 
-    @Option(names = "--format", paramLabel = "auto|parquet|images", descriptionKey = "score.format")
+    @Option(names = "--format", paramLabel = "auto|parquet|pictures", descriptionKey = "score.format")
     ScoreSettings.Format format;
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory (Parquet).")

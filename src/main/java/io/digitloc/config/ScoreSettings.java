@@ -14,8 +14,8 @@ import java.io.Serializable;
  */
 public record ScoreSettings(Format format, String pixelsCol, int batchSize) implements Serializable {
 
-    /** What a score input is; AUTO looks for Parquet files under the path. */
-    public enum Format { AUTO, PARQUET, IMAGES }
+    /** What a score input is: Parquet canvases, or picture files; AUTO looks for Parquet files under the path. */
+    public enum Format { AUTO, PARQUET, PICTURES }
 
     static final Setting<Format> FORMAT = Setting.choice("score.format", Format.class);
     static final Setting<String> PIXELS_COL = Setting.text("score.pixels-col", v -> v != null && !v.isBlank(),

@@ -46,19 +46,28 @@ public final class LocalizerNet {
     private LocalizerNet() {
     }
 
-    /** The untrained, initialised network for square canvases of {@code canvasSize} pixels. */
-    public static ComputationGraph finalModel(int canvasSize, TrainSettings train, long seed) {
-        return finalModel(canvasSize, train, seed, 0);
+    /**
+     * The untrained network, its weights initialised from {@code seed}, for square canvases of
+     * {@code canvasSize} pixels (the reference builds it as {@code final_model}).
+     */
+    public static ComputationGraph untrained(int canvasSize, TrainSettings train, long seed) {
+        return untrained(canvasSize, train, seed, 0);
     }
 
     /**
      * @param stepsPerEpoch optimiser steps per epoch of one worker, for the learning-rate decay schedule
      *                      (0 when no decay is configured)
      */
-    public static ComputationGraph finalModel(int canvasSize, TrainSettings train, long seed, long stepsPerEpoch) {
+    public static ComputationGraph untrained(int canvasSize, TrainSettings train, long seed, long stepsPerEpoch) {
         ComputationGraph net = new ComputationGraph(configuration(canvasSize, train, seed, stepsPerEpoch));
         net.init();
         return net;
+    }
+
+    /** The former name of {@link #untrained(int, TrainSettings, long, long)}, kept for callers not yet renamed. */
+    @Deprecated(forRemoval = true)
+    public static ComputationGraph finalModel(int canvasSize, TrainSettings train, long seed, long stepsPerEpoch) {
+        return untrained(canvasSize, train, seed, stepsPerEpoch);
     }
 
     public static ComputationGraphConfiguration configuration(int canvasSize, TrainSettings train, long seed,

@@ -85,9 +85,9 @@ public final class ScoreJob {
 
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         BroadcastModel model = new BroadcastModel(jsc, net);
-        String column = format == Format.IMAGES ? "content" : req.pixelsColumn();
+        String column = format == Format.PICTURES ? "content" : req.pixelsColumn();
         RowScorer scorer = new RowScorer(model, req.canvasSize(), req.batchSize(), in.schema(), column,
-                format == Format.IMAGES ? RowScorer.Kind.PICTURE : RowScorer.Kind.CANVAS, req.probabilities());
+                format == Format.PICTURES ? RowScorer.Kind.PICTURE : RowScorer.Kind.CANVAS, req.probabilities());
         Path tmp = HadoopFiles.tempSibling(out);
         try {
             Dataset<Row> scored = spark.createDataFrame(in.javaRDD().mapPartitions(scorer::apply),
@@ -137,7 +137,7 @@ public final class ScoreJob {
                     return Format.PARQUET;
                 }
             }
-            return Format.IMAGES;
+            return Format.PICTURES;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list " + input + ": " + e.getMessage(), e);
         }
@@ -154,7 +154,7 @@ public final class ScoreJob {
     }
 
     static Dataset<Row> read(SparkSession spark, String input, Format format, String pixelsColumn) {
-        if (format == Format.IMAGES) {
+        if (format == Format.PICTURES) {
             // only the path and the bytes: modificationTime and length would clutter the output
             return spark.read().format("binaryFile").option("recursiveFileLookup", "true").load(input)
                     .select("path", "content");

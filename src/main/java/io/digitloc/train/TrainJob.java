@@ -155,7 +155,7 @@ public final class TrainJob {
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot create " + work + ": " + e.getMessage(), e);
             }
-            net = LocalizerNet.finalModel(size, train, settings.seed(), stepsPerEpoch);
+            net = LocalizerNet.untrained(size, train, settings.seed(), stepsPerEpoch);
             if (how.warmStartModel() != null) {
                 ComputationGraph from = ModelStore.load(new Path(how.warmStartModel()), false, conf);
                 LocalizerNet.requireFits(from, size, how.warmStartModel());

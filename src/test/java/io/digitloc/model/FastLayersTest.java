@@ -31,7 +31,7 @@ class FastLayersTest {
 
     private static ComputationGraph net(boolean fastLayers) {
         var train = Settings.load(null, Map.of("digitloc.train.fast-layers", fastLayers)).train();
-        return LocalizerNet.finalModel(75, train, 7);
+        return LocalizerNet.untrained(75, train, 7);
     }
 
     private static MultiDataSet batch(int n) {

@@ -58,7 +58,7 @@ class ScoreTest {
     @BeforeAll
     static void modelAndData() {
         spark = TestSpark.get();
-        net = LocalizerNet.finalModel(SIZE, Settings.load(null, Map.of()).train(), 5);
+        net = LocalizerNet.untrained(SIZE, Settings.load(null, Map.of()).train(), 5);
         modelZip = tmp.resolve("model.zip").toString();
         ModelStore.save(net, new Path(modelZip), false, HadoopConf.local());
         Random r = new Random(1);
