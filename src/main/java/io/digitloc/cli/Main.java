@@ -2,7 +2,7 @@ package io.digitloc.cli;
 
 import io.digitloc.config.SettingsException;
 import io.digitloc.io.BuildInfo;
-import io.digitloc.model.NativeSetup;
+import io.digitloc.platform.NativeSetup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine;
 

@@ -3,6 +3,7 @@ package io.digitloc.registry;
 import io.digitloc.config.RetrainSettings;
 import io.digitloc.config.Settings;
 import io.digitloc.core.Metrics;
+import io.digitloc.core.RunLayout;
 import io.digitloc.data.DatasetManifest;
 import io.digitloc.data.GenerateJob;
 import io.digitloc.eval.EvaluateJob;
@@ -29,7 +30,6 @@ import java.util.Map;
  */
 public final class RetrainJob {
     private static final Logger LOG = LoggerFactory.getLogger(RetrainJob.class);
-    public static final String LINEAGE = "lineage.json";
 
     private RetrainJob() {
     }
@@ -76,7 +76,7 @@ public final class RetrainJob {
         TrainJob.Result trained = done.trained();
         EvaluateJob.Result evaluated = done.evaluated();
 
-        HadoopFiles.writeString(new Path(runDir, LINEAGE), Json.write(new Lineage(runId, BuildInfo.version(),
+        HadoopFiles.writeString(new Path(runDir, RunLayout.LINEAGE), Json.write(new Lineage(runId, BuildInfo.version(),
                 Instant.now().toString(), resumed, warmFrom == null ? null : warmFrom.toString(), champion,
                 trained.metadata().data(), run.rendered())), conf);
 

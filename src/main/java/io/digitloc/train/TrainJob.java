@@ -19,7 +19,7 @@ import io.digitloc.io.HadoopFiles;
 import io.digitloc.io.Json;
 import io.digitloc.model.LocalizerNet;
 import io.digitloc.model.ModelStore;
-import io.digitloc.model.NativeSetup;
+import io.digitloc.platform.NativeSetup;
 import io.digitloc.model.StockLayers;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileSystem;

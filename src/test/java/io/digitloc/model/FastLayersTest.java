@@ -1,5 +1,6 @@
 package io.digitloc.model;
 
+import io.digitloc.platform.NativeSetup;
 import io.digitloc.config.Settings;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.graph.ComputationGraph;

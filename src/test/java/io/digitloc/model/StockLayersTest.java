@@ -1,5 +1,6 @@
 package io.digitloc.model;
 
+import io.digitloc.platform.NativeSetup;
 import io.digitloc.config.Settings;
 import io.digitloc.io.HadoopConf;
 import io.digitloc.testing.CliProcess;
