@@ -85,14 +85,14 @@ public final class Benchmark {
     }
 
     Stopwatch singleJvmTraining(List<CanvasBatch> batches, int size, boolean fastLayers) {
-        ComputationGraph net = LocalizerNet.finalModel(size, settings.with(java.util.Map.of("digitloc.train.fast-layers", fastLayers)).train(), settings.seed());
+        ComputationGraph net = LocalizerNet.untrained(size, settings.with(java.util.Map.of("digitloc.train.fast-layers", fastLayers)).train(), settings.seed());
         List<MultiDataSet> data = batches.stream().map(CanvasBatch::toMultiDataSet).toList();
         return time("train, single JVM ComputationGraph.fit" + layers(fastLayers), count(batches), 1,
                 () -> data.forEach(net::fit));
     }
 
     Stopwatch inference(List<CanvasBatch> batches, int size, boolean fastLayers) {
-        ComputationGraph net = LocalizerNet.finalModel(size, settings.with(java.util.Map.of("digitloc.train.fast-layers", fastLayers)).train(), settings.seed());
+        ComputationGraph net = LocalizerNet.untrained(size, settings.with(java.util.Map.of("digitloc.train.fast-layers", fastLayers)).train(), settings.seed());
         List<INDArray> features = batches.stream().map(CanvasBatch::features).toList();
         return time("inference, single JVM output" + layers(fastLayers), count(batches), 1,
                 () -> features.forEach(f -> net.output(f)));
@@ -111,7 +111,7 @@ public final class Benchmark {
             List<String> paths = io.digitloc.train.EpochFeed.writeBatches(batches, dir, 0, conf);
             int workers = jsc.defaultParallelism();
             SparkComputationGraph sparkNet = new SparkComputationGraph(jsc,
-                    LocalizerNet.finalModel(size, settings.train(), settings.seed()),
+                    LocalizerNet.untrained(size, settings.train(), settings.seed()),
                     io.digitloc.train.Masters.master(settings, dir, workers));
             var rdd = jsc.parallelize(paths, workers);
             return time("train, Spark " + jsc.master() + " param. averaging", count(batches), 1,

@@ -1,6 +1,6 @@
 package io.digitloc.bench;
 
-import io.digitloc.model.NativeSetup;
+import io.digitloc.platform.NativeSetup;
 
 import java.io.IOException;
 import java.nio.file.Files;

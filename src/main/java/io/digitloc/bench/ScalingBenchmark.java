@@ -8,7 +8,7 @@ import io.digitloc.data.Split;
 import io.digitloc.io.HadoopConf;
 import io.digitloc.io.HadoopFiles;
 import io.digitloc.model.LocalizerNet;
-import io.digitloc.model.NativeSetup;
+import io.digitloc.platform.NativeSetup;
 import io.digitloc.spark.SparkSessions;
 import io.digitloc.train.CanvasBatchLoader;
 import io.digitloc.train.QuickEvaluation;
@@ -111,7 +111,7 @@ public final class ScalingBenchmark {
         Path dir = new Path(System.getProperty("java.io.tmpdir"), "digitloc-scaling-" + System.nanoTime());
         // counted steps as the train job's schedule counts them, so the same recipe means the same rates
         long stepsPerEpoch = RoundPlan.countedStepsPerEpoch(trainCount, batch, workers, frequency);
-        ComputationGraph net = LocalizerNet.finalModel(size, settings.train(), settings.seed(), stepsPerEpoch);
+        ComputationGraph net = LocalizerNet.untrained(size, settings.train(), settings.seed(), stepsPerEpoch);
         ParameterAveragingMaster master = Masters.master(settings, dir, workers);
         SparkComputationGraph sparkNet = new SparkComputationGraph(jsc, net, master);
         // the train job's own feed: the same export, shuffling and warm-up
@@ -190,7 +190,7 @@ public final class ScalingBenchmark {
                 data.add(io.digitloc.data.CanvasRows.batch(rows.subList(from, from + batch), size).toMultiDataSet());
             }
             NativeSetup.limitThreads(threads);
-            ComputationGraph net = LocalizerNet.finalModel(size, settings.train(), settings.seed());
+            ComputationGraph net = LocalizerNet.untrained(size, settings.train(), settings.seed());
             data.subList(0, 5).forEach(net::fit); // warm-up: JIT, workspaces
             long t0 = System.nanoTime();
             data.subList(5, data.size()).forEach(net::fit);

@@ -1,15 +1,14 @@
 package io.digitloc.cli;
 
 import io.digitloc.bench.Benchmark;
+import io.digitloc.config.BenchmarkSettings;
 import io.digitloc.config.Settings;
 import io.digitloc.spark.SparkSessions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code benchmark}: speed figures for docs/BENCHMARKS.md. */
@@ -28,13 +27,11 @@ final class BenchmarkCommand implements Callable<Integer> {
     @Mixin
     DataDirOption dataDir;
 
-    @Option(names = "--samples", paramLabel = "N", defaultValue = "3200",
-            description = "Training canvases per repetition (default: ${DEFAULT-VALUE}).")
-    int samples;
+    @Option(names = "--samples", paramLabel = "N", descriptionKey = "benchmark.samples")
+    Integer samples;
 
-    @Option(names = "--repeats", paramLabel = "N", defaultValue = "3",
-            description = "Timed repetitions of each measurement (default: ${DEFAULT-VALUE}).")
-    int repeats;
+    @Option(names = "--repeats", paramLabel = "N", descriptionKey = "benchmark.repeats")
+    Integer repeats;
 
     @Option(names = "--kernels",
             description = "Only time the ND4J kernels of each conv block (conv2d, conv2d_bp, avgpool2d, avgpool2d_bp, "
@@ -47,60 +44,51 @@ final class BenchmarkCommand implements Callable<Integer> {
                     + "per-round overhead to --out (docs/SCALING.md).")
     List<Integer> scaling;
 
-    @Option(names = "--target-accuracy", paramLabel = "A", defaultValue = "0.95",
-            description = "With --scaling: validation accuracy to reach (default: ${DEFAULT-VALUE}).")
-    double targetAccuracy;
+    @Option(names = "--target-accuracy", paramLabel = "A", descriptionKey = "benchmark.target-accuracy")
+    Double targetAccuracy;
 
-    @Option(names = "--target-iou", paramLabel = "S", defaultValue = "0.85",
-            description = "With --scaling: share of boxes at IoU >= 0.6 to reach (default: ${DEFAULT-VALUE}).")
-    double targetIou;
+    @Option(names = "--target-iou", paramLabel = "S", descriptionKey = "benchmark.target-iou")
+    Double targetIou;
 
-    @Option(names = "--max-samples", paramLabel = "N", defaultValue = "600000",
-            description = "With --scaling: give up after this many training samples (default: ${DEFAULT-VALUE}).")
-    long maxSamples;
+    @Option(names = "--max-samples", paramLabel = "N", descriptionKey = "benchmark.max-samples")
+    Long maxSamples;
 
-    @Option(names = "--check-every", paramLabel = "N", defaultValue = "16384",
-            description = "With --scaling: samples between two validation checks, rounded to whole rounds "
-                    + "(default: ${DEFAULT-VALUE}).")
-    long checkEvery;
+    @Option(names = "--check-every", paramLabel = "N", descriptionKey = "benchmark.check-every")
+    Long checkEvery;
 
-    @Option(names = "--validation-canvases", paramLabel = "N", defaultValue = "2000",
-            description = "With --scaling: validation canvases scored at each check (default: ${DEFAULT-VALUE}).")
-    int validationCanvases;
+    @Option(names = "--validation-canvases", paramLabel = "N", descriptionKey = "benchmark.validation-canvases")
+    Integer validationCanvases;
 
-    @Option(names = "--out", paramLabel = "FILE", defaultValue = "docs/scaling.json",
-            description = "With --scaling: where the JSON goes (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--out", paramLabel = "FILE", descriptionKey = "benchmark.scaling-out")
     String outFile;
 
     @Override
     public Integer call() {
-        Map<String, Object> o = new LinkedHashMap<>();
-        trainOptions.addTo(o);
-        dataDir.addTo(o);
-        Settings settings = common.load(o);
-        if (samples < settings.train().batchSize() || repeats < 1) {
-            throw new io.digitloc.config.SettingsException("--samples must be at least one batch and --repeats at least 1");
-        }
+        Settings settings = common.load();
+        BenchmarkSettings b = settings.benchmark();
+        BenchmarkSettings.SAMPLES.require(b.samples() >= settings.train().batchSize(), b.samples(),
+                "at least one batch (digitloc.train.batch-size = " + settings.train().batchSize() + ")");
         if (scaling != null && !scaling.isEmpty()) {
             return scaling(settings);
         }
         if (kernels) {
-            new io.digitloc.bench.Kernels(settings.train().batchSize(), Math.max(5, repeats))
+            new io.digitloc.bench.Kernels(settings.train().batchSize(), Math.max(5, b.repeats()))
                     .run(settings.data().canvasSize(), System.out::println);
             return 0;
         }
-        new Benchmark(SparkSessions.getOrCreate(settings.spark()), settings, samples, repeats, System.out::println)
+        new Benchmark(SparkSessions.getOrCreate(settings.spark()), settings, b.samples(), b.repeats(), System.out::println)
                 .runAll();
         return 0;
     }
 
     private int scaling(Settings settings) {
-        if (scaling.stream().anyMatch(n -> n < 1 || n > 64) || maxSamples < 1 || checkEvery < 1 || validationCanvases < 1) {
-            throw new io.digitloc.config.SettingsException("--scaling takes worker counts 1..64; --max-samples, "
-                    + "--check-every and --validation-canvases must be positive");
+        if (scaling.stream().anyMatch(n -> n < 1 || n > 64)) {
+            throw new io.digitloc.config.SettingsException("--scaling takes worker counts 1..64, not " + scaling);
         }
-        var target = new io.digitloc.bench.ScalingBenchmark.Target(targetAccuracy, targetIou, maxSamples, checkEvery,
-                validationCanvases);
+        BenchmarkSettings b = settings.benchmark();
+        String outFile = b.scalingOut();
+        var target = new io.digitloc.bench.ScalingBenchmark.Target(b.targetAccuracy(), b.targetIou(), b.maxSamples(),
+                b.checkEvery(), b.validationCanvases());
         var bench = new io.digitloc.bench.ScalingBenchmark(settings, target, System.out::println);
         List<io.digitloc.bench.ScalingBenchmark.Run> runs = new java.util.ArrayList<>();
         var hadoop = io.digitloc.io.HadoopConf.local();

@@ -1,14 +1,24 @@
 package io.digitloc.cli;
 
 import io.digitloc.config.Settings;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 import java.io.File;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Options every subcommand takes: where settings come from and the generic overrides. */
+/**
+ * Options every subcommand takes: where settings come from and the generic overrides. An option of any
+ * subcommand that sets a setting says which by its {@code descriptionKey} (the setting's path); its help
+ * comes from the setting ({@link SettingsHelp}) and {@link #load} applies it.
+ */
 public final class CommonOptions {
+
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec command;
 
     @Option(names = "--config", paramLabel = "FILE",
             description = "HOCON file layered over the defaults (conf/pipeline.conf).")
@@ -19,21 +29,34 @@ public final class CommonOptions {
                     + "Repeatable; applied after --config and before the specific options below.")
     Map<String, String> set = new LinkedHashMap<>();
 
-    @Option(names = "--master", paramLabel = "URL",
-            description = "Spark master when not started by spark-submit (default from digitloc.spark.master: local[2]).")
+    @Option(names = "--master", paramLabel = "URL", descriptionKey = "spark.master")
     String master;
 
-    @Option(names = "--seed", paramLabel = "N", description = "Seed for canvas placement and weight initialisation.")
+    @Option(names = "--seed", paramLabel = "N", descriptionKey = "seed")
     Long seed;
 
-    /** Loads settings: defaults, then --config, then --set, then {@code specific} (the subcommand's own options). */
-    Settings load(Map<String, Object> specific) {
+    /** Loads settings: defaults, then --config, then --set, then the subcommand's own options. */
+    Settings load() {
+        return load(Map.of());
+    }
+
+    /** As {@link #load()}, with {@code extra} (setting key to value) applied last. */
+    Settings load(Map<String, Object> extra) {
         Map<String, Object> overrides = new LinkedHashMap<>();
         set.forEach((k, v) -> overrides.put(k.startsWith("digitloc.") ? k : "digitloc." + k, hocon(k, v)));
-        put(overrides, "digitloc.spark.master", master);
-        put(overrides, "digitloc.seed", seed);
-        overrides.putAll(specific);
+        for (OptionSpec option : command.options()) {
+            if (setting(option) != null) {
+                put(overrides, "digitloc." + setting(option), option.getValue());
+            }
+        }
+        overrides.putAll(extra);
         return Settings.load(config, overrides);
+    }
+
+    /** The path of the setting {@code option} sets, or null: its descriptionKey when that is a declared setting. */
+    static String setting(OptionSpec option) {
+        String key = option.descriptionKey();
+        return key != null && Settings.declared(key).isPresent() ? key : null;
     }
 
     /**

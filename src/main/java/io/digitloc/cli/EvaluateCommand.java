@@ -7,8 +7,6 @@ import io.digitloc.spark.SparkSessions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code evaluate}: figures, predictions, picture and report for a trained model. */
@@ -29,11 +27,7 @@ final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Map<String, Object> o = new LinkedHashMap<>();
-        evalOptions.addTo(o);
-        dataDir.addTo(o);
-        modelOptions.addTo(o);
-        Settings settings = common.load(o);
+        Settings settings = common.load();
         EvaluateJob.checkInputs(settings, HadoopConf.local());
         EvaluateJob.Result r = EvaluateJob.run(SparkSessions.getOrCreate(settings.spark()), settings);
         Output.printEvaluated(r);

@@ -9,8 +9,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code generate}: IDX digits to Parquet canvases. */
@@ -25,24 +23,18 @@ final class GenerateCommand implements Callable<Integer> {
     @Mixin
     DataOptions dataOptions;
 
-    @Option(names = "--train-shards", paramLabel = "N", description = "Parquet files for the train split (default: ${sys:digitloc.default.data.train-shards}).")
+    @Option(names = "--train-shards", paramLabel = "N", descriptionKey = "data.train-shards")
     Integer trainShards;
 
-    @Option(names = "--validation-shards", paramLabel = "N", description = "Parquet files for the validation split (default: ${sys:digitloc.default.data.validation-shards}).")
+    @Option(names = "--validation-shards", paramLabel = "N", descriptionKey = "data.validation-shards")
     Integer validationShards;
 
-    @Option(names = "--if-exists", paramLabel = "POLICY",
-            description = "When the dataset directory exists: FAIL or REPLACE, atomically (default: ${sys:digitloc.default.data.if-exists}).")
+    @Option(names = "--if-exists", paramLabel = "POLICY", descriptionKey = "data.if-exists")
     DataSettings.IfExists ifExists;
 
     @Override
     public Integer call() {
-        Map<String, Object> o = new LinkedHashMap<>();
-        dataOptions.addTo(o);
-        CommonOptions.put(o, "digitloc.data.train-shards", trainShards);
-        CommonOptions.put(o, "digitloc.data.validation-shards", validationShards);
-        CommonOptions.put(o, "digitloc.data.if-exists", ifExists);
-        Settings settings = common.load(o);
+        Settings settings = common.load();
         GenerateJob.Plan plan = GenerateJob.plan(settings);
         SparkSession spark = SparkSessions.getOrCreate(settings.spark());
         GenerateJob.Result r = GenerateJob.run(spark, plan);

@@ -2,7 +2,7 @@ package io.digitloc.cli;
 
 import io.digitloc.config.SettingsException;
 import io.digitloc.io.BuildInfo;
-import io.digitloc.model.NativeSetup;
+import io.digitloc.platform.NativeSetup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine;
 
@@ -31,6 +31,7 @@ public final class Main implements Runnable {
         NativeSetup.configure();
         publishDefaults();
         CommandLine cli = new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true);
+        cli.setResourceBundle(new SettingsHelp());
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             PrintWriter err = cmd.getErr();
             err.println("error: " + describe(e));

@@ -6,12 +6,14 @@ import java.util.Map;
 
 /** {@code --model-dir}: a model's directory, declared once for the commands that write or read one. */
 public final class ModelDirOption {
-    @Option(names = "--model-dir", paramLabel = "DIR",
-            description = "The model's directory: model.zip, metadata.json, history, checkpoints/, evaluation "
-                    + "(default: ${sys:digitloc.default.train.model-dir}).")
+    @Option(names = "--model-dir", paramLabel = "DIR", descriptionKey = "train.model-dir")
     String modelDir;
 
-    void addTo(Map<String, Object> o) {
-        CommonOptions.put(o, "digitloc.train.model-dir", modelDir);
+    /**
+     * Does nothing: the option applies itself through its {@code descriptionKey} ({@link CommonOptions#load}).
+     * Kept for commands written before that, until they drop the call.
+     */
+    @Deprecated(forRemoval = true)
+    void addTo(Map<String, Object> overrides) {
     }
 }

@@ -10,7 +10,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -38,15 +37,7 @@ final class PipelineCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Map<String, Object> o = new LinkedHashMap<>();
-        dataOptions.addTo(o);
-        trainOptions.addTo(o);
-        evalOptions.addTo(o);
-        ifExists.addTo(o);
-        if (regenerate) {
-            o.put("digitloc.data.if-exists", "replace");
-        }
-        Settings settings = common.load(o);
+        Settings settings = common.load(regenerate ? Map.of("digitloc.data.if-exists", "replace") : Map.of());
         HadoopConf local = HadoopConf.local();
         TrainJob.checkOutput(settings, local);
         GenerateJob.Plan generate = GenerateJob.planIfNeeded(settings, local);

@@ -22,7 +22,6 @@ import java.awt.image.BufferedImage;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -50,9 +49,7 @@ final class PredictCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        var o = new LinkedHashMap<String, Object>();
-        modelOptions.addTo(o);
-        Settings settings = common.load(o);
+        Settings settings = common.load();
         int size = settings.data().canvasSize();
         // pictures first: a bad file is reported before the model is loaded
         List<BufferedImage> pictures = images.stream().map(ImageInput::read).toList();

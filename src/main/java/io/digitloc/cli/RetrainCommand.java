@@ -12,9 +12,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.util.LinkedHashMap;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
@@ -39,28 +37,21 @@ final class RetrainCommand implements Callable<Integer> {
     @Mixin
     TrainOptions trainOptions;
 
-    @Option(names = "--registry", paramLabel = "DIR", description = "The model registry (default: ${sys:digitloc.default.retrain.registry}).")
+    @Option(names = "--registry", paramLabel = "DIR", descriptionKey = "retrain.registry")
     String registry;
 
     @Option(names = "--resume", description = "Continue the newest interrupted run from its last epoch checkpoint.")
     boolean resume;
 
-    @Option(names = "--warm-start", description = "Start from the champion's weights instead of fresh ones.")
+    @Option(names = "--warm-start", descriptionKey = "retrain.warm-start")
     Boolean warmStart;
 
-    @Option(names = "--on-locked", paramLabel = "POLICY",
-            description = "When another run holds the registry lock: FAIL (exit 4 at once, default) or WAIT.")
+    @Option(names = "--on-locked", paramLabel = "POLICY", descriptionKey = "retrain.on-locked")
     RetrainSettings.OnLocked onLocked;
 
     @Override
     public Integer call() throws InterruptedException {
-        Map<String, Object> o = new LinkedHashMap<>();
-        dataOptions.addTo(o);
-        trainOptions.addTo(o);
-        CommonOptions.put(o, "digitloc.retrain.registry", registry);
-        CommonOptions.put(o, "digitloc.retrain.warm-start", warmStart);
-        CommonOptions.put(o, "digitloc.retrain.on-locked", onLocked);
-        Settings settings = common.load(o);
+        Settings settings = common.load();
         RetrainSettings r = settings.retrain();
         HadoopConf local = HadoopConf.local();
         Path root = new Path(r.registry());

@@ -1,5 +1,6 @@
 package io.digitloc.cli;
 
+import io.digitloc.config.ScoreSettings;
 import io.digitloc.config.Settings;
 import io.digitloc.score.ScoreJob;
 import io.digitloc.spark.SparkSessions;
@@ -7,9 +8,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.util.LinkedHashMap;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code score}: a trained model over new canvases or pictures, distributed, to Parquet. */
@@ -27,9 +26,8 @@ final class ScoreCommand implements Callable<Integer> {
             description = "Parquet dataset, or a directory or glob of pictures (file:, hdfs:, s3a: ...).")
     String input;
 
-    @Option(names = "--format", paramLabel = "auto|parquet|images", defaultValue = "auto",
-            description = "What --input holds (default: ${DEFAULT-VALUE}: Parquet if it has Parquet files).")
-    ScoreJob.Format format;
+    @Option(names = "--format", paramLabel = "auto|parquet|pictures", descriptionKey = "score.format")
+    ScoreSettings.Format format;
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory (Parquet).")
     String out;
@@ -40,28 +38,22 @@ final class ScoreCommand implements Callable<Integer> {
     @Mixin
     ModelOptions modelOptions;
 
-    @Option(names = "--pixels-col", paramLabel = "NAME", defaultValue = "pixels",
-            description = "Parquet column of grayscale bytes (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--pixels-col", paramLabel = "NAME", descriptionKey = "score.pixels-col")
     String pixelsColumn;
 
     @Option(names = "--probabilities", description = "Also write the 10 class probabilities.")
     boolean probabilities;
 
-    @Option(names = "--batch", paramLabel = "N", defaultValue = "256",
-            description = "Canvases per inference call on an executor (default: ${DEFAULT-VALUE}).")
-    int batch;
+    @Option(names = "--batch", paramLabel = "N", descriptionKey = "score.batch-size")
+    Integer batch;
 
     @Override
     public Integer call() {
-        Map<String, Object> o = new LinkedHashMap<>();
-        modelOptions.addTo(o);
-        Settings settings = common.load(o);
-        if (batch < 1) {
-            throw new io.digitloc.config.SettingsException("--batch must be 1 or more, not " + batch);
-        }
-        ScoreJob.Result r = ScoreJob.run(SparkSessions.getOrCreate(settings.spark()), new ScoreJob.Request(input, format,
-                settings.eval().modelPath(settings), out, overwrite, settings.data().canvasSize(), batch, pixelsColumn,
-                probabilities));
+        Settings settings = common.load();
+        ScoreSettings score = settings.score();
+        ScoreJob.Result r = ScoreJob.run(SparkSessions.getOrCreate(settings.spark()), new ScoreJob.Request(input,
+                score.format(), settings.eval().modelPath(settings), out, overwrite, settings.data().canvasSize(),
+                score.batchSize(), score.pixelsCol(), probabilities));
         System.out.printf(Locale.ROOT, "score: %d rows, %d scored, %d unscored (see the error column), %.1f s, "
                 + "%.0f rows/s%nwritten: %s%n", r.rows(), r.scored(), r.errors(), r.seconds(), r.rowsPerSecond(), r.out());
         return 0;

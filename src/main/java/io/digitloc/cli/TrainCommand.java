@@ -11,8 +11,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code train}: fit the network on an existing dataset. */
@@ -44,11 +42,7 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Map<String, Object> o = new LinkedHashMap<>();
-        trainOptions.addTo(o);
-        dataDir.addTo(o);
-        ifExists.addTo(o);
-        Settings settings = common.load(o);
+        Settings settings = common.load();
         if (resume && warmStart != null) {
             throw new SettingsException("--resume and --warm-start exclude each other");
         }

@@ -1,18 +1,21 @@
 package io.digitloc.config;
 
+import com.typesafe.config.Config;
+
 import java.io.Serializable;
 
 /**
- * Where the source digits are, where the canvases go and how they are made.
+ * Where the source digits are, where the canvases go and how they are made (keys {@code digitloc.data.*}).
+ * Each component is the setting declared beside it; conf/pipeline.conf holds its default and description.
  *
- * @param mnistDir         directory (any Hadoop path) with the four IDX files, plain or .gz
- * @param dir              root of the generated dataset
- * @param canvasSize       side of the square canvas in pixels
- * @param trainShards      Parquet files for the train split
- * @param validationShards Parquet files for the validation split
- * @param trainLimit       first N train digits only; 0 = all
- * @param validationLimit  first N validation digits only; 0 = all
- * @param ifExists         what generate does when {@code dir} already exists
+ * @param mnistDir         {@code data.mnist-dir} (any Hadoop path)
+ * @param dir              {@code data.dir}
+ * @param canvasSize       {@code data.canvas-size}
+ * @param trainShards      {@code data.train-shards}
+ * @param validationShards {@code data.validation-shards}
+ * @param trainLimit       {@code data.train-limit}; 0 = all
+ * @param validationLimit  {@code data.validation-limit}; 0 = all
+ * @param ifExists         {@code data.if-exists}
  */
 public record DataSettings(String mnistDir, String dir, int canvasSize, int trainShards, int validationShards,
                            int trainLimit, int validationLimit, IfExists ifExists) implements Serializable {
@@ -23,16 +26,33 @@ public record DataSettings(String mnistDir, String dir, int canvasSize, int trai
     /** Policy for an output that is already there. */
     public enum IfExists { FAIL, REPLACE }
 
+    static final Setting<String> MNIST_DIR = Setting.directory("data.mnist-dir");
+    static final Setting<String> DIR = Setting.directory("data.dir");
+    static final Setting<Integer> CANVAS_SIZE = Setting.integer("data.canvas-size",
+            v -> v >= DIGIT_SIZE && v <= 1024, "between " + DIGIT_SIZE + " (the digit size) and 1024");
+    static final Setting<Integer> TRAIN_SHARDS = Setting.integer("data.train-shards", v -> v >= 1 && v <= 100_000,
+            "at least 1");
+    static final Setting<Integer> VALIDATION_SHARDS = Setting.integer("data.validation-shards",
+            v -> v >= 1 && v <= 100_000, "at least 1");
+    static final Setting<Integer> TRAIN_LIMIT = Setting.integer("data.train-limit", v -> v >= 0,
+            "0 (all) or a positive count");
+    static final Setting<Integer> VALIDATION_LIMIT = Setting.integer("data.validation-limit", v -> v >= 0,
+            "0 (all) or a positive count");
+    static final Setting<IfExists> IF_EXISTS = Setting.choice("data.if-exists", IfExists.class);
+
     public DataSettings {
-        Settings.require(mnistDir != null && !mnistDir.isBlank(), "digitloc.data.mnist-dir", mnistDir, "a directory path");
-        Settings.require(dir != null && !dir.isBlank(), "digitloc.data.dir", dir, "a directory path");
-        Settings.require(canvasSize >= DIGIT_SIZE && canvasSize <= 1024, "digitloc.data.canvas-size", canvasSize,
-                "between " + DIGIT_SIZE + " (the digit size) and 1024");
-        Settings.require(trainShards >= 1 && trainShards <= 100_000, "digitloc.data.train-shards", trainShards, "at least 1");
-        Settings.require(validationShards >= 1 && validationShards <= 100_000, "digitloc.data.validation-shards",
-                validationShards, "at least 1");
-        Settings.require(trainLimit >= 0, "digitloc.data.train-limit", trainLimit, "0 (all) or a positive count");
-        Settings.require(validationLimit >= 0, "digitloc.data.validation-limit", validationLimit, "0 (all) or a positive count");
-        Settings.require(ifExists != null, "digitloc.data.if-exists", ifExists, "fail or replace");
+        MNIST_DIR.check(mnistDir);
+        DIR.check(dir);
+        CANVAS_SIZE.check(canvasSize);
+        TRAIN_SHARDS.check(trainShards);
+        VALIDATION_SHARDS.check(validationShards);
+        TRAIN_LIMIT.check(trainLimit);
+        VALIDATION_LIMIT.check(validationLimit);
+        IF_EXISTS.check(ifExists);
+    }
+
+    static DataSettings from(Config root) {
+        return new DataSettings(MNIST_DIR.read(root), DIR.read(root), CANVAS_SIZE.read(root), TRAIN_SHARDS.read(root),
+                VALIDATION_SHARDS.read(root), TRAIN_LIMIT.read(root), VALIDATION_LIMIT.read(root), IF_EXISTS.read(root));
     }
 }

@@ -22,23 +22,28 @@ public record EarlyStoppingSettings(String metric, Mode mode, int patience, doub
     /** Which way the metric improves. */
     public enum Mode { AUTO, MAX, MIN }
 
+    static final Setting<String> METRIC = Setting.text("train.early-stopping.metric", v -> v != null && !v.isBlank(),
+            "accuracy, mean-iou, iou-share, loss, box-mse or a weighted sum of figures that improve the same way");
+    static final Setting<Mode> MODE = Setting.choice("train.early-stopping.mode", Mode.class);
+    static final Setting<Integer> PATIENCE = Setting.integer("train.early-stopping.patience", v -> v >= 0 && v <= 10_000,
+            "0 (off) or a number of epochs up to 10000");
+    static final Setting<Double> MIN_DELTA = Setting.number("train.early-stopping.min-delta",
+            v -> v >= 0 && Double.isFinite(v), "a number >= 0");
+
     public EarlyStoppingSettings {
         EpochMetric parsed;
         try {
             parsed = EpochMetric.parse(metric);
         } catch (IllegalArgumentException e) {
-            throw new SettingsException("setting digitloc.train.early-stopping.metric = '" + metric
-                    + "' is impossible: " + e.getMessage());
+            throw new SettingsException("setting " + METRIC.key() + " = '" + metric + "' is impossible: " + e.getMessage());
         }
-        Settings.require(mode != null, "digitloc.train.early-stopping.mode", mode, "auto, max or min");
-        Settings.require(mode == Mode.AUTO || (mode == Mode.MAX) == parsed.higherIsBetter(),
-                "digitloc.train.early-stopping.mode", mode.name().toLowerCase(java.util.Locale.ROOT),
+        MODE.check(mode);
+        MODE.require(mode == Mode.AUTO || (mode == Mode.MAX) == parsed.higherIsBetter(),
+                mode.name().toLowerCase(java.util.Locale.ROOT),
                 (parsed.higherIsBetter() ? "max or auto: " : "min or auto: ") + parsed + " is better when "
                         + (parsed.higherIsBetter() ? "higher" : "lower"));
-        Settings.require(patience >= 0 && patience <= 10_000, "digitloc.train.early-stopping.patience", patience,
-                "0 (off) or a number of epochs up to 10000");
-        Settings.require(minDelta >= 0 && Double.isFinite(minDelta), "digitloc.train.early-stopping.min-delta",
-                minDelta, "a number >= 0");
+        PATIENCE.check(patience);
+        MIN_DELTA.check(minDelta);
     }
 
     /** Whether a run may stop early (patience &gt; 0). */
@@ -52,10 +57,6 @@ public record EarlyStoppingSettings(String metric, Mode mode, int patience, doub
     }
 
     static EarlyStoppingSettings from(Config root) {
-        String metric = Settings.get(root, "train.early-stopping.metric", Config::getString);
-        Mode mode = Settings.enumValue(root, "train.early-stopping.mode", Mode.class);
-        int patience = Settings.get(root, "train.early-stopping.patience", Config::getInt);
-        double minDelta = Settings.get(root, "train.early-stopping.min-delta", Config::getDouble);
-        return new EarlyStoppingSettings(metric, mode, patience, minDelta);
+        return new EarlyStoppingSettings(METRIC.read(root), MODE.read(root), PATIENCE.read(root), MIN_DELTA.read(root));
     }
 }

@@ -1,34 +1,41 @@
 package io.digitloc.config;
 
 import com.typesafe.config.Config;
+import io.digitloc.core.RunLayout;
 
 import java.io.Serializable;
 import java.util.List;
 
 /**
- * How a model is evaluated.
+ * How a model is evaluated (keys {@code digitloc.eval.*}; conf/pipeline.conf describes them).
  *
- * @param model         the model zip; blank = {@code <train.model-dir>/model.zip}
- * @param out           where metrics.json, predictions/, grid.png and report.html go; blank = the model's directory
- * @param limit         validation canvases evaluated; 0 = all
- * @param iouThresholds IoU thresholds reported (share and count of boxes at or above each)
- * @param gridColumns   canvases per row of the picture
- * @param sampleRows    rows of predictions_sample.csv (plus the misclassified ones)
+ * @param model         {@code eval.model}; blank = the model of {@code train.model-dir}
+ * @param out           {@code eval.out}; blank = the model's directory
+ * @param limit         {@code eval.limit}; 0 = all
+ * @param iouThresholds {@code eval.iou-thresholds}, sorted, without repeats
+ * @param gridColumns   {@code eval.grid-columns}
+ * @param sampleRows    {@code eval.sample-rows}
  */
 public record EvalSettings(String model, String out, int limit, List<Double> iouThresholds, int gridColumns,
                            int sampleRows) implements Serializable {
+    static final Setting<String> MODEL = Setting.text("eval.model", v -> true, "a model zip, or \"\" for the default");
+    static final Setting<String> OUT = Setting.text("eval.out", v -> true, "a directory path, or \"\" for the default");
+    static final Setting<Integer> LIMIT = Setting.integer("eval.limit", v -> v >= 0, "0 (all) or a positive count");
+    static final Setting<List<Double>> IOU_THRESHOLDS = Setting.numbers("eval.iou-thresholds",
+            v -> v != null && !v.isEmpty() && v.stream().allMatch(t -> t > 0 && t <= 1),
+            "a non-empty list of numbers in (0, 1]");
+    static final Setting<Integer> GRID_COLUMNS = Setting.integer("eval.grid-columns", v -> v >= 1 && v <= 50, "1 to 50");
+    static final Setting<Integer> SAMPLE_ROWS = Setting.integer("eval.sample-rows", v -> v >= 0, "0 or more");
+
     public EvalSettings {
-        Settings.require(limit >= 0, "digitloc.eval.limit", limit, "0 (all) or a positive count");
-        Settings.require(iouThresholds != null && !iouThresholds.isEmpty()
-                        && iouThresholds.stream().allMatch(t -> t > 0 && t <= 1),
-                "digitloc.eval.iou-thresholds", iouThresholds, "a non-empty list of numbers in (0, 1]");
-        Settings.require(gridColumns >= 1 && gridColumns <= 50, "digitloc.eval.grid-columns", gridColumns, "1 to 50");
-        Settings.require(sampleRows >= 0, "digitloc.eval.sample-rows", sampleRows, "0 or more");
-        iouThresholds = iouThresholds.stream().sorted().distinct().toList();
+        LIMIT.check(limit);
+        iouThresholds = IOU_THRESHOLDS.check(iouThresholds).stream().sorted().distinct().toList();
+        GRID_COLUMNS.check(gridColumns);
+        SAMPLE_ROWS.check(sampleRows);
     }
 
     public String modelPath(Settings s) {
-        return model == null || model.isBlank() ? s.train().modelDir() + "/model.zip" : model;
+        return model == null || model.isBlank() ? s.train().modelDir() + "/" + RunLayout.MODEL : model;
     }
 
     public String outDir(Settings s) {
@@ -41,12 +48,7 @@ public record EvalSettings(String model, String out, int limit, List<Double> iou
     }
 
     static EvalSettings from(Config root) {
-        return new EvalSettings(
-                Settings.get(root, "eval.model", Config::getString),
-                Settings.get(root, "eval.out", Config::getString),
-                Settings.get(root, "eval.limit", Config::getInt),
-                Settings.get(root, "eval.iou-thresholds", Config::getDoubleList),
-                Settings.get(root, "eval.grid-columns", Config::getInt),
-                Settings.get(root, "eval.sample-rows", Config::getInt));
+        return new EvalSettings(MODEL.read(root), OUT.read(root), LIMIT.read(root), IOU_THRESHOLDS.read(root),
+                GRID_COLUMNS.read(root), SAMPLE_ROWS.read(root));
     }
 }

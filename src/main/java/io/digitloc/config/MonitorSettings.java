@@ -17,15 +17,16 @@ import java.io.Serializable;
 public record MonitorSettings(boolean tensorboard, String tensorboardDir, EarlyStoppingSettings earlyStopping)
         implements Serializable {
 
+    static final Setting<Boolean> TENSORBOARD = Setting.flag("train.tensorboard");
+    static final Setting<String> TENSORBOARD_DIR = Setting.text("train.tensorboard-dir", v -> v != null,
+            "\"\" (the run directory) or a directory path");
+
     public MonitorSettings {
-        Settings.require(tensorboardDir != null, "digitloc.train.tensorboard-dir", tensorboardDir,
-                "\"\" (the run directory) or a directory path");
-        Settings.require(earlyStopping != null, "digitloc.train.early-stopping", earlyStopping, "a settings block");
+        TENSORBOARD_DIR.check(tensorboardDir);
+        java.util.Objects.requireNonNull(earlyStopping);
     }
 
     static MonitorSettings from(Config root) {
-        boolean tensorboard = Settings.get(root, "train.tensorboard", Config::getBoolean);
-        String dir = Settings.get(root, "train.tensorboard-dir", Config::getString);
-        return new MonitorSettings(tensorboard, dir.trim(), EarlyStoppingSettings.from(root));
+        return new MonitorSettings(TENSORBOARD.read(root), TENSORBOARD_DIR.read(root).trim(), EarlyStoppingSettings.from(root));
     }
 }

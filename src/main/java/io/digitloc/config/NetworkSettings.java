@@ -5,28 +5,26 @@ import com.typesafe.config.Config;
 import java.io.Serializable;
 
 /**
- * What network is trained (keys {@code digitloc.train.*}).
+ * What network is trained (keys {@code digitloc.train.*}; conf/pipeline.conf describes them).
  *
- * @param fastLayers        the project's own versions of two layers (ReLU + average pooling in one Java
- *                          pass, convolution without the recomputed forward pass in backprop) or DL4J's
- *                          stock layers: the same functions and parameters, the former faster
- * @param boxLossWeight     weight of the bounding-box MSE against the classification loss (1 = reference)
- * @param classifierDropout share of the dense layer's outputs dropped at random before the classification
- *                          head while training (0 = off); the box head sees them all
+ * @param fastLayers        {@code train.fast-layers}: the project's own versions of two layers or DL4J's
+ *                          stock layers (same functions and parameters)
+ * @param boxLossWeight     {@code train.box-loss-weight}
+ * @param classifierDropout {@code train.classifier-dropout}; 0 = off
  */
 public record NetworkSettings(boolean fastLayers, double boxLossWeight, double classifierDropout) implements Serializable {
+    static final Setting<Boolean> FAST_LAYERS = Setting.flag("train.fast-layers");
+    static final Setting<Double> BOX_LOSS_WEIGHT = Setting.number("train.box-loss-weight", v -> v > 0 && v <= 10_000,
+            "a positive number");
+    static final Setting<Double> CLASSIFIER_DROPOUT = Setting.number("train.classifier-dropout", v -> v >= 0 && v < 1,
+            "a share in [0, 1)");
 
     public NetworkSettings {
-        Settings.require(boxLossWeight > 0 && boxLossWeight <= 10_000, "digitloc.train.box-loss-weight", boxLossWeight,
-                "a positive number");
-        Settings.require(classifierDropout >= 0 && classifierDropout < 1, "digitloc.train.classifier-dropout",
-                classifierDropout, "a share in [0, 1)");
+        BOX_LOSS_WEIGHT.check(boxLossWeight);
+        CLASSIFIER_DROPOUT.check(classifierDropout);
     }
 
     static NetworkSettings from(Config root) {
-        boolean fastLayers = Settings.get(root, "train.fast-layers", Config::getBoolean);
-        double boxLossWeight = Settings.get(root, "train.box-loss-weight", Config::getDouble);
-        double classifierDropout = Settings.get(root, "train.classifier-dropout", Config::getDouble);
-        return new NetworkSettings(fastLayers, boxLossWeight, classifierDropout);
+        return new NetworkSettings(FAST_LAYERS.read(root), BOX_LOSS_WEIGHT.read(root), CLASSIFIER_DROPOUT.read(root));
     }
 }

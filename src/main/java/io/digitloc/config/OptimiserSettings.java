@@ -7,15 +7,14 @@ import java.util.List;
 
 /**
  * How each optimiser step moves the weights, and how its size changes over the run (keys
- * {@code digitloc.train.*}).
+ * {@code digitloc.train.*}; conf/pipeline.conf describes them).
  *
- * @param updater        optimiser
- * @param learningRate   step size
- * @param schedule       {@code step} (multiplied by {@code decayFactor} after each of {@code decayEpochs})
- *                       or {@code linear} (down to zero at the last step)
- * @param decayEpochs    epochs after which a step schedule multiplies the rate by {@code decayFactor}
- * @param decayFactor    the multiplier of each decay step
- * @param warmupEpochs   epochs (fractions allowed) over which the rate first ramps up from 0; 0 = none
+ * @param updater      {@code train.updater}
+ * @param learningRate {@code train.learning-rate}
+ * @param schedule     {@code train.lr-schedule}
+ * @param decayEpochs  {@code train.lr-decay-epochs}, sorted, without repeats
+ * @param decayFactor  {@code train.lr-decay-factor}
+ * @param warmupEpochs {@code train.lr-warmup-epochs}; 0 = none
  */
 public record OptimiserSettings(Updater updater, double learningRate, LrSchedule schedule, List<Integer> decayEpochs,
                                 double decayFactor, double warmupEpochs) implements Serializable {
@@ -26,26 +25,27 @@ public record OptimiserSettings(Updater updater, double learningRate, LrSchedule
     /** Learning-rate schedules: stepped down after given epochs, or linear decay to zero over the run. */
     public enum LrSchedule { STEP, LINEAR }
 
+    static final Setting<Updater> UPDATER = Setting.choice("train.updater", Updater.class);
+    static final Setting<Double> LEARNING_RATE = Setting.number("train.learning-rate",
+            v -> v > 0 && v < 10 && Double.isFinite(v), "a positive number below 10");
+    static final Setting<LrSchedule> LR_SCHEDULE = Setting.choice("train.lr-schedule", LrSchedule.class);
+    static final Setting<List<Integer>> LR_DECAY_EPOCHS = Setting.integers("train.lr-decay-epochs",
+            v -> v != null && v.stream().allMatch(e -> e >= 1), "a list of epoch numbers, each at least 1");
+    static final Setting<Double> LR_DECAY_FACTOR = Setting.number("train.lr-decay-factor", v -> v > 0 && v <= 1,
+            "a number in (0, 1]");
+    static final Setting<Double> LR_WARMUP_EPOCHS = Setting.number("train.lr-warmup-epochs", v -> v >= 0, "0 or more");
+
     public OptimiserSettings {
-        Settings.require(updater != null, "digitloc.train.updater", updater, "adam, nesterovs or sgd");
-        Settings.require(learningRate > 0 && learningRate < 10 && Double.isFinite(learningRate),
-                "digitloc.train.learning-rate", learningRate, "a positive number below 10");
-        Settings.require(schedule != null, "digitloc.train.lr-schedule", schedule, "step or linear");
-        Settings.require(decayEpochs != null && decayEpochs.stream().allMatch(e -> e >= 1),
-                "digitloc.train.lr-decay-epochs", decayEpochs, "a list of epoch numbers, each at least 1");
-        decayEpochs = decayEpochs.stream().sorted().distinct().toList();
-        Settings.require(decayFactor > 0 && decayFactor <= 1, "digitloc.train.lr-decay-factor", decayFactor,
-                "a number in (0, 1]");
-        Settings.require(warmupEpochs >= 0, "digitloc.train.lr-warmup-epochs", warmupEpochs, "0 or more");
+        UPDATER.check(updater);
+        LEARNING_RATE.check(learningRate);
+        LR_SCHEDULE.check(schedule);
+        decayEpochs = LR_DECAY_EPOCHS.check(decayEpochs).stream().sorted().distinct().toList();
+        LR_DECAY_FACTOR.check(decayFactor);
+        LR_WARMUP_EPOCHS.check(warmupEpochs);
     }
 
     static OptimiserSettings from(Config root) {
-        Updater updater = Settings.enumValue(root, "train.updater", Updater.class);
-        double learningRate = Settings.get(root, "train.learning-rate", Config::getDouble);
-        LrSchedule schedule = Settings.enumValue(root, "train.lr-schedule", LrSchedule.class);
-        List<Integer> decayEpochs = Settings.get(root, "train.lr-decay-epochs", Config::getIntList);
-        double decayFactor = Settings.get(root, "train.lr-decay-factor", Config::getDouble);
-        double warmupEpochs = Settings.get(root, "train.lr-warmup-epochs", Config::getDouble);
-        return new OptimiserSettings(updater, learningRate, schedule, decayEpochs, decayFactor, warmupEpochs);
+        return new OptimiserSettings(UPDATER.read(root), LEARNING_RATE.read(root), LR_SCHEDULE.read(root),
+                LR_DECAY_EPOCHS.read(root), LR_DECAY_FACTOR.read(root), LR_WARMUP_EPOCHS.read(root));
     }
 }

@@ -8,18 +8,18 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Scheduled retraining and the model registry.
+ * Scheduled retraining and the model registry (keys {@code digitloc.retrain.*}; conf/pipeline.conf
+ * describes them).
  *
- * @param registry         registry directory (any Hadoop path): runs/, champion.json, lock
- * @param warmStart        start from the champion's weights instead of fresh ones
- * @param promoteMetrics   figures the new model must not be worse on: accuracy, mean_iou, box_mse
- *                         (lower is better) or iou_at_T for a reported threshold T
- * @param promoteMargin    how much worse a figure may be and still count as "not worse" (0 = ties promote)
- * @param retain           finished runs kept (newest first); the champion is always kept
- * @param onLocked         when another run holds the lock: fail at once or wait
- * @param waitTimeout      how long to wait for the lock
- * @param lockStaleAfter   a lock whose heartbeat is older than this belongs to a dead run and is taken over
- * @param lockHeartbeat    how often the holder refreshes its lock
+ * @param registry       {@code retrain.registry} (any Hadoop path): runs/, champion.json, lock
+ * @param warmStart      {@code retrain.warm-start}
+ * @param promoteMetrics {@code retrain.promote-metrics}
+ * @param promoteMargin  {@code retrain.promote-margin}
+ * @param retain         {@code retrain.retain}
+ * @param onLocked       {@code retrain.on-locked}
+ * @param waitTimeout    {@code retrain.wait-timeout}
+ * @param lockStaleAfter {@code retrain.lock-stale-after}
+ * @param lockHeartbeat  {@code retrain.lock-heartbeat}
  */
 public record RetrainSettings(String registry, boolean warmStart, List<String> promoteMetrics, double promoteMargin,
                               int retain, OnLocked onLocked, Duration waitTimeout, Duration lockStaleAfter,
@@ -30,31 +30,35 @@ public record RetrainSettings(String registry, boolean warmStart, List<String> p
 
     private static final Set<String> SIMPLE = Set.of("accuracy", "mean_iou", "box_mse");
 
+    static final Setting<String> REGISTRY = Setting.directory("retrain.registry");
+    static final Setting<Boolean> WARM_START = Setting.flag("retrain.warm-start");
+    static final Setting<List<String>> PROMOTE_METRICS = Setting.texts("retrain.promote-metrics",
+            v -> v != null && !v.isEmpty() && v.stream().allMatch(m -> SIMPLE.contains(m) || m.matches("iou_at_0?\\.\\d+|iou_at_1")),
+            "a non-empty list of accuracy, mean_iou, box_mse, iou_at_<threshold>");
+    static final Setting<Double> PROMOTE_MARGIN = Setting.number("retrain.promote-margin", v -> v >= 0 && v < 1,
+            "a number in [0, 1)");
+    static final Setting<Integer> RETAIN = Setting.integer("retrain.retain", v -> v >= 1, "at least 1");
+    static final Setting<OnLocked> ON_LOCKED = Setting.choice("retrain.on-locked", OnLocked.class);
+    static final Setting<Duration> WAIT_TIMEOUT = Setting.duration("retrain.wait-timeout", v -> true, "a duration");
+    static final Setting<Duration> LOCK_STALE_AFTER = Setting.duration("retrain.lock-stale-after", v -> true,
+            "at least 3 lock heartbeats");
+    static final Setting<Duration> LOCK_HEARTBEAT = Setting.duration("retrain.lock-heartbeat", v -> true,
+            "a duration of 100 ms or more");
+
     public RetrainSettings {
-        Settings.require(registry != null && !registry.isBlank(), "digitloc.retrain.registry", registry, "a directory path");
-        Settings.require(promoteMetrics != null && !promoteMetrics.isEmpty() && promoteMetrics.stream()
-                        .allMatch(m -> SIMPLE.contains(m) || m.matches("iou_at_0?\\.\\d+|iou_at_1")),
-                "digitloc.retrain.promote-metrics", promoteMetrics,
-                "a non-empty list of accuracy, mean_iou, box_mse, iou_at_<threshold>");
-        Settings.require(promoteMargin >= 0 && promoteMargin < 1, "digitloc.retrain.promote-margin", promoteMargin,
-                "a number in [0, 1)");
-        Settings.require(retain >= 1, "digitloc.retrain.retain", retain, "at least 1");
-        Settings.require(onLocked != null, "digitloc.retrain.on-locked", onLocked, "fail or wait");
-        Settings.require(lockHeartbeat.compareTo(Duration.ofMillis(100)) >= 0
-                        && lockStaleAfter.compareTo(lockHeartbeat.multipliedBy(3)) >= 0,
-                "digitloc.retrain.lock-stale-after", lockStaleAfter, "at least 3 lock heartbeats (" + lockHeartbeat + ")");
+        REGISTRY.check(registry);
+        PROMOTE_METRICS.check(promoteMetrics);
+        PROMOTE_MARGIN.check(promoteMargin);
+        RETAIN.check(retain);
+        ON_LOCKED.check(onLocked);
+        LOCK_STALE_AFTER.require(lockHeartbeat.compareTo(Duration.ofMillis(100)) >= 0
+                && lockStaleAfter.compareTo(lockHeartbeat.multipliedBy(3)) >= 0, lockStaleAfter,
+                "at least 3 lock heartbeats (" + lockHeartbeat + ")");
     }
 
     static RetrainSettings from(Config root) {
-        return new RetrainSettings(
-                Settings.get(root, "retrain.registry", Config::getString),
-                Settings.get(root, "retrain.warm-start", Config::getBoolean),
-                Settings.get(root, "retrain.promote-metrics", Config::getStringList),
-                Settings.get(root, "retrain.promote-margin", Config::getDouble),
-                Settings.get(root, "retrain.retain", Config::getInt),
-                Settings.enumValue(root, "retrain.on-locked", OnLocked.class),
-                Settings.get(root, "retrain.wait-timeout", Config::getDuration),
-                Settings.get(root, "retrain.lock-stale-after", Config::getDuration),
-                Settings.get(root, "retrain.lock-heartbeat", Config::getDuration));
+        return new RetrainSettings(REGISTRY.read(root), WARM_START.read(root), PROMOTE_METRICS.read(root),
+                PROMOTE_MARGIN.read(root), RETAIN.read(root), ON_LOCKED.read(root), WAIT_TIMEOUT.read(root),
+                LOCK_STALE_AFTER.read(root), LOCK_HEARTBEAT.read(root));
     }
 }

@@ -9,21 +9,35 @@ import com.typesafe.config.ConfigValueFactory;
 
 import java.io.File;
 import java.io.Serializable;
-import java.util.Locale;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Every setting of the pipeline, immutable and validated. Built from three layers, last wins:
  * the defaults ({@code conf/pipeline.conf}, also packed in the jar), an optional user file, and
- * overrides from the command line. Validation happens here, before any Spark session starts.
+ * overrides from the command line. Validation happens here, before any Spark session starts. Each key is
+ * declared once, as a {@link Setting} beside the record component it fills ({@link #declared()} lists them).
  */
 public record Settings(long seed, SparkSettings spark, DataSettings data, TrainSettings train,
-                       ScaleOutSettings scaleOut, EvalSettings eval, RetrainSettings retrain, String rendered)
+                       ScaleOutSettings scaleOut, EvalSettings eval, RetrainSettings retrain, ScoreSettings score,
+                       BenchmarkSettings benchmark, String rendered)
         implements Serializable {
 
     /** The defaults, read from the classpath copy of conf/pipeline.conf. */
     public static final String DEFAULTS_RESOURCE = "pipeline.conf";
+
+    static final Setting<Long> SEED = Setting.count("seed", v -> true, "a whole number");
+
+    /** The records whose {@link Setting} constants are the declarations, in the order of pipeline.conf. */
+    private static final List<Class<?>> SECTIONS = List.of(Settings.class, SparkSettings.class, DataSettings.class,
+            TrainSettings.class, OptimiserSettings.class, DistributionSettings.class, AugmentSettings.class,
+            NetworkSettings.class, MonitorSettings.class, EarlyStoppingSettings.class, ScaleOutSettings.class, EvalSettings.class, RetrainSettings.class,
+            ScoreSettings.class, BenchmarkSettings.class);
 
     public Settings {
         Objects.requireNonNull(spark);
@@ -32,11 +46,35 @@ public record Settings(long seed, SparkSettings spark, DataSettings data, TrainS
         Objects.requireNonNull(scaleOut);
         Objects.requireNonNull(eval);
         Objects.requireNonNull(retrain);
+        Objects.requireNonNull(score);
+        Objects.requireNonNull(benchmark);
+    }
+
+    /** Every declared setting: the keys of conf/pipeline.conf, one each. */
+    public static List<Setting<?>> declared() {
+        List<Setting<?>> all = new ArrayList<>();
+        for (Class<?> section : SECTIONS) {
+            for (Field f : section.getDeclaredFields()) {
+                if (Modifier.isStatic(f.getModifiers()) && f.getType() == Setting.class) {
+                    try {
+                        all.add((Setting<?>) f.get(null));
+                    } catch (IllegalAccessException e) {
+                        throw new IllegalStateException(e);
+                    }
+                }
+            }
+        }
+        return all;
+    }
+
+    /** The declared setting at {@code path} (e.g. {@code train.epochs}), if any. */
+    public static Optional<Setting<?>> declared(String path) {
+        return declared().stream().filter(s -> s.path().equals(path)).findFirst();
     }
 
     /** The defaults alone. */
     public static Settings defaults() {
-        return load(null, Map.of());
+        return Defaults.SETTINGS;
     }
 
     /**
@@ -44,8 +82,7 @@ public record Settings(long seed, SparkSettings spark, DataSettings data, TrainS
      * @param overrides setting path (e.g. {@code digitloc.data.canvas-size}) to value, applied last
      */
     public static Settings load(File userFile, Map<String, ?> overrides) {
-        Config config = ConfigFactory.parseResources(Settings.class.getClassLoader(), DEFAULTS_RESOURCE,
-                ConfigParseOptions.defaults().setAllowMissing(false));
+        Config config = Setting.Defaults.file();
         if (userFile != null) {
             if (!userFile.isFile()) {
                 throw new SettingsException("config file " + userFile + " does not exist or is not a file");
@@ -67,24 +104,10 @@ public record Settings(long seed, SparkSettings spark, DataSettings data, TrainS
 
     static Settings from(Config c) {
         Config root = c.getConfig("digitloc");
-        SparkSettings spark = new SparkSettings(
-                get(root, "spark.master", Config::getString),
-                get(root, "spark.app-name", Config::getString));
-        DataSettings data = new DataSettings(
-                get(root, "data.mnist-dir", Config::getString),
-                get(root, "data.dir", Config::getString),
-                get(root, "data.canvas-size", Config::getInt),
-                get(root, "data.train-shards", Config::getInt),
-                get(root, "data.validation-shards", Config::getInt),
-                get(root, "data.train-limit", Config::getInt),
-                get(root, "data.validation-limit", Config::getInt),
-                enumValue(root, "data.if-exists", DataSettings.IfExists.class));
-        TrainSettings train = TrainSettings.from(root);
-        EvalSettings eval = EvalSettings.from(root);
-        RetrainSettings retrain = RetrainSettings.from(root);
         String rendered = root.root().render(ConfigRenderOptions.concise().setFormatted(true));
-        return new Settings(get(root, "seed", Config::getLong), spark, data, train, ScaleOutSettings.from(root), eval,
-                retrain, rendered);
+        return new Settings(SEED.read(root), SparkSettings.from(root), DataSettings.from(root), TrainSettings.from(root),
+                ScaleOutSettings.from(root), EvalSettings.from(root), RetrainSettings.from(root), ScoreSettings.from(root),
+                BenchmarkSettings.from(root), rendered);
     }
 
     /**
@@ -100,41 +123,8 @@ public record Settings(long seed, SparkSettings spark, DataSettings data, TrainS
         return from(config.resolve());
     }
 
-    /** Reads one setting, turning a missing or mistyped value into a message that names it. */
-    static <T> T get(Config root, String path, ConfigGetter<T> getter) {
-        try {
-            return getter.get(root, path);
-        } catch (ConfigException.Missing e) {
-            throw new SettingsException("setting digitloc." + path + " is missing");
-        } catch (ConfigException.WrongType e) {
-            throw new SettingsException("setting digitloc." + path + " has the wrong type: " + e.getMessage());
-        }
-    }
-
-    static <E extends Enum<E>> E enumValue(Config root, String path, Class<E> type) {
-        String raw = get(root, path, Config::getString);
-        String name = raw.trim().toUpperCase(Locale.ROOT).replace('-', '_');
-        for (E constant : type.getEnumConstants()) {
-            if (constant.name().equals(name)) {
-                return constant;
-            }
-        }
-        StringBuilder allowed = new StringBuilder();
-        for (E constant : type.getEnumConstants()) {
-            allowed.append(allowed.length() == 0 ? "" : ", ").append(constant.name().toLowerCase(Locale.ROOT).replace('_', '-'));
-        }
-        throw new SettingsException("setting digitloc." + path + " = '" + raw + "' must be one of: " + allowed);
-    }
-
-    /** Fails with a message naming the setting, its value and what was expected. */
-    static void require(boolean ok, String setting, Object value, String expected) {
-        if (!ok) {
-            throw new SettingsException("setting " + setting + " = " + value + " is impossible: expected " + expected);
-        }
-    }
-
-    @FunctionalInterface
-    interface ConfigGetter<T> {
-        T get(Config config, String path);
+    /** The defaults, read once: immutable, so every caller may share them. */
+    private static final class Defaults {
+        static final Settings SETTINGS = load(null, Map.of());
     }
 }

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The one computation of {@link Metrics} from predictions: counts per class, per threshold and per
+ * The computation of evaluate's {@link Metrics} from predictions: counts per class, per threshold and per
  * histogram bin, added one prediction at a time and merged across partitions (eval.SparkMetrics sends
  * one accumulator per partition to the driver, a few hundred numbers, never the predictions).
  */

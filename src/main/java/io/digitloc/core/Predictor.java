@@ -5,11 +5,13 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
- * Network + canvases → {@link Located} digits: the one inference loop behind evaluate, per-epoch
- * validation, predict, score and the Spark ML model. Canvases are square grayscale bytes (0 = black)
+ * Network + canvases → {@link Located} digits (and, for labelled canvases, {@link Prediction}s): the
+ * one inference call behind evaluate, per-epoch validation, predict, score and the Spark ML model; the
+ * Spark jobs feed it batch by batch through {@link Batches}. Canvases are square grayscale bytes (0 = black)
  * of the model's side, row-major. Not thread-safe, as DL4J networks are not: one per thread.
  */
 public final class Predictor {
@@ -60,6 +62,24 @@ public final class Predictor {
             System.arraycopy(c, 0, packed, i * area, area);
         }
         return predict(packed, canvases.size());
+    }
+
+    /**
+     * The model's answer for each canvas of a labelled batch, against the canvas's digit and box;
+     * {@code ids[i]} names canvas i.
+     */
+    public List<Prediction> predict(CanvasBatch batch, long[] ids) {
+        if (batch.size() != size || ids.length != batch.count()) {
+            throw new IllegalArgumentException(batch.count() + " canvases of " + batch.size() + "x" + batch.size()
+                    + " with " + ids.length + " ids for a " + size + "x" + size + " model");
+        }
+        List<Located> located = predict(batch.pixels(), batch.count());
+        List<Prediction> predictions = new ArrayList<>(batch.count());
+        for (int i = 0; i < batch.count(); i++) {
+            float[] truth = Arrays.copyOfRange(batch.boxes(), Digits.BOX_VALUES * i, Digits.BOX_VALUES * (i + 1));
+            predictions.add(Prediction.of(ids[i], batch.labels()[i], located.get(i), truth));
+        }
+        return predictions;
     }
 
     /** Scales bytes (0..255) to floats in [0,1], shaped [n, 1, size, size]: the network's input. */

@@ -19,30 +19,23 @@ public final class QuickScore implements Serializable {
     private double iou;
     private long found;
 
-    /** Adds one prediction: the class probabilities and the predicted box against the truth. */
-    public void add(int label, float[] probs, float[] trueBox, float[] predBox) {
+    /** Adds one prediction (its digit, box error and IoU are computed once, by {@link Prediction}). */
+    public void add(Prediction p) {
         n++;
-        int best = 0;
-        for (int c = 1; c < probs.length; c++) {
-            if (probs[c] > probs[best]) {
-                best = c;
-            }
-        }
-        if (best == label) {
+        if (p.correct()) {
             correct++;
         }
-        crossEntropy += -Math.log(Math.max(MIN_PROB, probs[label]));
-        double se = 0;
-        for (int k = 0; k < 4; k++) {
-            double d = predBox[k] - trueBox[k];
-            se += d * d;
-        }
-        squaredError += se / 4;
-        double overlap = Iou.of(trueBox, predBox);
-        iou += overlap;
-        if (overlap >= IOU_THRESHOLD) {
+        crossEntropy += -Math.log(Math.max(MIN_PROB, p.probabilities()[p.label()]));
+        squaredError += p.boxSquaredError();
+        iou += p.iou();
+        if (p.iou() >= IOU_THRESHOLD) {
             found++;
         }
+    }
+
+    /** Adds one prediction given as the class probabilities and the predicted box against the truth. */
+    public void add(int label, float[] probs, float[] trueBox, float[] predBox) {
+        add(Prediction.of(0, label, probs, trueBox, predBox));
     }
 
     public QuickScore merge(QuickScore other) {

@@ -13,6 +13,7 @@ package io.digitloc.core;
  *             metrics.json           evaluation figures (written last by evaluate)
  *             predictions/           evaluation predictions (Parquet)
  *             predictions_sample.csv, grid.png, report.html
+ *             lineage.json           where a registry run came from (written by retrain)
  * .&lt;model-dir&gt;.inprogress/          where a run is built (and resumed from) until it is renamed
  * </pre>
  */
@@ -32,6 +33,8 @@ public final class RunLayout {
     public static final String SAMPLE_CSV = "predictions_sample.csv";
     public static final String GRID = "grid.png";
     public static final String REPORT = "report.html";
+    /** A registry run's origin: run id, code version, data manifest, settings, warm start, champion before. */
+    public static final String LINEAGE = "lineage.json";
 
     private RunLayout() {
     }

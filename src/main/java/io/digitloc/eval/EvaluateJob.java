@@ -2,16 +2,14 @@ package io.digitloc.eval;
 
 import io.digitloc.config.EvalSettings;
 import io.digitloc.config.Settings;
-import io.digitloc.core.CanvasBatch;
+import io.digitloc.core.Batches;
 import io.digitloc.core.EpochRecord;
-import io.digitloc.core.Located;
 import io.digitloc.core.Metrics;
 import io.digitloc.core.Prediction;
 import io.digitloc.core.Predictor;
 import io.digitloc.core.RunLayout;
 import io.digitloc.data.CanvasDataset;
 import io.digitloc.data.CanvasRows;
-import io.digitloc.data.CanvasSchema;
 import io.digitloc.data.DatasetException;
 import io.digitloc.data.Split;
 import io.digitloc.io.HadoopConf;
@@ -43,7 +41,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -130,32 +127,11 @@ public final class EvaluateJob {
         }
     }
 
+    /** A partition's predictions as rows, batch by batch: one batch of canvases in memory at a time. */
     private static Iterator<Row> predict(BroadcastModel model, Iterator<Row> it, int size, int batchSize) {
-        List<Row> out = new ArrayList<>();
-        List<Row> chunk = new ArrayList<>(batchSize);
-        while (it.hasNext()) {
-            chunk.add(it.next());
-            if (chunk.size() == batchSize || !it.hasNext()) {
-                for (Prediction p : predictBatch(model.get(), chunk, size)) {
-                    out.add(PredictionSchema.toRow(p));
-                }
-                chunk.clear();
-            }
-        }
-        return out.iterator();
-    }
-
-    /** Predictions for rows of one batch. */
-    public static List<Prediction> predictBatch(ComputationGraph net, List<Row> rows, int size) {
-        CanvasBatch batch = CanvasRows.batch(rows, size);
-        List<Located> located = new Predictor(net, size).predict(batch.pixels(), batch.count());
-        List<Prediction> predictions = new ArrayList<>(rows.size());
-        for (int i = 0; i < batch.count(); i++) {
-            float[] truth = Arrays.copyOfRange(batch.boxes(), 4 * i, 4 * i + 4);
-            Row r = rows.get(i);
-            predictions.add(Prediction.of(r.getLong(r.fieldIndex(CanvasSchema.ID)), batch.labels()[i], located.get(i), truth));
-        }
-        return predictions;
+        Predictor predictor = new Predictor(model.get(), size);
+        return Batches.flatMap(it, batchSize, rows -> predictor.predict(CanvasRows.batch(rows, size), CanvasRows.ids(rows))
+                .stream().map(PredictionSchema::toRow).toList());
     }
 
     /** The picture: the first canvases by id, then the worst boxes, then misclassified canvases. */

@@ -21,8 +21,8 @@ import java.util.Collection;
  * activations, optionally after a ReLU: the same function as DL4J's ReLU activation followed by
  * {@code SubsamplingLayer} (AVG, 2x2, stride 2, Truncate), computed by {@link AveragePooling2x2Layer}
  * in one plain-Java pass instead of ND4J's {@code relu}, {@code relu_bp} and {@code avgpool2d}
- * kernels (the latter 3x slower on NCHW data here, docs/BENCHMARKS.md). No parameters; a model
- * is saved with DL4J's stock layers in its place ({@link StockLayers}).
+ * kernels (the latter slow on NCHW data: docs/BENCHMARKS.md, "Profile: where a training step goes").
+ * No parameters; a model is saved with DL4J's stock layers in its place ({@link StockLayers}).
  */
 public class AveragePooling2x2 extends NoParamLayer {
     /** Apply ReLU to the input before pooling (the previous layer then has the identity activation). */

@@ -32,8 +32,9 @@ import java.nio.FloatBuffer;
  * <p>
  * With {@link FastConvolution#isSkipInputGradient()} (the first layer) the backward pass computes
  * the weight and bias gradients only, in one plain-Java pass ({@link #parameterGradients}): oneDNN's
- * {@code conv2d_bp} always computes the input's gradient too and, with one input channel, ran at
- * ~4 GFLOP/s (26 ms of a 118 ms step, docs/BENCHMARKS.md). The network's input then gets zeros.
+ * {@code conv2d_bp} always computes the input's gradient too and, with one input channel, ran slowly
+ * enough to be a fifth of a step (docs/BENCHMARKS.md, "Closing the gap"). The network's input then gets
+ * zeros.
  */
 public class FastConvolutionLayer extends ConvolutionLayer {
     private transient INDArray forwardActivation;
@@ -120,10 +121,10 @@ public class FastConvolutionLayer extends ConvolutionLayer {
      * dW[o,c,i,j] = sum over examples and positions of d[b,o,y,x] * x[b,c,y+i,x+j].
      * Block by block of output rows: d's rows padded to the input's width (zeros), and for each tap
      * (i, j) a copy of the input rows shifted by i*w + j, so that every tap is one long element-wise
-     * multiply-add the JIT vectorises, accumulated over the batch and summed once per block. 49 M
-     * multiply-adds per batch of 64 canvases. (BLAS is the wrong tool: the product's long dimension,
-     * 341,056, is the one summed over, for 16 x 9 results, and OpenBLAS ran it at ~2 GFLOP/s; short
-     * row-by-row loops vectorised poorly, ~4 GFLOP/s.)
+     * multiply-add the JIT vectorises, accumulated over the batch and summed once per block. (BLAS is
+     * the wrong tool: the product's long dimension, every position of the batch, is the one summed over,
+     * for only out x kH x kW results; short row-by-row loops vectorise poorly. The alternatives measured:
+     * docs/BENCHMARKS.md, "Closing the gap".)
      */
     static void parameterGradients(FloatBuffer x, FloatBuffer d, int batch, int channels, int h, int w, int out,
                                    int kh, int kw, int first, int end, float[] weightGrad, float[] biasGrad) {
@@ -195,7 +196,8 @@ public class FastConvolutionLayer extends ConvolutionLayer {
 
     /**
      * acc[t] += a[t] * b[t] for t below n. The same index everywhere lets the JIT vectorise it; with
-     * b[t + shift] it cannot rule out that acc and b overlap and runs it scalar, 4x slower.
+     * b[t + shift] it cannot rule out that acc and b overlap and runs it scalar (docs/BENCHMARKS.md,
+     * "Closing the gap").
      */
     private static void multiplyAdd(float[] acc, float[] a, float[] b, int n) {
         for (int t = 0; t < n; t++) {

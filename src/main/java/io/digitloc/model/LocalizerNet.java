@@ -46,23 +46,30 @@ public final class LocalizerNet {
     private LocalizerNet() {
     }
 
-    /** The untrained, initialised network for square canvases of {@code canvasSize} pixels. */
-    public static ComputationGraph finalModel(int canvasSize, TrainSettings train, long seed) {
-        return finalModel(canvasSize, train, seed, 0);
+    /**
+     * The untrained network, its weights initialised from {@code seed}, for square canvases of
+     * {@code canvasSize} pixels, from the {@link #finalModel} configuration.
+     */
+    public static ComputationGraph untrained(int canvasSize, TrainSettings train, long seed) {
+        return untrained(canvasSize, train, seed, 0);
     }
 
     /**
      * @param stepsPerEpoch optimiser steps per epoch of one worker, for the learning-rate decay schedule
      *                      (0 when no decay is configured)
      */
-    public static ComputationGraph finalModel(int canvasSize, TrainSettings train, long seed, long stepsPerEpoch) {
-        ComputationGraph net = new ComputationGraph(configuration(canvasSize, train, seed, stepsPerEpoch));
+    public static ComputationGraph untrained(int canvasSize, TrainSettings train, long seed, long stepsPerEpoch) {
+        ComputationGraph net = new ComputationGraph(finalModel(canvasSize, train, seed, stepsPerEpoch));
         net.init();
         return net;
     }
 
-    public static ComputationGraphConfiguration configuration(int canvasSize, TrainSettings train, long seed,
-                                                              long stepsPerEpoch) {
+    /**
+     * The whole graph, as the reference's {@code final_model} combines it: the {@link #featureExtractor}, the
+     * {@link #denseLayers}, the {@link #classifier} and {@link #boundingBoxRegression} heads, the updater.
+     */
+    public static ComputationGraphConfiguration finalModel(int canvasSize, TrainSettings train, long seed,
+                                                           long stepsPerEpoch) {
         ComputationGraphConfiguration.GraphBuilder g = new NeuralNetConfiguration.Builder()
                 .seed(seed)
                 .updater(updater(train, stepsPerEpoch))

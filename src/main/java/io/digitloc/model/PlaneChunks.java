@@ -10,7 +10,7 @@ import java.util.concurrent.ForkJoinTask;
 /**
  * Splits the planes of a plain-Java layer pass over as many threads as ND4J may use, so the Java
  * passes scale as the native kernels do: two on a 2-core machine alone, one per Spark task when
- * {@code local[N]} gives each task a core ({@code NativeSetup.limitThreads}).
+ * {@code local[N]} gives each task a core ({@code platform.NativeSetup.limitThreads}).
  */
 final class PlaneChunks {
     /** Work on planes {@code first} (inclusive) to {@code end} (exclusive). */

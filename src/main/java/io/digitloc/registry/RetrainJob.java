@@ -32,7 +32,6 @@ import java.util.Map;
  */
 public final class RetrainJob {
     private static final Logger LOG = LoggerFactory.getLogger(RetrainJob.class);
-    public static final String LINEAGE = "lineage.json";
 
     private RetrainJob() {
     }
@@ -83,7 +82,7 @@ public final class RetrainJob {
                 new Path(runDir, RunLayout.ONNX), conf);
         LOG.info("retrain: run {} exported to {} ({} bytes)", runId, onnx.onnx(), onnx.bytes());
 
-        HadoopFiles.writeString(new Path(runDir, LINEAGE), Json.write(new Lineage(runId, BuildInfo.version(),
+        HadoopFiles.writeString(new Path(runDir, RunLayout.LINEAGE), Json.write(new Lineage(runId, BuildInfo.version(),
                 Instant.now().toString(), resumed, warmFrom == null ? null : warmFrom.toString(), champion,
                 trained.metadata().data(), run.rendered())), conf);
 

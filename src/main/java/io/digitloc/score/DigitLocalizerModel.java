@@ -1,5 +1,6 @@
 package io.digitloc.score;
 
+import io.digitloc.config.Settings;
 import io.digitloc.io.HadoopConf;
 import io.digitloc.model.LocalizerNet;
 import io.digitloc.model.ModelStore;
@@ -58,8 +59,9 @@ public final class DigitLocalizerModel extends Model<DigitLocalizerModel> implem
         this.uid = uid;
         this.net = net;
         this.inputCol = new Param<>(this, "inputCol", "binary column of canvases (grayscale bytes) or pictures");
-        this.inputKind = new Param<>(this, "inputKind", "what inputCol holds: canvas or picture",
-                ParamValidators.inArray(new String[] {"canvas", "picture"}));
+        String[] kinds = java.util.Arrays.stream(RowScorer.Kind.values()).map(RowScorer.Kind::param).toArray(String[]::new);
+        this.inputKind = new Param<>(this, "inputKind", "what inputCol holds: " + String.join(" or ", kinds),
+                ParamValidators.inArray(kinds));
         this.outputCol = new Param<>(this, "outputCol", "struct column of the answers (digit, probability, box, error)");
         this.predictionCol = new Param<>(this, "predictionCol", "the digit as a double; empty for none");
         this.canvasSize = new IntParam(this, "canvasSize", "canvas side the model was trained on",
@@ -67,11 +69,11 @@ public final class DigitLocalizerModel extends Model<DigitLocalizerModel> implem
         this.batchSize = new IntParam(this, "batchSize", "canvases per inference call", ParamValidators.gt(0));
         this.withProbabilities = new BooleanParam(this, "withProbabilities", "include the 10 class probabilities");
         setDefault(this.inputCol, "pixels");
-        setDefault(this.inputKind, "canvas");
+        setDefault(this.inputKind, RowScorer.Kind.CANVAS.param());
         setDefault(this.outputCol, "located");
         setDefault(this.predictionCol, "prediction");
         setDefault(this.canvasSize, canvasSize);
-        setDefault(this.batchSize, 256);
+        setDefault(this.batchSize, Settings.defaults().score().batchSize());
         setDefault(this.withProbabilities, true);
         LocalizerNet.requireFits(net, canvasSize, "model " + uid);
     }
@@ -155,8 +157,8 @@ public final class DigitLocalizerModel extends Model<DigitLocalizerModel> implem
     private RowScorer scorer(StructType schema, BroadcastModel model) {
         String prediction = getOrDefault(predictionCol);
         return new RowScorer(model, (Integer) getOrDefault(canvasSize), (Integer) getOrDefault(batchSize), schema,
-                getOrDefault(inputCol), "picture".equals(getOrDefault(inputKind)) ? RowScorer.Kind.PICTURE
-                : RowScorer.Kind.CANVAS, (Boolean) getOrDefault(withProbabilities), getOrDefault(outputCol),
+                getOrDefault(inputCol), RowScorer.Kind.ofParam(getOrDefault(inputKind)),
+                (Boolean) getOrDefault(withProbabilities), getOrDefault(outputCol),
                 prediction.isEmpty() ? null : prediction);
     }
 

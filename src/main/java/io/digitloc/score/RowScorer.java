@@ -1,5 +1,6 @@
 package io.digitloc.score;
 
+import io.digitloc.core.Batches;
 import io.digitloc.core.ImageInput;
 import io.digitloc.core.Located;
 import io.digitloc.core.Predictor;
@@ -14,7 +15,6 @@ import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.NoSuchElementException;
 
 /**
  * Scores a partition's rows in batches with the broadcast model, appending {@link ScoreColumns} to each
@@ -24,22 +24,36 @@ import java.util.NoSuchElementException;
 public final class RowScorer implements Serializable {
     private static final long serialVersionUID = 1L;
 
-    /** What the input column holds. */
+    /**
+     * What the input column holds; the Spark ML model's {@code inputKind} is the name in lower case, and the
+     * score job's {@code --format pictures} reads a folder of {@code PICTURE}s.
+     */
     public enum Kind {
         /** Grayscale bytes, width*height (0 = black): the project's canvas schema, or any size with width/height. */
         CANVAS,
         /** An encoded picture (PNG, JPEG, ...), e.g. Spark's binaryFile {@code content}. */
-        PICTURE
+        PICTURE;
+
+        /** The name as the Spark ML model's {@code inputKind} param writes it. */
+        public String param() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+
+        /** The kind a param value names. */
+        public static Kind ofParam(String value) {
+            return valueOf(value.toUpperCase(java.util.Locale.ROOT));
+        }
     }
 
     private final BroadcastModel model;
     private final int size;
     private final int batch;
     private final Kind kind;
-    private final int input;
-    private final int width;
-    private final int height;
-    private final int name;
+    /** Column indices in the rows: the pixels or picture, width and height (-1: none), the row's name (-1: none). */
+    private final int inputIndex;
+    private final int widthIndex;
+    private final int heightIndex;
+    private final int nameIndex;
     private final boolean probabilities;
     private final String structColumn;
     private final String predictionColumn;
@@ -66,18 +80,18 @@ public final class RowScorer implements Serializable {
         this.size = size;
         this.batch = batch;
         this.kind = kind;
-        this.input = index(schema, column);
-        if (input < 0) {
+        this.inputIndex = index(schema, column);
+        if (inputIndex < 0) {
             throw new IllegalArgumentException("no column '" + column + "' in the input (columns: "
                     + String.join(", ", schema.fieldNames()) + ")");
         }
-        if (!schema.fields()[input].dataType().sameType(DataTypes.BinaryType)) {
-            throw new IllegalArgumentException("column '" + column + "' is " + schema.fields()[input].dataType().simpleString()
+        if (!schema.fields()[inputIndex].dataType().sameType(DataTypes.BinaryType)) {
+            throw new IllegalArgumentException("column '" + column + "' is " + schema.fields()[inputIndex].dataType().simpleString()
                     + ", expected binary (" + (kind == Kind.CANVAS ? "grayscale bytes" : "an encoded picture") + ")");
         }
-        this.width = intColumn(schema, "width");
-        this.height = intColumn(schema, "height");
-        this.name = index(schema, "path") >= 0 ? index(schema, "path") : index(schema, "id");
+        this.widthIndex = intColumn(schema, "width");
+        this.heightIndex = intColumn(schema, "height");
+        this.nameIndex = index(schema, "path") >= 0 ? index(schema, "path") : index(schema, "id");
         this.probabilities = probabilities;
     }
 
@@ -94,34 +108,9 @@ public final class RowScorer implements Serializable {
         return out;
     }
 
+    /** A partition's rows with the {@link ScoreColumns} added, scored batch by batch. */
     public Iterator<Row> apply(Iterator<Row> rows) {
-        return new Iterator<>() {
-            private final List<Row> out = new ArrayList<>();
-            private int next;
-
-            @Override
-            public boolean hasNext() {
-                if (next < out.size()) {
-                    return true;
-                }
-                out.clear();
-                next = 0;
-                List<Row> chunk = new ArrayList<>(batch);
-                while (chunk.size() < batch && rows.hasNext()) {
-                    chunk.add(rows.next());
-                }
-                out.addAll(scoreChunk(chunk));
-                return !out.isEmpty();
-            }
-
-            @Override
-            public Row next() {
-                if (!hasNext()) {
-                    throw new NoSuchElementException();
-                }
-                return out.get(next++);
-            }
-        };
+        return Batches.flatMap(rows, batch, this::scoreChunk);
     }
 
     List<Row> scoreChunk(List<Row> chunk) {
@@ -171,16 +160,16 @@ public final class RowScorer implements Serializable {
     }
 
     private ImageInput.Fitted fit(Row r) {
-        String what = name >= 0 && !r.isNullAt(name) ? String.valueOf(r.get(name)) : "row";
-        if (r.isNullAt(input)) {
+        String what = nameIndex >= 0 && !r.isNullAt(nameIndex) ? String.valueOf(r.get(nameIndex)) : "row";
+        if (r.isNullAt(inputIndex)) {
             throw new IllegalArgumentException(what + ": no " + (kind == Kind.CANVAS ? "pixels" : "picture"));
         }
-        byte[] bytes = (byte[]) r.get(input);
+        byte[] bytes = (byte[]) r.get(inputIndex);
         if (kind == Kind.PICTURE) {
             return ImageInput.fit(ImageInput.read(bytes, what), size);
         }
-        int w = width >= 0 && !r.isNullAt(width) ? r.getInt(width) : side(bytes.length, what);
-        int h = height >= 0 && !r.isNullAt(height) ? r.getInt(height) : side(bytes.length, what);
+        int w = widthIndex >= 0 && !r.isNullAt(widthIndex) ? r.getInt(widthIndex) : side(bytes.length, what);
+        int h = heightIndex >= 0 && !r.isNullAt(heightIndex) ? r.getInt(heightIndex) : side(bytes.length, what);
         try {
             return ImageInput.fromGray(bytes, w, h, size);
         } catch (IllegalArgumentException e) {

@@ -1,5 +1,6 @@
 package io.digitloc.score;
 
+import io.digitloc.config.ScoreSettings.Format;
 import io.digitloc.io.HadoopConf;
 import io.digitloc.io.HadoopFiles;
 import io.digitloc.io.Json;
@@ -12,6 +13,7 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
@@ -23,7 +25,9 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -35,7 +39,8 @@ import static org.apache.spark.sql.functions.col;
  * picture files (a directory or glob on any Hadoop filesystem, through Spark's binaryFile source),
  * predicts partition by partition with the broadcast model in batches, and writes Parquet: the input's
  * columns but the pixels, plus {@link ScoreColumns}. Rows that cannot be scored keep their place with
- * the reason in {@code error} and are counted. The output directory appears complete or not at all, with
+ * the reason in {@code error} and are counted; so do empty picture files, which Spark's binaryFile source
+ * would silently skip. The output directory appears complete or not at all, with
  * {@value #SUMMARY} (counts, time, model) inside.
  */
 public final class ScoreJob {
@@ -44,9 +49,6 @@ public final class ScoreJob {
 
     private ScoreJob() {
     }
-
-    /** What the input is; AUTO looks for Parquet files under the path. */
-    public enum Format { AUTO, PARQUET, IMAGES }
 
     /**
      * @param input         a Parquet dataset, or a directory or glob of pictures
@@ -87,9 +89,9 @@ public final class ScoreJob {
 
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         BroadcastModel model = new BroadcastModel(jsc, net);
-        String column = format == Format.IMAGES ? "content" : req.pixelsColumn();
+        String column = format == Format.PICTURES ? "content" : req.pixelsColumn();
         RowScorer scorer = new RowScorer(model, req.canvasSize(), req.batchSize(), in.schema(), column,
-                format == Format.IMAGES ? RowScorer.Kind.PICTURE : RowScorer.Kind.CANVAS, req.probabilities());
+                format == Format.PICTURES ? RowScorer.Kind.PICTURE : RowScorer.Kind.CANVAS, req.probabilities());
         Path tmp = HadoopFiles.tempSibling(out);
         try {
             Dataset<Row> scored = spark.createDataFrame(in.javaRDD().mapPartitions(scorer::apply),
@@ -125,6 +127,47 @@ public final class ScoreJob {
         }
     }
 
+    /**
+     * The zero-byte files among those Spark's binaryFile source reads for {@code input} (a file, a directory
+     * read recursively, or a glob), named as it names them; hidden names ({@code .x}, {@code _x}) skipped
+     * as Spark skips them, even when given or matched by the glob.
+     */
+    static List<String> emptyFiles(String input, HadoopConf conf) {
+        Path p = new Path(input);
+        try {
+            FileSystem fs = HadoopFiles.fs(p, conf);
+            FileStatus[] matches = fs.globStatus(p);
+            List<String> empty = new ArrayList<>();
+            for (FileStatus m : matches == null ? new FileStatus[0] : matches) {
+                if (!hidden(m.getPath().getName())) {
+                    collectEmpty(fs, m, empty);
+                }
+            }
+            return empty;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + input + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void collectEmpty(FileSystem fs, FileStatus s, List<String> empty) throws IOException {
+        if (s.isFile()) {
+            if (s.getLen() == 0) {
+                empty.add(fs.makeQualified(s.getPath()).toString());
+            }
+            return;
+        }
+        for (FileStatus child : fs.listStatus(s.getPath())) {
+            if (!hidden(child.getPath().getName())) {
+                collectEmpty(fs, child, empty);
+            }
+        }
+    }
+
+    /** Spark's rule for files and directories it does not read (InMemoryFileIndex). */
+    private static boolean hidden(String name) {
+        return name.startsWith(".") || name.startsWith("_") && !name.contains("=") || name.endsWith("._COPYING_");
+    }
+
     /** Parquet when the path (a directory) holds Parquet files at any depth, pictures otherwise. */
     static Format detect(String input, HadoopConf conf) {
         Path p = new Path(input);
@@ -139,7 +182,7 @@ public final class ScoreJob {
                     return Format.PARQUET;
                 }
             }
-            return Format.IMAGES;
+            return Format.PICTURES;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list " + input + ": " + e.getMessage(), e);
         }
@@ -156,10 +199,14 @@ public final class ScoreJob {
     }
 
     static Dataset<Row> read(SparkSession spark, String input, Format format, String pixelsColumn) {
-        if (format == Format.IMAGES) {
+        if (format == Format.PICTURES) {
             // only the path and the bytes: modificationTime and length would clutter the output
-            return spark.read().format("binaryFile").option("recursiveFileLookup", "true").load(input)
+            Dataset<Row> files = spark.read().format("binaryFile").option("recursiveFileLookup", "true").load(input)
                     .select("path", "content");
+            // binaryFile yields no row for an empty file; give each one, so it is scored as unreadable
+            List<Row> empty = emptyFiles(input, new HadoopConf(spark.sparkContext().hadoopConfiguration())).stream()
+                    .map(path -> RowFactory.create(path, new byte[0])).toList();
+            return empty.isEmpty() ? files : files.union(spark.createDataFrame(empty, files.schema()));
         }
         Dataset<Row> in = spark.read().parquet(input);
         StructField f = in.schema().getFieldIndex(pixelsColumn).isDefined()

@@ -1,7 +1,7 @@
 package io.digitloc.spark;
 
 import io.digitloc.model.ModelStore;
-import io.digitloc.model.NativeSetup;
+import io.digitloc.platform.NativeSetup;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.deeplearning4j.nn.graph.ComputationGraph;

@@ -1,6 +1,6 @@
 package io.digitloc.spark;
 
-import io.digitloc.model.NativeSetup;
+import io.digitloc.platform.NativeSetup;
 import org.apache.spark.api.plugin.DriverPlugin;
 import org.apache.spark.api.plugin.ExecutorPlugin;
 import org.apache.spark.api.plugin.PluginContext;

@@ -10,7 +10,7 @@ import io.digitloc.core.RunLayout;
 import io.digitloc.data.CanvasRows;
 import io.digitloc.io.HadoopConf;
 import io.digitloc.io.HadoopFiles;
-import io.digitloc.model.NativeSetup;
+import io.digitloc.platform.NativeSetup;
 import io.digitloc.rounds.RoundPlan;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileSystem;

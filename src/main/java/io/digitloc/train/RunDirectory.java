@@ -1,7 +1,6 @@
 package io.digitloc.train;
 
 import io.digitloc.core.RunLayout;
-import io.digitloc.core.ValidationFigures;
 import io.digitloc.io.HadoopConf;
 import io.digitloc.io.HadoopFiles;
 import io.digitloc.io.Json;

@@ -7,7 +7,6 @@ import io.digitloc.core.EarlyStopping;
 import io.digitloc.core.EpochRecord;
 import io.digitloc.core.QuickScore;
 import io.digitloc.core.RunLayout;
-import io.digitloc.core.ValidationFigures;
 import io.digitloc.data.CanvasDataset;
 import io.digitloc.data.DatasetManifest;
 import io.digitloc.data.Split;
@@ -17,7 +16,7 @@ import io.digitloc.io.HadoopFiles;
 import io.digitloc.io.Json;
 import io.digitloc.model.LocalizerNet;
 import io.digitloc.model.ModelStore;
-import io.digitloc.model.NativeSetup;
+import io.digitloc.platform.NativeSetup;
 import io.digitloc.model.StockLayers;
 import io.digitloc.rounds.RoundPhases;
 import io.digitloc.rounds.RoundPlan;
@@ -98,6 +97,7 @@ public final class TrainJob {
         CanvasDataset dataset = CanvasDataset.open(spark, settings.data().dir());
         DatasetManifest manifest = dataset.manifest();
         int size = manifest.canvasSize();
+        Dataset<Row> trainRows = dataset.read(Split.TRAIN); // checks the schema before anything is written
         Dataset<Row> validationRows = dataset.read(Split.VALIDATION);
         if (train.evalLimit() > 0) {
             validationRows = validationRows.orderBy("id").limit(train.evalLimit());
@@ -120,7 +120,7 @@ public final class TrainJob {
             RunDirectory.readOuterState(master.outer(), work, begin.lastDone(), conf);
         }
         SparkComputationGraph sparkNet = new SparkComputationGraph(jsc, begin.net(), master);
-        EpochFeed feed = new EpochFeed(jsc, dataset.read(Split.TRAIN), settings, size, batches, conf, workers);
+        EpochFeed feed = new EpochFeed(jsc, trainRows, settings, size, batches, conf, workers);
         logStart(settings, trainCount, size, workers, master);
 
         TrainingHistory history = begin.history();
@@ -221,7 +221,7 @@ public final class TrainJob {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create " + work + ": " + e.getMessage(), e);
         }
-        ComputationGraph net = LocalizerNet.finalModel(size, train, settings.seed(), stepsPerEpoch);
+        ComputationGraph net = LocalizerNet.untrained(size, train, settings.seed(), stepsPerEpoch);
         if (start.warmStartModel() != null) {
             ComputationGraph from = ModelStore.load(new Path(start.warmStartModel()), false, conf);
             LocalizerNet.requireFits(from, size, start.warmStartModel());

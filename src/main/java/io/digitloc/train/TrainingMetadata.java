@@ -1,7 +1,6 @@
 package io.digitloc.train;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.digitloc.core.ValidationFigures;
 import io.digitloc.data.DatasetManifest;
 import io.digitloc.io.Json;
 

@@ -1,6 +1,6 @@
 package io.digitloc.bench;
 
-import io.digitloc.model.NativeSetup;
+import io.digitloc.platform.NativeSetup;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 

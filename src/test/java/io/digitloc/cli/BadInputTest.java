@@ -39,7 +39,7 @@ class BadInputTest {
         assertThat(Cli.run("generate", "--mnist-dir", mnist.toString(), "--data-dir", data40.toString(),
                 "--canvas-size", "40").code()).isZero();
         model75 = tmp.resolve("model75.zip");
-        ModelStore.save(LocalizerNet.finalModel(75, Settings.defaults().train(), 1), new Path(model75.toString()), false,
+        ModelStore.save(LocalizerNet.untrained(75, Settings.defaults().train(), 1), new Path(model75.toString()), false,
                 HadoopConf.local());
     }
 

@@ -33,10 +33,10 @@ class ExportCommandTest {
     @BeforeAll
     static void models() {
         run = tmp.resolve("run");
-        net = LocalizerNet.finalModel(75, Settings.defaults().train(), 3);
+        net = LocalizerNet.untrained(75, Settings.defaults().train(), 3);
         ModelStore.save(net, new Path(run.resolve("model.zip").toString()), false, HadoopConf.local());
         model40 = tmp.resolve("m40/model.zip");
-        ModelStore.save(LocalizerNet.finalModel(40, Settings.defaults().train(), 3), new Path(model40.toString()), false,
+        ModelStore.save(LocalizerNet.untrained(40, Settings.defaults().train(), 3), new Path(model40.toString()), false,
                 HadoopConf.local());
     }
 

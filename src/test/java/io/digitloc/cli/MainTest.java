@@ -54,4 +54,26 @@ class MainTest {
         assertThat(r.out()).contains("generate: 40 train + 10 validation canvases (75x75)");
         assertThat(out.resolve("_manifest.json")).exists();
     }
+
+    @Test
+    void everyOptionWithADescriptionKeySetsADeclaredSettingAndShowsItsDefault() {
+        picocli.CommandLine cli = new picocli.CommandLine(new Main());
+        int settingOptions = 0;
+        for (picocli.CommandLine sub : cli.getSubcommands().values()) {
+            for (picocli.CommandLine.Model.OptionSpec o : sub.getCommandSpec().options()) {
+                String key = o.descriptionKey();
+                if (key.isEmpty() || key.startsWith("mixinStandardHelpOptions.")) {
+                    continue;
+                }
+                assertThat(CommonOptions.setting(o)).as(sub.getCommandName() + " " + o.longestName()).isEqualTo(key);
+                settingOptions++;
+            }
+        }
+        assertThat(settingOptions).isGreaterThan(40);
+        Cli.Run help = Cli.run("train", "--help");
+        assertThat(help.out()).contains("--averaging-frequency=N").contains("Mini-batches each worker fits between two")
+                .contains("(default: 16)");
+        Cli.Run score = Cli.run("score", "--help");
+        assertThat(score.out()).contains("--batch=N").contains("(default: 256)");
+    }
 }

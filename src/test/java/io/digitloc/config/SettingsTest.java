@@ -7,6 +7,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -103,5 +106,43 @@ class SettingsTest {
                 .isInstanceOf(SettingsException.class).hasMessageContaining("digitloc.train.scale-out.outer-momentum = 1");
         assertThatThrownBy(() -> Settings.load(null, Map.of("digitloc.train.scale-out.outer-lr", "fast")))
                 .isInstanceOf(SettingsException.class).hasMessageContaining("must be auto or a number");
+    }
+
+    @Test
+    void pipelineConfAndTheDeclarationsAgreeKeyForKey() throws IOException {
+        com.typesafe.config.Config file = com.typesafe.config.ConfigFactory.parseFile(
+                Path.of("conf/pipeline.conf").toFile()).getConfig("digitloc");
+        Set<String> inFile = new TreeSet<>(file.entrySet().stream().map(Map.Entry::getKey).toList());
+        Set<String> declared = new TreeSet<>(Settings.declared().stream().map(Setting::path).toList());
+        assertThat(declared).as("declared settings (each once)").hasSameSizeAs(Settings.declared());
+        assertThat(inFile).as("keys of conf/pipeline.conf").isEqualTo(declared);
+        for (Setting<?> s : Settings.declared()) {
+            assertThat(file.getValue(s.path()).origin().comments()).as("the comment above " + s.key()).isNotEmpty();
+            assertThat(s.summary()).as(s.key()).isNotBlank().doesNotContain("  ");
+        }
+        // the jar's copy is the file, so what the jobs read is what the file says
+        var concise = com.typesafe.config.ConfigRenderOptions.concise();
+        assertThat(Setting.Defaults.file().getConfig("digitloc").root().render(concise))
+                .isEqualTo(file.root().render(concise));
+    }
+
+    @Test
+    void aDeclarationNamesItsSettingInEveryMessage() {
+        assertThat(DistributionSettings.AVERAGING_FREQUENCY.key()).isEqualTo("digitloc.train.averaging-frequency");
+        assertThat(DistributionSettings.AVERAGING_FREQUENCY.summary())
+                .isEqualTo("Mini-batches each worker fits between two parameter averages (the updater state is averaged too).");
+        assertThat(DistributionSettings.AVERAGING_FREQUENCY.defaultText()).isEqualTo("16");
+        assertThat(EvalSettings.MODEL.defaultText()).isEqualTo("\"\"");
+        assertThat(EvalSettings.IOU_THRESHOLDS.defaultText()).isEqualTo("0.5,0.6,0.75");
+        assertThatThrownBy(() -> Settings.load(null, Map.of("digitloc.train.averaging-frequency", 0)))
+                .isInstanceOf(SettingsException.class)
+                .hasMessage("setting digitloc.train.averaging-frequency = 0 is impossible: expected at least 1");
+        assertThatThrownBy(() -> Settings.load(null, Map.of("digitloc.score.batch-size", 0)))
+                .isInstanceOf(SettingsException.class).hasMessageContaining("digitloc.score.batch-size = 0");
+        assertThatThrownBy(() -> Settings.load(null, Map.of("digitloc.data.if-exists", "keep")))
+                .isInstanceOf(SettingsException.class)
+                .hasMessage("setting digitloc.data.if-exists = 'keep' must be one of: fail, replace");
+        assertThat(Settings.defaults().score().batchSize()).isEqualTo(256);
+        assertThat(Settings.defaults().benchmark().scalingOut()).isEqualTo("docs/scaling.json");
     }
 }

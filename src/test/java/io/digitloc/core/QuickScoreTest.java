@@ -24,4 +24,20 @@ class QuickScoreTest {
         assertThat(all.loss(1)).isCloseTo(xent + all.boxMse(), within(1e-6));
         assertThat(all.loss(3)).isCloseTo(xent + 3 * all.boxMse(), within(1e-6));
     }
+
+    @Test
+    void aPredictionAddsWhatItsPartsAdd() {
+        float[] truth = {0.2f, 0.2f, 0.6f, 0.6f};
+        float[] guess = {0.25f, 0.2f, 0.6f, 0.65f};
+        float[] probs = {0.05f, 0.05f, 0.05f, 0.6f, 0.05f, 0.05f, 0.05f, 0.05f, 0.04f, 0.01f};
+        QuickScore parts = new QuickScore();
+        parts.add(3, probs, truth, guess);
+        QuickScore whole = new QuickScore();
+        Prediction p = Prediction.of(9, 3, Located.of(probs, guess), truth);
+        whole.add(p);
+        assertThat(whole.accuracy()).isEqualTo(parts.accuracy()).isEqualTo(1.0);
+        assertThat(whole.boxMse()).isEqualTo(parts.boxMse()).isEqualTo(p.boxSquaredError());
+        assertThat(whole.meanIou()).isEqualTo(parts.meanIou()).isEqualTo(p.iou());
+        assertThat(whole.loss(2)).isEqualTo(parts.loss(2));
+    }
 }

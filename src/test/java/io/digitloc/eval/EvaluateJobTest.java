@@ -189,7 +189,7 @@ class EvaluateJobTest {
 
     @Test
     void aModelForAnotherCanvasSizeIsRefused() {
-        var net = io.digitloc.model.LocalizerNet.finalModel(100, settings.train(), 1);
+        var net = io.digitloc.model.LocalizerNet.untrained(100, settings.train(), 1);
         org.assertj.core.api.Assertions.assertThatThrownBy(
                         () -> io.digitloc.model.LocalizerNet.requireFits(net, 75, "other.zip"))
                 .hasMessageContaining("other.zip was trained on canvases of another size");

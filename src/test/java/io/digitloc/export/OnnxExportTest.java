@@ -12,7 +12,7 @@ import io.digitloc.io.HadoopConf;
 import io.digitloc.model.LocalizerNet;
 import io.digitloc.model.ModelException;
 import io.digitloc.model.ModelStore;
-import io.digitloc.model.NativeSetup;
+import io.digitloc.platform.NativeSetup;
 import io.digitloc.model.StockLayers;
 import io.digitloc.testing.Canvases;
 import io.digitloc.testing.OnnxRuntimeRun;
@@ -62,7 +62,7 @@ class OnnxExportTest {
         // the fast layers, as training uses them: the export must read them in their stock form
         var train = Settings.load(null, Map.of("digitloc.train.fast-layers", true,
                 "digitloc.train.learning-rate", 0.003)).train();
-        trained = LocalizerNet.finalModel(SIZE, train, 5);
+        trained = LocalizerNet.untrained(SIZE, train, 5);
         CanvasBatch steps = Canvases.of(Split.TRAIN, 96, SIZE, 42);
         for (int i = 0; i < 6; i++) { // random init plus a few Adam steps: non-zero biases, asymmetric kernels
             trained.fit(slice(steps, 16 * i, 16).toMultiDataSet());
@@ -161,7 +161,7 @@ class OnnxExportTest {
     @Test
     void anotherCanvasSizeGetsItsOwnShapes(@TempDir File dir) throws Exception {
         int size = 40; // odd sides on the way (38, 19, 17, 8, 6, 3): pooling must floor as DL4J's does
-        ComputationGraph net = LocalizerNet.finalModel(size, Settings.load(null,
+        ComputationGraph net = LocalizerNet.untrained(size, Settings.load(null,
                 Map.of("digitloc.train.fast-layers", false)).train(), 9);
         File file = new File(dir, "m40.onnx");
         OnnxExport.write(net, size, new Path(file.getPath()), HadoopConf.local(), "net40");
@@ -189,7 +189,7 @@ class OnnxExportTest {
 
     @Test
     void aModelForAnotherCanvasSizeIsRefused(@TempDir File dir) {
-        ComputationGraph net40 = LocalizerNet.finalModel(40, Settings.defaults().train(), 2);
+        ComputationGraph net40 = LocalizerNet.untrained(40, Settings.defaults().train(), 2);
         File file = new File(dir, "m.onnx");
         assertThatThrownBy(() -> OnnxExport.write(net40, SIZE, new Path(file.getPath()), HadoopConf.local(), "m40.zip"))
                 .isInstanceOf(ModelException.class)

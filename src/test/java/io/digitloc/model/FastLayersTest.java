@@ -1,5 +1,6 @@
 package io.digitloc.model;
 
+import io.digitloc.platform.NativeSetup;
 import io.digitloc.config.Settings;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -31,7 +32,7 @@ class FastLayersTest {
 
     private static ComputationGraph net(boolean fastLayers) {
         var train = Settings.load(null, Map.of("digitloc.train.fast-layers", fastLayers)).train();
-        return LocalizerNet.finalModel(75, train, 7);
+        return LocalizerNet.untrained(75, train, 7);
     }
 
     private static MultiDataSet batch(int n) {

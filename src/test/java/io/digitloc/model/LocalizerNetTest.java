@@ -1,5 +1,6 @@
 package io.digitloc.model;
 
+import io.digitloc.platform.NativeSetup;
 import io.digitloc.config.Settings;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.BeforeAll;
@@ -18,7 +19,7 @@ class LocalizerNetTest {
 
     @Test
     void hasTheReferenceParameterCountAndNamedParts() {
-        ComputationGraph net = LocalizerNet.finalModel(75, Settings.defaults().train(), 1);
+        ComputationGraph net = LocalizerNet.untrained(75, Settings.defaults().train(), 1);
         assertThat(net.numParams()).isEqualTo(426_638L);
         assertThat(net.getConfiguration().getNetworkOutputs()).containsExactly("classification", "bounding_box");
         assertThat(net.getLayer("conv1").numParams()).isEqualTo(16 * 9 + 16);
@@ -30,7 +31,7 @@ class LocalizerNetTest {
 
     @Test
     void forwardPassGivesBothHeads() {
-        ComputationGraph net = LocalizerNet.finalModel(75, Settings.defaults().train(), 1);
+        ComputationGraph net = LocalizerNet.untrained(75, Settings.defaults().train(), 1);
         INDArray[] out = net.output(Nd4j.rand(new int[] {3, 1, 75, 75}));
         assertThat(out).hasSize(2);
         assertThat(out[0].shape()).containsExactly(3, 10);
@@ -43,7 +44,7 @@ class LocalizerNetTest {
     @Test
     void theBoxLossWeightScalesTheBoundingBoxLoss() {
         var settings = io.digitloc.config.Settings.load(null, java.util.Map.of("digitloc.train.box-loss-weight", 10));
-        ComputationGraph net = LocalizerNet.finalModel(75, settings.train(), 1);
+        ComputationGraph net = LocalizerNet.untrained(75, settings.train(), 1);
         var loss = (org.nd4j.linalg.lossfunctions.impl.LossMSE)
                 ((org.deeplearning4j.nn.conf.layers.BaseOutputLayer) net.getLayer("bounding_box").conf().getLayer())
                         .getLossFn();
@@ -54,12 +55,12 @@ class LocalizerNetTest {
     @Test
     void classifierDropoutOnlyDropsTheClassificationHeadsInputsWhileTraining() {
         var train = Settings.load(null, java.util.Map.of("digitloc.train.classifier-dropout", 0.4)).train();
-        ComputationGraph net = LocalizerNet.finalModel(75, train, 1);
+        ComputationGraph net = LocalizerNet.untrained(75, train, 1);
         var classifier = net.getLayer(LocalizerNet.CLASSIFICATION).conf().getLayer();
         var box = net.getLayer(LocalizerNet.BOUNDING_BOX).conf().getLayer();
         assertThat(((org.deeplearning4j.nn.conf.dropout.Dropout) classifier.getIDropout()).getP()).isCloseTo(0.6, within(1e-12));
         assertThat(box.getIDropout()).isNull();
-        assertThat(LocalizerNet.finalModel(75, Settings.defaults().train(), 1)
+        assertThat(LocalizerNet.untrained(75, Settings.defaults().train(), 1)
                 .getLayer(LocalizerNet.CLASSIFICATION).conf().getLayer().getIDropout()).isNull();
         // a training-mode forward pass drops inputs of the classifier only; inference is deterministic
         INDArray x = Nd4j.rand(new int[] {4, 1, 75, 75});
@@ -76,7 +77,7 @@ class LocalizerNetTest {
 
     @Test
     void followsTheCanvasSize() {
-        ComputationGraph net = LocalizerNet.finalModel(100, Settings.defaults().train(), 1);
+        ComputationGraph net = LocalizerNet.untrained(100, Settings.defaults().train(), 1);
         // 100 → 98 → 49 → 47 → 23 → 21 → 10: dense sees 10*10*64 inputs
         assertThat(net.getLayer("dense").numParams()).isEqualTo(10 * 10 * 64 * 128 + 128);
         assertThat(net.output(Nd4j.rand(new int[] {2, 1, 100, 100}))[1].shape()).containsExactly(2, 4);
@@ -110,7 +111,7 @@ class LocalizerNetTest {
     void theScheduleSurvivesTheJsonThatSparkWorkersAndSavedModelsUse() {
         var train = Settings.load(null, java.util.Map.of("digitloc.train.lr-schedule", "linear",
                 "digitloc.train.lr-warmup-epochs", 0.5)).train();
-        var conf = LocalizerNet.configuration(75, train, 1, 100); // 10 epochs of 100 steps, 50 warming up
+        var conf = LocalizerNet.finalModel(75, train, 1, 100); // 10 epochs of 100 steps, 50 warming up
         var back = org.deeplearning4j.nn.conf.ComputationGraphConfiguration.fromJson(conf.toJson());
         assertThat(back).isEqualTo(conf);
         var layer = (org.deeplearning4j.nn.conf.layers.BaseLayer)

@@ -1,5 +1,6 @@
 package io.digitloc.model;
 
+import io.digitloc.platform.NativeSetup;
 import io.digitloc.config.Settings;
 import io.digitloc.io.HadoopConf;
 import io.digitloc.testing.CliProcess;
@@ -39,7 +40,7 @@ class StockLayersTest {
     /** A fast-layer network after a few Adam steps, so parameters and updater state are not the initial ones. */
     private static ComputationGraph trainedFastNet() {
         var train = Settings.load(null, Map.of("digitloc.train.fast-layers", true)).train();
-        ComputationGraph net = LocalizerNet.finalModel(SIZE, train, 11);
+        ComputationGraph net = LocalizerNet.untrained(SIZE, train, 11);
         for (int i = 0; i < 3; i++) {
             net.fit(batch(8, i));
         }
@@ -111,14 +112,14 @@ class StockLayersTest {
     @Test
     void stockAndFastFormsRoundTrip() {
         var stockTrain = Settings.load(null, Map.of("digitloc.train.fast-layers", false)).train();
-        ComputationGraph stock = LocalizerNet.finalModel(SIZE, stockTrain, 3);
+        ComputationGraph stock = LocalizerNet.untrained(SIZE, stockTrain, 3);
         assertThat(StockLayers.toStock(stock)).isSameAs(stock);
         ComputationGraph fast = StockLayers.toFast(stock);
         assertThat(StockLayers.hasFastLayers(fast)).isTrue();
         var fastTrain = Settings.load(null, Map.of("digitloc.train.fast-layers", true)).train();
         // the same configuration LocalizerNet builds with fast layers, and back to the stock one
         assertThat(fast.getConfiguration().toJson())
-                .isEqualTo(LocalizerNet.finalModel(SIZE, fastTrain, 3).getConfiguration().toJson());
+                .isEqualTo(LocalizerNet.untrained(SIZE, fastTrain, 3).getConfiguration().toJson());
         assertThat(StockLayers.toStock(fast).getConfiguration().toJson()).isEqualTo(stock.getConfiguration().toJson());
     }
 

@@ -58,7 +58,7 @@ class ScoreTest {
     @BeforeAll
     static void modelAndData() {
         spark = TestSpark.get();
-        net = LocalizerNet.finalModel(SIZE, Settings.load(null, Map.of()).train(), 5);
+        net = LocalizerNet.untrained(SIZE, Settings.load(null, Map.of()).train(), 5);
         modelZip = tmp.resolve("model.zip").toString();
         ModelStore.save(net, new Path(modelZip), false, HadoopConf.local());
         Random r = new Random(1);
@@ -151,7 +151,7 @@ class ScoreTest {
         }
         Files.writeString(new File(dir, "broken.png").toPath(), "not a picture");
         String out = tmp.resolve("scored-pictures").toString();
-        ScoreJob.Result r = ScoreJob.run(spark, new ScoreJob.Request(dir.getPath(), ScoreJob.Format.AUTO, modelZip, out,
+        ScoreJob.Result r = ScoreJob.run(spark, new ScoreJob.Request(dir.getPath(), io.digitloc.config.ScoreSettings.Format.AUTO, modelZip, out,
                 false, SIZE, 8, "pixels", false));
         assertThat(r.rows()).isEqualTo(3);
         assertThat(r.errors()).isEqualTo(1);
@@ -165,6 +165,44 @@ class ScoreTest {
         assertThat(one.getInt(one.fieldIndex("digit"))).isEqualTo(want.digit());
         assertThat(one.getDouble(one.fieldIndex("px_xmax"))).isCloseTo(f.toInput(want.box())[2], within(1e-3));
         assertThat(one.schema().fieldNames()).doesNotContain("content", "probabilities");
+    }
+
+    @Test
+    void anEmptyPictureFileGetsARowWithTheReasonAndIsCounted() throws Exception {
+        File dir = tmp.resolve("with-empty").toFile();
+        File nested = new File(dir, "more");
+        assertThat(nested.mkdirs()).isTrue();
+        BufferedImage img = new BufferedImage(40, 40, BufferedImage.TYPE_INT_RGB);
+        ImageIO.write(img, "png", new File(dir, "good.png"));
+        Files.write(new File(dir, "empty.png").toPath(), new byte[0]);
+        Files.write(new File(nested, "empty-too.jpg").toPath(), new byte[0]);
+        Files.write(new File(dir, ".hidden.png").toPath(), new byte[0]); // Spark never reads hidden files
+        Files.write(new File(dir, "_hidden.png").toPath(), new byte[0]);
+        String out = tmp.resolve("scored-with-empty").toString();
+        Cli.Run run = Cli.run("score", "--input", dir.getPath(), "--model", modelZip, "--out", out);
+        assertThat(run.code()).as(run.err()).isZero();
+        assertThat(run.out()).contains("3 rows, 1 scored, 2 unscored");
+
+        Map<String, Row> byName = new HashMap<>();
+        spark.read().parquet(out).collectAsList().forEach(row -> byName.put(new File(row.getString(0)).getName(), row));
+        assertThat(byName).containsOnlyKeys("good.png", "empty.png", "empty-too.jpg");
+        Row empty = byName.get("empty.png");
+        assertThat(empty.getString(0)).as("named as Spark names the files it reads")
+                .isEqualTo(byName.get("good.png").getString(0).replace("good.png", "empty.png"));
+        assertThat(empty.isNullAt(empty.fieldIndex("digit"))).isTrue();
+        assertThat(empty.getString(empty.fieldIndex("error"))).endsWith("empty.png: empty file");
+        assertThat(byName.get("good.png").isNullAt(byName.get("good.png").fieldIndex("error"))).isTrue();
+        var summary = io.digitloc.io.Json.MAPPER.readTree(new File(out, ScoreJob.SUMMARY));
+        assertThat(summary.get("rows").asLong()).isEqualTo(3);
+        assertThat(summary.get("errors").asLong()).isEqualTo(2);
+        assertThat(summary.get("format").asText()).isEqualTo("pictures");
+
+        // a glob: the empty file it matches is there too, the one it does not match is not
+        String globbed = tmp.resolve("scored-glob").toString();
+        ScoreJob.Result r = ScoreJob.run(spark, new ScoreJob.Request(dir.getPath() + "/*.png",
+                io.digitloc.config.ScoreSettings.Format.PICTURES, modelZip, globbed, false, SIZE, 8, "pixels", false));
+        assertThat(r.rows()).isEqualTo(2);
+        assertThat(r.errors()).isEqualTo(1);
     }
 
     @Test

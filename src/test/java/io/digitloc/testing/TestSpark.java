@@ -1,6 +1,6 @@
 package io.digitloc.testing;
 
-import io.digitloc.model.NativeSetup;
+import io.digitloc.platform.NativeSetup;
 import org.apache.spark.sql.SparkSession;
 
 /** One local[2] Spark session shared by every test in the JVM (starting one costs seconds). */

@@ -61,7 +61,7 @@ class ParameterAveragingMasterTest {
                     Nd4j.eye(10).getRows(0, 1, 2, 3), Nd4j.rand(4, 4)}));
         }
         JavaRDD<MultiDataSet> rdd = jsc.parallelize(batches, 2);
-        var net = LocalizerNet.finalModel(28, Settings.defaults().train(), 1);
+        var net = LocalizerNet.untrained(28, Settings.defaults().train(), 1);
         SparkComputationGraph sparkNet = new SparkComputationGraph(jsc, net, master);
         sparkNet.setListeners(new CountingListener());
         CountingListener.STEPS.set(0);

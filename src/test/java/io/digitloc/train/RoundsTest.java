@@ -96,7 +96,7 @@ class RoundsTest {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(TestSpark.get().sparkContext());
         Settings settings = settings(2);
         List<String> files = identicalBatchFiles(8, size); // 2 workers x frequency 2: 2 rounds of 4 batches
-        ComputationGraph driver = LocalizerNet.finalModel(size, settings.train(), 1);
+        ComputationGraph driver = LocalizerNet.untrained(size, settings.train(), 1);
         ComputationGraph alone = driver.clone();
         ParameterAveragingMaster master = Masters.master(settings, new Path(tmp.toString()), 2);
         SparkComputationGraph sparkNet = new SparkComputationGraph(jsc, driver, master);
@@ -140,7 +140,7 @@ class RoundsTest {
         int size = 28;
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(TestSpark.get().sparkContext());
         Settings settings = settings(4);
-        ComputationGraph driver = LocalizerNet.finalModel(size, settings.train(), 1);
+        ComputationGraph driver = LocalizerNet.untrained(size, settings.train(), 1);
         ComputationGraph alone = driver.clone();
         ParameterAveragingMaster master = Masters.master(settings, new Path(tmp.toString()), 2);
         List<String> files = identicalBatchFiles(1, size);

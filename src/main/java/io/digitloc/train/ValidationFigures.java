@@ -1,4 +1,7 @@
-package io.digitloc.core;
+package io.digitloc.train;
+
+import io.digitloc.core.EpochRecord;
+import io.digitloc.core.QuickScore;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 

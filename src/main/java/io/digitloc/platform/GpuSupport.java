@@ -1,4 +1,4 @@
-package io.digitloc.model;
+package io.digitloc.platform;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -1,4 +1,4 @@
-package io.digitloc.model;
+package io.digitloc.platform;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,6 +1,6 @@
-package io.digitloc.model;
+package io.digitloc.platform;
 
-import io.digitloc.model.GpuSupport.Status;
+import io.digitloc.platform.GpuSupport.Status;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
