@@ -22,6 +22,7 @@ import io.digitloc.report.HtmlReport;
 import io.digitloc.report.PredictionGrid;
 import io.digitloc.spark.BroadcastModel;
 import io.digitloc.train.TrainingHistory;
+import io.digitloc.train.TrainingMetadata;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -106,10 +107,11 @@ public final class EvaluateJob {
             HadoopFiles.writeString(new Path(out, RunLayout.SAMPLE_CSV), sampleCsv, conf);
             writeBytes(fs, new Path(out, RunLayout.GRID), grid);
             List<EpochRecord> history = TrainingHistory.read(modelFile.getParent(), conf);
+            TrainingMetadata.Outcome outcome = outcome(modelFile.getParent(), conf);
             double referenceThreshold = e.iouThresholds().contains(0.6) ? 0.6 : e.iouThresholds().get(0);
             HadoopFiles.writeString(new Path(out, RunLayout.REPORT), HtmlReport.render(modelFile.getParent().toString(),
-                    facts(settings, modelFile, dataset, metrics, history), metrics, history, grid, referenceThreshold),
-                    conf);
+                    facts(settings, modelFile, dataset, metrics, history, outcome), metrics, history, grid,
+                    referenceThreshold, outcome == null ? 0 : outcome.bestEpoch()), conf);
             // metrics.json last: its presence marks a complete evaluation
             HadoopFiles.writeString(new Path(out, RunLayout.METRICS), Json.write(metrics), conf);
             double seconds = (System.nanoTime() - start) / 1e9;
@@ -199,8 +201,15 @@ public final class EvaluateJob {
         HadoopFiles.replace(fs, tmp, target);
     }
 
+    /** How the model's training run ended (metadata.json beside it), or null for a model without one. */
+    private static TrainingMetadata.Outcome outcome(Path modelDir, HadoopConf conf) {
+        Path file = new Path(modelDir, RunLayout.METADATA);
+        return HadoopFiles.exists(file, conf)
+                ? TrainingMetadata.read(HadoopFiles.readString(file, conf), file.toString()).outcome() : null;
+    }
+
     private static Map<String, String> facts(Settings settings, Path modelFile, CanvasDataset dataset, Metrics m,
-                                             List<EpochRecord> history) {
+                                             List<EpochRecord> history, TrainingMetadata.Outcome outcome) {
         Map<String, String> f = new LinkedHashMap<>();
         f.put("model", modelFile.toString());
         f.put("dataset", settings.data().dir() + " (seed " + dataset.manifest().seed() + ", "
@@ -212,6 +221,9 @@ public final class EvaluateJob {
             double fit = history.stream().mapToDouble(EpochRecord::fitSeconds).sum();
             double all = history.stream().mapToDouble(EpochRecord::epochSeconds).sum();
             f.put("epochs", Integer.toString(last.epoch()));
+            if (outcome != null) {
+                f.put("model kept", "epoch " + outcome.bestEpoch() + " (" + outcome.stopReason() + ")");
+            }
             f.put("training time", String.format(Locale.ROOT, "%.0f s (fit %.0f s, %.0f img/s)", all, fit,
                     history.stream().mapToLong(EpochRecord::examples).sum() / Math.max(fit, 1e-9)));
         }

@@ -42,8 +42,12 @@ public final class RetrainJob {
     }
 
     /** Where a run came from: written beside its model. */
+    /**
+     * @param bestEpoch  the epoch whose model the run kept (the last one without early stopping)
+     * @param stopReason why training ended, in words
+     */
     public record Lineage(String runId, String codeVersion, String createdAt, boolean resumed, String warmStartFrom,
-                          String championBefore, DatasetManifest data, String settings) {
+                          String championBefore, int bestEpoch, String stopReason, DatasetManifest data, String settings) {
     }
 
     /** Everything that can be checked before Spark starts: the data plan. */
@@ -84,6 +88,7 @@ public final class RetrainJob {
 
         HadoopFiles.writeString(new Path(runDir, RunLayout.LINEAGE), Json.write(new Lineage(runId, BuildInfo.version(),
                 Instant.now().toString(), resumed, warmFrom == null ? null : warmFrom.toString(), champion,
+                trained.metadata().outcome().bestEpoch(), trained.metadata().outcome().stopReason(),
                 trained.metadata().data(), run.rendered())), conf);
 
         Metrics championMetrics = registry.championMetrics();

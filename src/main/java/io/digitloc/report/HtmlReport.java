@@ -26,6 +26,12 @@ public final class HtmlReport {
      */
     public static String render(String title, Map<String, String> facts, Metrics m, List<EpochRecord> history,
                                 byte[] grid, double referenceThreshold) {
+        return render(title, facts, m, history, grid, referenceThreshold, 0);
+    }
+
+    /** As above, the curves marking {@code bestEpoch} (the epoch whose model was kept; 0 for none). */
+    public static String render(String title, Map<String, String> facts, Metrics m, List<EpochRecord> history,
+                                byte[] grid, double referenceThreshold, int bestEpoch) {
         StringBuilder h = new StringBuilder(32_768);
         h.append("<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>")
                 .append(Svg.escape(title)).append("</title><style>")
@@ -61,13 +67,18 @@ public final class HtmlReport {
         if (history.isEmpty()) {
             h.append("<p>No training history found beside the model.</p>");
         } else {
+            int mark = -1;
+            for (int i = 0; i < history.size(); i++) {
+                mark = history.get(i).epoch() == bestEpoch ? i : mark;
+            }
+            String label = "best: epoch " + bestEpoch;
             h.append("<div class='charts'>");
             h.append(Svg.lineChart("loss", "epoch", series("train", history, EpochRecord::trainLoss,
-                    "validation", EpochRecord::valLoss)));
+                    "validation", EpochRecord::valLoss), mark, label));
             h.append(Svg.lineChart("validation accuracy", "epoch", series("accuracy", history,
-                    EpochRecord::valAccuracy, null, null)));
+                    EpochRecord::valAccuracy, null, null), mark, label));
             h.append(Svg.lineChart("validation mean IoU", "epoch", series("mean IoU", history,
-                    EpochRecord::valMeanIou, null, null)));
+                    EpochRecord::valMeanIou, null, null), mark, label));
             h.append("</div>");
         }
 

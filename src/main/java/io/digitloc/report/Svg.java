@@ -18,6 +18,14 @@ final class Svg {
 
     /** Lines over x = 1..n, one per series (NaN points are skipped). */
     static String lineChart(String title, String xLabel, Map<String, double[]> series) {
+        return lineChart(title, xLabel, series, -1, null);
+    }
+
+    /**
+     * As {@link #lineChart(String, String, Map)}, with a dashed vertical line at point {@code mark} (0-based;
+     * -1 for none) labelled {@code markLabel}: the best epoch of an early-stopped run.
+     */
+    static String lineChart(String title, String xLabel, Map<String, double[]> series, int mark, String markLabel) {
         double min = Double.POSITIVE_INFINITY;
         double max = Double.NEGATIVE_INFINITY;
         int n = 0;
@@ -37,6 +45,13 @@ final class Svg {
             max = min + 1;
         }
         StringBuilder sb = frame(title, xLabel, min, max);
+        if (mark >= 0 && mark < n) {
+            double x = n == 1 ? L + (W - L - R) / 2.0 : L + (W - L - R) * mark / (double) (n - 1);
+            sb.append("<line class='best' x1='").append(fmt(x)).append("' y1='").append(T).append("' x2='").append(fmt(x))
+                    .append("' y2='").append(H - B).append("' stroke='#555' stroke-dasharray='4,3'/>");
+            sb.append("<text x='").append(fmt(x + 3)).append("' y='").append(T + 10)
+                    .append("' font-size='10' fill='#555'>").append(escape(markLabel)).append("</text>");
+        }
         int s = 0;
         for (Map.Entry<String, double[]> e : series.entrySet()) {
             String color = COLORS[s % COLORS.length];

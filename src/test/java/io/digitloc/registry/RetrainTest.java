@@ -126,7 +126,7 @@ class RetrainTest {
             outer.read(in);
         }
         assertThat(outer.velocity().length()).isEqualTo(426_638L);
-        assertThat(Files.readString(model.resolve("metadata.json"))).contains("\"epochs\" : 3");
+        assertThat(Files.readString(model.resolve("metadata.json"))).contains("\"epochsRun\" : 3");
     }
 
     @Test

@@ -75,4 +75,17 @@ class HtmlReportTest {
                 .contains("validation accuracy").contains("validation mean IoU");
         assertThat(html.split("<svg", -1)).as("three curves and the histogram").hasSize(5);
     }
+
+    @Test
+    void theCurvesMarkTheBestEpochOnlyWhenOneIsGiven() {
+        List<EpochRecord> history = List.of(new EpochRecord(1, 2.0, 1.5, 0.5, 0.4, 0.01, 100, 10, 12, 10),
+                new EpochRecord(2, 1.0, 0.9, 0.8, 0.6, 0.005, 100, 10, 12, 10),
+                new EpochRecord(3, 0.9, 1.0, 0.7, 0.5, 0.006, 100, 10, 12, 10));
+        String marked = HtmlReport.render("m", Map.of(), metrics(), history, new byte[0], 0.6, 2);
+        // one dashed line per curve, half-way along the x axis (the second of three points)
+        assertThat(marked.split("<line class='best'", -1)).hasSize(4);
+        assertThat(marked).contains("best: epoch 2");
+        String plain = HtmlReport.render("m", Map.of(), metrics(), history, new byte[0], 0.6);
+        assertThat(plain).doesNotContain("class='best'");
+    }
 }
