@@ -80,6 +80,7 @@ public final class Masters {
                 .storageLevelStreams(storageLevel(t))
                 .repartionData(Repartition.Always)
                 .rngSeed(settings.seed())
-                .collectTrainingStats(false), new OuterOptimizer(outer));
+                .collectTrainingStats(false), new OuterOptimizer(outer),
+                settings.scaleOut().updaterState() == ScaleOutSettings.UpdaterState.LOCAL);
     }
 }

@@ -74,6 +74,7 @@ public final class ParameterAveragingMaster extends ParameterAveragingTrainingMa
 
     private final transient OuterOptimizer outer;
     private final transient RoundPhases phases = new RoundPhases();
+    private final transient boolean localUpdater;
     private transient Progress onProgress;
     private transient long epochExamples;
     private transient long epochStart;
@@ -82,8 +83,14 @@ public final class ParameterAveragingMaster extends ParameterAveragingTrainingMa
     private transient int epoch;
 
     ParameterAveragingMaster(ParameterAveragingTrainingMaster.Builder builder, OuterOptimizer outer) {
+        this(builder, outer, false);
+    }
+
+    /** @param localUpdater workers keep their updater state between the rounds of a fit (sent at its first, averaged at its last) */
+    ParameterAveragingMaster(ParameterAveragingTrainingMaster.Builder builder, OuterOptimizer outer, boolean localUpdater) {
         super(builder);
         this.outer = outer;
+        this.localUpdater = localUpdater;
     }
 
     OuterOptimizer outer() {
@@ -130,7 +137,10 @@ public final class ParameterAveragingMaster extends ParameterAveragingTrainingMa
                 listeners == null ? List.of() : List.copyOf(listeners)));
         try {
             for (int r = 0; r < rounds.size(); r++) {
-                round(jsc, graph, setup, rounds.get(r));
+                // with local updater state, Adam's moments travel only at the fit's first and last rounds
+                boolean sendUpdater = saveUpdater && (!localUpdater || r == 0);
+                boolean returnUpdater = saveUpdater && (!localUpdater || r == rounds.size() - 1);
+                round(jsc, graph, setup, rounds.get(r), sendUpdater, returnUpdater);
                 progress(r + 1, rounds.size(), graph.getScore());
             }
         } finally {
@@ -143,13 +153,13 @@ public final class ParameterAveragingMaster extends ParameterAveragingTrainingMa
 
     /** One round: broadcast the start, one job of one task per worker, average, outer step. */
     private void round(JavaSparkContext jsc, SparkComputationGraph graph, Broadcast<RoundTask.Setup> setup,
-                       List<List<String>> shares) {
+                       List<List<String>> shares, boolean sendUpdater, boolean returnUpdater) {
         long t0 = System.nanoTime();
         ComputationGraph net = graph.getNetwork();
         INDArray updaterView = saveUpdater ? net.getUpdater().getStateViewArray() : null;
         RoundTask.State start = new RoundTask.State(net.params().toFloatVector(),
-                updaterView == null ? null : updaterView.toFloatVector(),
-                net.getConfiguration().getIterationCount(), net.getConfiguration().getEpochCount());
+                sendUpdater ? updaterView.toFloatVector() : null,
+                net.getConfiguration().getIterationCount(), net.getConfiguration().getEpochCount(), returnUpdater);
         Broadcast<RoundTask.State> state = jsc.broadcast(start);
         long t1 = System.nanoTime();
         List<List<String>> busy = shares.stream().filter(s -> !s.isEmpty()).toList();

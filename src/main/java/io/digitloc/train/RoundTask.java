@@ -48,12 +48,22 @@ final class RoundTask implements FlatMapFunction<Iterator<List<String>>, RoundTa
         private transient float[] updater;
         private final int iteration;
         private final int epoch;
+        private final boolean returnUpdater;
 
-        State(float[] params, float[] updater, int iteration, int epoch) {
+        /**
+         * @param updater       the updater state to start from, or null: each worker keeps its own
+         * @param returnUpdater whether the workers send their updater state back
+         */
+        State(float[] params, float[] updater, int iteration, int epoch, boolean returnUpdater) {
             this.params = params;
             this.updater = updater;
             this.iteration = iteration;
             this.epoch = epoch;
+            this.returnUpdater = returnUpdater;
+        }
+
+        boolean returnUpdater() {
+            return returnUpdater;
         }
 
         float[] params() {
@@ -186,7 +196,7 @@ final class RoundTask implements FlatMapFunction<Iterator<List<String>>, RoundTa
                 batches++;
             }
             long fitEnd = System.nanoTime();
-            INDArray updater = round.updater() == null ? null : net.getUpdater().getStateViewArray();
+            INDArray updater = round.returnUpdater() ? net.getUpdater().getStateViewArray() : null;
             return Collections.singletonList(new Result(net.params().toFloatVector(),
                     updater == null ? null : updater.toFloatVector(), net.score(), batches, fitStart - start,
                     fitEnd - fitStart)).iterator();
