@@ -109,13 +109,17 @@ public final class Benchmark {
         try {
             // the same batch files and training master as the train job
             List<String> paths = io.digitloc.train.EpochFeed.writeBatches(batches, dir, 0, conf);
-            int workers = jsc.defaultParallelism();
+            int workers = io.digitloc.spark.SparkSessions.workers(jsc);
+            var master = io.digitloc.train.Masters.master(settings, dir, workers);
             SparkComputationGraph sparkNet = new SparkComputationGraph(jsc,
-                    LocalizerNet.untrained(size, settings.train(), settings.seed()),
-                    io.digitloc.train.Masters.master(settings, dir, workers));
+                    LocalizerNet.untrained(size, settings.train(), settings.seed()), master);
             var rdd = jsc.parallelize(paths, workers);
-            return time("train, Spark " + jsc.master() + " param. averaging", count(batches), 1,
-                    () -> sparkNet.fitPaths(rdd, new CanvasBatchLoader()));
+            try {
+                return time("train, Spark " + jsc.master() + " param. averaging", count(batches), 1,
+                        () -> sparkNet.fitPaths(rdd, new CanvasBatchLoader()));
+            } finally {
+                master.release();
+            }
         } finally {
             io.digitloc.io.HadoopFiles.deleteQuietly(io.digitloc.io.HadoopFiles.fs(dir, conf), dir);
         }

@@ -153,6 +153,7 @@ public final class ScalingBenchmark {
                 HadoopFiles.deleteQuietly(HadoopFiles.fs(feed.epochDir(epoch), conf), feed.epochDir(epoch));
             }
         } finally {
+            master.release();
             HadoopFiles.deleteQuietly(HadoopFiles.fs(dir, conf), dir);
             validation.unpersist();
         }

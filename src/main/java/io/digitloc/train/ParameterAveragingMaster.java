@@ -145,10 +145,15 @@ public final class ParameterAveragingMaster extends ParameterAveragingTrainingMa
             }
         } finally {
             setup.destroy();
-            if (jsc.master().startsWith("local")) {
-                WorkerNets.release(trainingMasterUID); // this JVM ran the workers: free their networks now
-            }
         }
+    }
+
+    /**
+     * Frees the workers' networks this JVM keeps for this master (local mode: the driver's JVM ran the
+     * workers). Executors drop theirs when another training's first task arrives.
+     */
+    public void release() {
+        WorkerNets.release(trainingMasterUID);
     }
 
     /** One round: broadcast the start, one job of one task per worker, average, outer step. */

@@ -155,6 +155,8 @@ public final class TrainJob {
             }
             return finish(jsc, settings, begin, history, monitor.stopping(), work, modelDir, conf, workers, size, trainCount,
                     validationCount, manifest, sparkNet.getNetwork(), t0);
+        } finally {
+            master.release();
         }
     }
 
