@@ -33,12 +33,13 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * Statistical efficiency of parameter averaging: for each worker count N (Spark {@code local[N]}),
- * trains the same recipe from the same initial weights on the same data until a validation target
+ * Scaling of parameter averaging, in samples and in time: for each worker count N (Spark {@code local[N]},
+ * or N one-core executors of any cluster), trains the same recipe from the same initial weights on the
+ * same data, through the train job's own {@link EpochFeed} and master, until a validation target
  * (accuracy and share of boxes at IoU >= 0.6) or a sample cap, checking every {@code checkEvery}
- * samples. E(N) = samples one worker needed / samples N workers needed. Also records img/s and the
- * per-round overhead: a round's wall time beyond its workers' own batch time (parameter broadcast,
- * task launch, aggregation), from a listener that times the workers' batches.
+ * samples. E(N) = samples one worker needed / samples N workers needed. Also records img/s, the
+ * seconds to the target and the master's per-round phases ({@link RoundPhases}), from which
+ * {@link #projection} projects larger clusters.
  */
 public final class ScalingBenchmark {
     /** What counts as reaching the target. */
