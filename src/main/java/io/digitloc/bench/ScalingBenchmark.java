@@ -52,7 +52,7 @@ public final class ScalingBenchmark {
 
     /** One worker count's run. */
     public record Run(int workers, int workerBatch, String master, boolean reached, long samplesToTarget,
-                      double interpolatedSamplesToTarget, long samplesSeen, int rounds, double fitSeconds,
+                      double interpolatedSamplesToTarget, long samplesSeen, double fitSeconds,
                       double imagesPerSecond, RoundPhases.Summary phases, String outerStep, List<Point> curve) {
         /** A round's wall time less its slowest worker's fitting. */
         public double roundOverheadSeconds() {
@@ -161,7 +161,7 @@ public final class ScalingBenchmark {
         RoundPhases.Summary phases = master.phases().summary();
         out.accept(String.format("  %d workers: %s", workers, phases));
         return new Run(workers, batch, jsc.master(), reached, reached ? samples : -1, reached ? interpolate(curve) : -1,
-                samples, phases.rounds(), fitSeconds, samples / fitSeconds, phases, outer, curve);
+                samples, fitSeconds, samples / fitSeconds, phases, outer, curve);
     }
 
     private boolean check(JavaSparkContext jsc, SparkComputationGraph sparkNet, Dataset<Row> validation, int size, int batch,
@@ -305,7 +305,7 @@ public final class ScalingBenchmark {
             double ef = oneFitted / fitted;
             m.put("efficiency_fitted", Double.isNaN(ef) || Double.isInfinite(ef) ? null : round(ef));
             m.put("samples_seen", r.samplesSeen());
-            m.put("rounds", r.rounds());
+            m.put("rounds", r.phases().rounds());
             m.put("images_per_second", Math.round(r.imagesPerSecond()));
             m.put("master", r.master());
             m.put("executors", r.workers());

@@ -124,7 +124,6 @@ public final class TrainJob {
         logStart(settings, trainCount, size, workers, master);
 
         TrainingHistory history = begin.history();
-        EarlyStopping.Verdict last = null;
         try (RunMonitor monitor = new RunMonitor(settings, work, modelDir, conf, history, validationRows, size)) {
             master.onProgress(monitor.progress(sparkNet.getNetwork()));
             for (int epoch = begin.lastDone() + 1; epoch <= train.epochs() && !monitor.stopping().shouldStop(); epoch++) {
@@ -146,7 +145,7 @@ public final class TrainJob {
                 history.save(work, conf);
                 RunDirectory.writeOuterState(master.outer(), work, epoch, conf);
                 ModelStore.save(net, new Path(work, RunLayout.checkpoint(epoch)), true, conf);
-                last = monitor.epoch(history, record, net);
+                monitor.epoch(history, record, net); // logs the verdict; the loop's condition reads the policy
                 LOG.info(String.format("epoch %d/%d: train loss %.4f | val loss %.4f, accuracy %.2f%%, mean IoU %.3f | "
                                 + "%.1f s, %.0f img/s, ETA %s", epoch, train.epochs(), trainLoss, valLoss,
                         100 * val.accuracy(), val.meanIou(), epochSeconds, record.imagesPerSecond(),

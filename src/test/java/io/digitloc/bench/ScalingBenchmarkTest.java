@@ -58,7 +58,7 @@ class ScalingBenchmarkTest {
     }
 
     private static ScalingBenchmark.Run run(int workers, RoundPhases phases) {
-        return new ScalingBenchmark.Run(workers, 64 / workers, "spark://x", true, 1000, 1000, 1000, phases.rounds(), 1,
+        return new ScalingBenchmark.Run(workers, 64 / workers, "spark://x", true, 1000, 1000, 1000, 1,
                 1000, phases.summary(), "plain", List.of());
     }
 }
