@@ -127,6 +127,9 @@ public final class ParameterAveragingMaster extends ParameterAveragingTrainingMa
      * shuffled first (seeded by the master's rngSeed), as DL4J's random split did.
      */
     public void fitRounds(SparkComputationGraph graph, List<String> paths, MultiDataSetLoader loader) {
+        if (paths.isEmpty()) {
+            return; // nothing to fit: no round (DL4J skips an empty split the same way)
+        }
         JavaSparkContext jsc = graph.getSparkContext();
         List<String> order = new ArrayList<>(paths);
         Collections.shuffle(order, new Random(rng.nextLong()));
