@@ -6,7 +6,13 @@ built here from the same IDX files), so the two training speeds can be compared 
     apt-get install python3-torch          # Debian's PyTorch (1.13 on Debian 12)
     /usr/bin/python3 scripts/pytorch-bench.py --samples 1920 --repeats 3 --threads 2
 
+    python3 -m venv /tmp/torchvenv && /tmp/torchvenv/bin/pip install /opt/wheels/torch-*.whl numpy
+    /tmp/torchvenv/bin/python scripts/pytorch-bench.py --threads 2 --channels-last [--compile]
+
 Prints one line per measurement: median and range of img/s over the repeats, after one warm-up pass.
+With --compile the model goes through torch.compile (inductor): the warm-up passes, outside the
+timed windows, compile it for training and for inference; a compilation inside a timed window is an
+error.
 """
 import argparse
 import gzip
@@ -69,13 +75,25 @@ class LocalizerNet(nn.Module):
         return self.classifier(h), self.box(h)
 
 
-def timed(body, repeats):
-    body()  # warm-up pass
+def compiled_graphs():
+    from torch._dynamo.utils import counters
+    return counters["stats"]["unique_graphs"]
+
+
+def timed(body, repeats, warmups=1, compiling=False):
+    for _ in range(warmups):
+        t0 = time.perf_counter()
+        body()  # warm-up pass (with --compile: compilation happens here)
+        if compiling:
+            print(f"  warm-up pass {time.perf_counter() - t0:.1f} s, {compiled_graphs()} graphs compiled so far")
+    before = compiled_graphs() if compiling else 0
     seconds = []
     for _ in range(repeats):
         t0 = time.perf_counter()
         body()
         seconds.append(time.perf_counter() - t0)
+    if compiling and compiled_graphs() != before:
+        raise SystemExit(f"recompiled inside the timed window ({before} -> {compiled_graphs()} graphs)")
     return seconds
 
 
@@ -94,6 +112,10 @@ def main():
     p.add_argument("--threads", type=int, default=os.cpu_count())
     p.add_argument("--box-loss-weight", type=float, default=2.0)
     p.add_argument("--channels-last", action="store_true", help="NHWC memory format (often faster on CPU)")
+    p.add_argument("--compile", action="store_true",
+                   help="torch.compile the model (inductor), once, in warm-up passes outside the timed windows")
+    p.add_argument("--warmups", type=int, default=None,
+                   help="warm-up passes before timing (default 1, 2 with --compile)")
     a = p.parse_args()
     torch.set_num_threads(a.threads)
     torch.manual_seed(42)
@@ -105,12 +127,15 @@ def main():
     batches = [(x[i:i + a.batch], y[i:i + a.batch], b[i:i + a.batch]) for i in range(0, a.samples, a.batch)]
     optimiser = torch.optim.Adam(net.parameters(), lr=0.002)
     ce, mse = nn.CrossEntropyLoss(), nn.MSELoss()
+    # the compiled module shares net's parameters; the loss and Adam's step stay eager
+    model = torch.compile(net) if a.compile else net
+    warmups = a.warmups if a.warmups is not None else (2 if a.compile else 1)
 
     def train_pass():
         net.train()
         for xb, yb, bb in batches:
             optimiser.zero_grad(set_to_none=True)
-            logits, box = net(xb)
+            logits, box = model(xb)
             loss = ce(logits, yb) + a.box_loss_weight * mse(box, bb)
             loss.backward()
             optimiser.step()
@@ -119,12 +144,13 @@ def main():
         net.eval()
         with torch.no_grad():
             for xb, _, _ in batches:
-                net(xb)
+                model(xb)
 
     print(f"pytorch {torch.__version__}, {a.threads} threads, batch {a.batch}, "
-          f"{'channels-last' if a.channels_last else 'NCHW'}, {a.samples} canvases 75x75")
-    report("train (Adam)", a.samples, timed(train_pass, a.repeats))
-    report("inference", a.samples, timed(inference_pass, a.repeats))
+          f"{'channels-last' if a.channels_last else 'NCHW'}, {a.samples} canvases 75x75, "
+          f"{'torch.compile (inductor)' if a.compile else 'eager'}")
+    report("train (Adam)", a.samples, timed(train_pass, a.repeats, warmups, a.compile))
+    report("inference", a.samples, timed(inference_pass, a.repeats, warmups, a.compile))
 
 
 if __name__ == "__main__":

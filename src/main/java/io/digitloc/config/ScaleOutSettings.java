@@ -19,17 +19,10 @@ import java.io.Serializable;
  *                      or more workers)
  * @param workerBatch   {@code scale-out.worker-batch}; null = auto: {@code train.batch-size} shared out among
  *                      the workers
- * @param updaterState  {@code scale-out.updater-state}
  */
 public record ScaleOutSettings(Double outerLr, Double outerMomentum, boolean nesterov, Long warmupSamples,
-                               Integer workerBatch, UpdaterState updaterState)
+                               Integer workerBatch)
         implements Serializable {
-
-    /**
-     * Where Adam's moment estimates live between rounds: averaged with the parameters every round, or kept
-     * by each worker (sent at an epoch's first round, averaged back at its last: a third of the bytes).
-     */
-    public enum UpdaterState { AVERAGED, LOCAL }
 
     /**
      * The automatic warm-up, 384 steps of 64: past the classifier's initial plateau on one worker. Why a
@@ -49,14 +42,12 @@ public record ScaleOutSettings(Double outerLr, Double outerMomentum, boolean nes
             v -> v == null || v >= 0, "auto or a count of samples, 0 or more");
     static final Setting<Double> WORKER_BATCH = Setting.autoOrNumber("train.scale-out.worker-batch",
             v -> v == null || v >= 1, "auto or a mini-batch size, 1 or more");
-    static final Setting<UpdaterState> UPDATER_STATE = Setting.choice("train.scale-out.updater-state", UpdaterState.class);
 
     public ScaleOutSettings {
         OUTER_LR.check(outerLr);
         OUTER_MOMENTUM.check(outerMomentum);
         WARMUP_SAMPLES.check(warmupSamples == null ? null : warmupSamples.doubleValue());
         WORKER_BATCH.check(workerBatch == null ? null : workerBatch.doubleValue());
-        UPDATER_STATE.check(updaterState);
     }
 
     /**
@@ -104,7 +95,7 @@ public record ScaleOutSettings(Double outerLr, Double outerMomentum, boolean nes
 
     static ScaleOutSettings from(Config root) {
         return new ScaleOutSettings(OUTER_LR.read(root), OUTER_MOMENTUM.read(root), NESTEROV.read(root),
-                toLong(WARMUP_SAMPLES.read(root)), toInt(WORKER_BATCH.read(root)), UPDATER_STATE.read(root));
+                toLong(WARMUP_SAMPLES.read(root)), toInt(WORKER_BATCH.read(root)));
     }
 
     private static Integer toInt(Double d) {

@@ -19,17 +19,12 @@ public final class Masters {
 
     /** The master of {@code workers} workers, each fitting {@link #workerBatch} samples per step. */
     public static ParameterAveragingMaster master(Settings settings, Path batches, int workers) {
-        return master(settings, batches, workers, workerBatch(settings, workers), settings.scaleOut().resolve(workers),
-                settings.scaleOut().updaterState() == ScaleOutSettings.UpdaterState.LOCAL);
+        return master(settings, batches, workers, workerBatch(settings, workers), settings.scaleOut().resolve(workers));
     }
 
-    /**
-     * The one-worker master of the scale-out warm-up: the global batch per step, no outer step, and Adam's
-     * state sent every round: its one task may land on any executor, and a network left idle for some
-     * rounds would step with stale moments (measured: classification stalled at ~27% on the cluster).
-     */
+    /** The one-worker master of the scale-out warm-up: the global batch per step, no outer step. */
     static ParameterAveragingMaster warmupMaster(Settings settings, Path batches, int workers) {
-        return master(settings, batches, 1, warmupBatch(settings, workers), new ScaleOutSettings.Outer(1, 0, false), false);
+        return master(settings, batches, 1, warmupBatch(settings, workers), new ScaleOutSettings.Outer(1, 0, false));
     }
 
     /** The mini-batch each of {@code workers} workers fits (the batch files are cut to it). */
@@ -69,7 +64,7 @@ public final class Masters {
      * @param batch   each task's mini-batch (workers merge or split loaded batches to it)
      */
     private static ParameterAveragingMaster master(Settings settings, Path batches, int workers, int batch,
-                                                   ScaleOutSettings.Outer outer, boolean localUpdater) {
+                                                   ScaleOutSettings.Outer outer) {
         TrainSettings t = settings.train();
         // numWorkers given explicitly: DL4J M2's path-based fit of a ComputationGraph otherwise asks a null
         // SparkDl4jMultiLayer for it (NullPointerException in executeTrainingPathsHelper).
@@ -85,6 +80,6 @@ public final class Masters {
                 .storageLevelStreams(storageLevel(t))
                 .repartionData(Repartition.Always)
                 .rngSeed(settings.seed())
-                .collectTrainingStats(false), new OuterOptimizer(outer), localUpdater);
+                .collectTrainingStats(false), new OuterOptimizer(outer));
     }
 }

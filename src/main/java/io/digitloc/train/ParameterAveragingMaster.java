@@ -1,6 +1,7 @@
 package io.digitloc.train;
 
 import io.digitloc.io.HadoopConf;
+import io.digitloc.rounds.FlatState;
 import io.digitloc.rounds.OuterOptimizer;
 import io.digitloc.rounds.RoundPhases;
 import io.digitloc.rounds.RoundPlan;
@@ -74,7 +75,6 @@ public final class ParameterAveragingMaster extends ParameterAveragingTrainingMa
 
     private final transient OuterOptimizer outer;
     private final transient RoundPhases phases = new RoundPhases();
-    private final transient boolean localUpdater;
     private transient Progress onProgress;
     private transient long epochExamples;
     private transient long epochStart;
@@ -83,14 +83,8 @@ public final class ParameterAveragingMaster extends ParameterAveragingTrainingMa
     private transient int epoch;
 
     ParameterAveragingMaster(ParameterAveragingTrainingMaster.Builder builder, OuterOptimizer outer) {
-        this(builder, outer, false);
-    }
-
-    /** @param localUpdater workers keep their updater state between the rounds of a fit (sent at its first, averaged at its last) */
-    ParameterAveragingMaster(ParameterAveragingTrainingMaster.Builder builder, OuterOptimizer outer, boolean localUpdater) {
         super(builder);
         this.outer = outer;
-        this.localUpdater = localUpdater;
     }
 
     OuterOptimizer outer() {
@@ -140,10 +134,7 @@ public final class ParameterAveragingMaster extends ParameterAveragingTrainingMa
                 listeners == null ? List.of() : List.copyOf(listeners)));
         try {
             for (int r = 0; r < rounds.size(); r++) {
-                // with local updater state, Adam's moments travel only at the fit's first and last rounds
-                boolean sendUpdater = saveUpdater && (!localUpdater || r == 0);
-                boolean returnUpdater = saveUpdater && (!localUpdater || r == rounds.size() - 1);
-                round(jsc, graph, setup, rounds.get(r), sendUpdater, returnUpdater);
+                round(jsc, graph, setup, rounds.get(r));
                 progress(r + 1, rounds.size(), graph.getScore());
             }
         } finally {
@@ -161,13 +152,13 @@ public final class ParameterAveragingMaster extends ParameterAveragingTrainingMa
 
     /** One round: broadcast the start, one job of one task per worker, average, outer step. */
     private void round(JavaSparkContext jsc, SparkComputationGraph graph, Broadcast<RoundTask.Setup> setup,
-                       List<List<String>> shares, boolean sendUpdater, boolean returnUpdater) {
+                       List<List<String>> shares) {
         long t0 = System.nanoTime();
         ComputationGraph net = graph.getNetwork();
         INDArray updaterView = saveUpdater ? net.getUpdater().getStateViewArray() : null;
-        RoundTask.State start = new RoundTask.State(net.params().toFloatVector(),
-                sendUpdater ? updaterView.toFloatVector() : null,
-                net.getConfiguration().getIterationCount(), net.getConfiguration().getEpochCount(), returnUpdater);
+        RoundTask.State start = new RoundTask.State(new FlatState(net.params().toFloatVector(),
+                updaterView == null ? null : updaterView.toFloatVector()),
+                net.getConfiguration().getIterationCount(), net.getConfiguration().getEpochCount());
         Broadcast<RoundTask.State> state = jsc.broadcast(start);
         long t1 = System.nanoTime();
         List<List<String>> busy = shares.stream().filter(s -> !s.isEmpty()).toList();
@@ -183,7 +174,7 @@ public final class ParameterAveragingMaster extends ParameterAveragingTrainingMa
         long fitNanos = 0;
         long examples = 0;
         for (RoundTask.Result r : results) {
-            mean.add(r.params(), r.updater(), r.score());
+            mean.add(r.arrays().params(), r.arrays().updater(), r.score());
             setupNanos = Math.max(setupNanos, r.setupNanos());
             fitNanos = Math.max(fitNanos, r.fitNanos());
             examples += (long) r.batches() * batchSizePerWorker;
@@ -196,13 +187,13 @@ public final class ParameterAveragingMaster extends ParameterAveragingTrainingMa
         graph.setScore(mean.score());
         long t3 = System.nanoTime();
         if (!outer.settings().isPlainAveraging()) {
-            outer.step(Nd4j.createFromArray(start.params()), net.params());
+            outer.step(Nd4j.createFromArray(start.arrays().params()), net.params());
         }
         // DL4J's count: averagingFrequency per round, whatever the round held (the schedule is planned on it)
         net.getConfiguration().setIterationCount(start.iteration() + averagingFrequency);
         long t4 = System.nanoTime();
-        phases.add(t4 - t0, t1 - t0, t2 - t1, setupNanos, fitNanos, t3 - t2, t4 - t3, start.bytes(),
-                results.isEmpty() ? 0 : results.get(0).bytes(), examples);
+        phases.add(t4 - t0, t1 - t0, t2 - t1, setupNanos, fitNanos, t3 - t2, t4 - t3, start.arrays().bytes(),
+                results.isEmpty() ? 0 : results.get(0).arrays().bytes(), examples);
     }
 
     @Override

@@ -2,7 +2,7 @@ package io.digitloc.train;
 
 import io.digitloc.io.HadoopConf;
 import io.digitloc.io.HadoopFiles;
-import io.digitloc.rounds.FloatArrays;
+import io.digitloc.rounds.FlatState;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
@@ -18,8 +18,6 @@ import org.nd4j.linalg.factory.Nd4j;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.ObjectInputStream;
-import java.io.ObjectOutputStream;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -41,122 +39,12 @@ final class RoundTask implements FlatMapFunction<Iterator<List<String>>, RoundTa
                  MultiDataSetLoader loader, int batchSize, List<TrainingListener> listeners) implements Serializable {
     }
 
-    /** What a round starts from: broadcast each round and destroyed when it ends. */
-    static final class State implements Serializable {
-        private static final long serialVersionUID = 1L;
-        private transient float[] params;
-        private transient float[] updater;
-        private final int iteration;
-        private final int epoch;
-        private final boolean returnUpdater;
-
-        /**
-         * @param updater       the updater state to start from, or null: each worker keeps its own
-         * @param returnUpdater whether the workers send their updater state back
-         */
-        State(float[] params, float[] updater, int iteration, int epoch, boolean returnUpdater) {
-            this.params = params;
-            this.updater = updater;
-            this.iteration = iteration;
-            this.epoch = epoch;
-            this.returnUpdater = returnUpdater;
-        }
-
-        boolean returnUpdater() {
-            return returnUpdater;
-        }
-
-        float[] params() {
-            return params;
-        }
-
-        float[] updater() {
-            return updater;
-        }
-
-        int iteration() {
-            return iteration;
-        }
-
-        int epoch() {
-            return epoch;
-        }
-
-        long bytes() {
-            return 4L * (params.length + (updater == null ? 0 : updater.length));
-        }
-
-        private void writeObject(ObjectOutputStream out) throws IOException {
-            out.defaultWriteObject();
-            FloatArrays.write(out, params);
-            FloatArrays.write(out, updater);
-        }
-
-        private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
-            in.defaultReadObject();
-            params = FloatArrays.read(in);
-            updater = FloatArrays.read(in);
-        }
+    /** What a round starts from (no updater state: an SGD updater, or saveUpdater off): broadcast each round, destroyed when it ends. */
+    record State(FlatState arrays, int iteration, int epoch) implements Serializable {
     }
 
-    /** A worker's parameters and updater state after its batches, its last score and its timings (ns). */
-    static final class Result implements Serializable {
-        private static final long serialVersionUID = 1L;
-        private transient float[] params;
-        private transient float[] updater;
-        private final double score;
-        private final int batches;
-        private final long setupNanos;
-        private final long fitNanos;
-
-        Result(float[] params, float[] updater, double score, int batches, long setupNanos, long fitNanos) {
-            this.params = params;
-            this.updater = updater;
-            this.score = score;
-            this.batches = batches;
-            this.setupNanos = setupNanos;
-            this.fitNanos = fitNanos;
-        }
-
-        float[] params() {
-            return params;
-        }
-
-        float[] updater() {
-            return updater;
-        }
-
-        double score() {
-            return score;
-        }
-
-        int batches() {
-            return batches;
-        }
-
-        long setupNanos() {
-            return setupNanos;
-        }
-
-        long fitNanos() {
-            return fitNanos;
-        }
-
-        long bytes() {
-            return 4L * (params.length + (updater == null ? 0 : updater.length));
-        }
-
-        private void writeObject(ObjectOutputStream out) throws IOException {
-            out.defaultWriteObject();
-            FloatArrays.write(out, params);
-            FloatArrays.write(out, updater);
-        }
-
-        private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
-            in.defaultReadObject();
-            params = FloatArrays.read(in);
-            updater = FloatArrays.read(in);
-        }
+    /** A worker's parameters and updater state after its batches, its last score and timings (ns). */
+    record Result(FlatState arrays, double score, int batches, long setupNanos, long fitNanos) implements Serializable {
     }
 
     private final Broadcast<Setup> setup;
@@ -178,9 +66,9 @@ final class RoundTask implements FlatMapFunction<Iterator<List<String>>, RoundTa
         State round = state.value();
         ComputationGraph net = WorkerNets.take(s.training(), () -> build(s));
         try {
-            net.params().assign(Nd4j.createFromArray(round.params()));
-            if (round.updater() != null) {
-                net.getUpdater().getStateViewArray().assign(Nd4j.createFromArray(round.updater()));
+            net.params().assign(Nd4j.createFromArray(round.arrays().params()));
+            if (round.arrays().updater() != null) {
+                net.getUpdater().getStateViewArray().assign(Nd4j.createFromArray(round.arrays().updater()));
             }
             // continue the driver's counts: the learning-rate schedule and Adam's bias correction read them
             net.getConfiguration().setIterationCount(round.iteration());
@@ -196,9 +84,9 @@ final class RoundTask implements FlatMapFunction<Iterator<List<String>>, RoundTa
                 batches++;
             }
             long fitEnd = System.nanoTime();
-            INDArray updater = round.returnUpdater() ? net.getUpdater().getStateViewArray() : null;
-            return Collections.singletonList(new Result(net.params().toFloatVector(),
-                    updater == null ? null : updater.toFloatVector(), net.score(), batches, fitStart - start,
+            INDArray updater = round.arrays().updater() == null ? null : net.getUpdater().getStateViewArray();
+            return Collections.singletonList(new Result(new FlatState(net.params().toFloatVector(),
+                    updater == null ? null : updater.toFloatVector()), net.score(), batches, fitStart - start,
                     fitEnd - fitStart)).iterator();
         } finally {
             WorkerNets.give(s.training(), net);

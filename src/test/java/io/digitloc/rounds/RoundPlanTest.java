@@ -80,16 +80,21 @@ class RoundPlanTest {
     }
 
     @Test
-    void floatArraysSurviveJavaSerializationAsOneBlock() throws Exception {
+    void flatStateSurvivesJavaSerializationAsBlocksOfBytes() throws Exception {
         float[] a = {1.5f, -0f, Float.MIN_VALUE, Float.NaN, 3e38f};
-        var bytes = new java.io.ByteArrayOutputStream();
-        try (var out = new java.io.ObjectOutputStream(bytes)) {
-            FloatArrays.write(out, a);
-            FloatArrays.write(out, null);
-        }
-        try (var in = new java.io.ObjectInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
-            assertThat(FloatArrays.read(in)).containsExactly(a);
-            assertThat(FloatArrays.read(in)).isNull();
+        float[] u = new float[10_000];
+        u[9_999] = 7;
+        for (FlatState s : new FlatState[] {new FlatState(a, u), new FlatState(a, null)}) {
+            var bytes = new java.io.ByteArrayOutputStream();
+            try (var out = new java.io.ObjectOutputStream(bytes)) {
+                out.writeObject(s);
+            }
+            try (var in = new java.io.ObjectInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
+                FlatState back = (FlatState) in.readObject();
+                assertThat(back.params()).containsExactly(a);
+                assertThat(back.updater()).isEqualTo(s.updater());
+                assertThat(back.bytes()).isEqualTo(s.bytes());
+            }
         }
     }
 }

@@ -154,33 +154,4 @@ class RoundsTest {
         assertThat(driver.params().equalsWithEps(alone.params(), 1e-5)).isTrue();
         assertThat(driver.getConfiguration().getIterationCount()).isEqualTo(4);
     }
-
-    @Test
-    void workersKeepingTheirAdamStateSendAThirdOfTheBytesInTheMiddleRoundsAndEndTheSame() throws Exception {
-        int size = 28;
-        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(TestSpark.get().sparkContext());
-        Map<String, Object> o = new java.util.HashMap<>(Map.of("digitloc.train.averaging-frequency", 1,
-                "digitloc.train.batch-size", 16, "digitloc.train.scale-out.worker-batch", 8,
-                "digitloc.train.scale-out.updater-state", "local"));
-        Settings settings = Settings.load(null, o);
-        List<String> files = identicalBatchFiles(6, size); // 2 workers x frequency 1: 3 rounds of 2 batches
-        ComputationGraph driver = LocalizerNet.untrained(size, settings.train(), 1);
-        ComputationGraph alone = driver.clone();
-        ParameterAveragingMaster master = Masters.master(settings, new Path(tmp.toString()), 2);
-        master.fitRounds(new SparkComputationGraph(jsc, driver, master), files, new CanvasBatchLoader());
-        for (int i = 0; i < 3; i++) {
-            try (var in = new java.io.FileInputStream(files.get(0).replace("file:", ""))) {
-                alone.fit(CanvasBatch.readFrom(in, "b").toMultiDataSet());
-            }
-        }
-        // each worker carried its own Adam state through the middle round and sent it back at the last
-        assertThat(driver.params().equalsWithEps(alone.params(), 1e-5)).as("parameters").isTrue();
-        assertThat(driver.getUpdater().getStateViewArray().equalsWithEps(alone.getUpdater().getStateViewArray(), 1e-5))
-                .as("Adam's state").isTrue();
-        long params = 4L * driver.numParams();
-        var phases = master.phases().summary();
-        // out: state at round 1 (params + 2 x Adam), params alone at rounds 2 and 3; in: the same, mirrored
-        assertThat(phases.bytesOut()).isEqualTo((3 * params + params + params) / 3.0);
-        assertThat(phases.bytesIn()).isEqualTo((params + params + 3 * params) / 3.0);
-    }
 }
