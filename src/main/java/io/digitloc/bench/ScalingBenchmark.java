@@ -306,14 +306,12 @@ public final class ScalingBenchmark {
             m.put("efficiency_fitted", Double.isNaN(ef) || Double.isInfinite(ef) ? null : round(ef));
             m.put("samples_seen", r.samplesSeen());
             m.put("rounds", r.phases().rounds());
-            m.put("images_per_second", Math.round(r.imagesPerSecond()));
             m.put("master", r.master());
             m.put("executors", r.workers());
             m.put("cores_per_executor", SparkSessions.isLocal(r.master()) ? 0 : 1);
             m.put("img_per_s", Math.round(r.imagesPerSecond()));
             m.put("round_overhead_s", round(r.roundOverheadSeconds()));
             m.put("seconds_to_target", r.reached() ? round(secondsAt(r.curve(), r.interpolatedSamplesToTarget())) : null);
-            m.put("round_overhead_seconds", round(r.roundOverheadSeconds()));
             m.put("round_phases", phases(r.phases()));
             double compute = r.phases().fit();
             m.put("projected_cluster_speedup", Double.isNaN(e) || compute <= 0 ? null

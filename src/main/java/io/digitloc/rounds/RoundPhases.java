@@ -20,15 +20,13 @@ public final class RoundPhases {
     private long step;
     private long bytesOut;
     private long bytesIn;
-    private long examples;
 
     /**
      * Adds one round; times in nanoseconds; {@code setup} and {@code fit} are the slowest worker's;
      * bytes are per worker (parameters and state sent to one worker, and received from one).
      */
     public synchronized void add(long wallNanos, long broadcastNanos, long jobNanos, long setupNanos, long fitNanos,
-                                 long aggregateNanos, long stepNanos, long bytesOutPerWorker, long bytesInPerWorker,
-                                 long roundExamples) {
+                                 long aggregateNanos, long stepNanos, long bytesOutPerWorker, long bytesInPerWorker) {
         rounds++;
         wall += wallNanos;
         broadcast += broadcastNanos;
@@ -39,7 +37,6 @@ public final class RoundPhases {
         step += stepNanos;
         bytesOut += bytesOutPerWorker;
         bytesIn += bytesInPerWorker;
-        examples += roundExamples;
     }
 
     public synchronized int rounds() {
@@ -50,8 +47,7 @@ public final class RoundPhases {
     public synchronized Summary summary() {
         double n = Math.max(1, rounds);
         return new Summary(rounds, wall / n / 1e9, broadcast / n / 1e9, job / n / 1e9, setup / n / 1e9, fit / n / 1e9,
-                aggregate / n / 1e9, step / n / 1e9, (wall - fit) / n / 1e9, bytesOut / n, bytesIn / n,
-                wall == 0 ? 0 : examples / (wall / 1e9));
+                aggregate / n / 1e9, step / n / 1e9, (wall - fit) / n / 1e9, bytesOut / n, bytesIn / n);
     }
 
     /** A copy, to diff against later (e.g. per epoch or per check). */
@@ -67,7 +63,6 @@ public final class RoundPhases {
         c.step = step;
         c.bytesOut = bytesOut;
         c.bytesIn = bytesIn;
-        c.examples = examples;
         return c;
     }
 
@@ -84,7 +79,6 @@ public final class RoundPhases {
         d.step = step - earlier.step;
         d.bytesOut = bytesOut - earlier.bytesOut;
         d.bytesIn = bytesIn - earlier.bytesIn;
-        d.examples = examples - earlier.examples;
         return d;
     }
 
@@ -93,8 +87,7 @@ public final class RoundPhases {
      * worker's set-up and fit: task launch, result serialisation and fetch.
      */
     public record Summary(int rounds, double wall, double broadcast, double job, double setup, double fit,
-                          double aggregate, double step, double overhead, double bytesOut, double bytesIn,
-                          double imagesPerSecond) {
+                          double aggregate, double step, double overhead, double bytesOut, double bytesIn) {
         public double launchAndResults() {
             return Math.max(0, job - setup - fit);
         }

@@ -172,12 +172,10 @@ public final class ParameterAveragingMaster extends ParameterAveragingTrainingMa
         WorkerMean mean = new WorkerMean();
         long setupNanos = 0;
         long fitNanos = 0;
-        long examples = 0;
         for (RoundTask.Result r : results) {
             mean.add(r.arrays().params(), r.arrays().updater(), r.score());
             setupNanos = Math.max(setupNanos, r.setupNanos());
             fitNanos = Math.max(fitNanos, r.fitNanos());
-            examples += (long) r.batches() * batchSizePerWorker;
         }
         net.params().assign(Nd4j.createFromArray(mean.params()));
         float[] updater = mean.updater();
@@ -193,7 +191,7 @@ public final class ParameterAveragingMaster extends ParameterAveragingTrainingMa
         net.getConfiguration().setIterationCount(start.iteration() + averagingFrequency);
         long t4 = System.nanoTime();
         phases.add(t4 - t0, t1 - t0, t2 - t1, setupNanos, fitNanos, t3 - t2, t4 - t3, start.arrays().bytes(),
-                results.isEmpty() ? 0 : results.get(0).arrays().bytes(), examples);
+                results.isEmpty() ? 0 : results.get(0).arrays().bytes());
     }
 
     @Override

@@ -44,7 +44,7 @@ final class RoundTask implements FlatMapFunction<Iterator<List<String>>, RoundTa
     }
 
     /** A worker's parameters and updater state after its batches, its last score and timings (ns). */
-    record Result(FlatState arrays, double score, int batches, long setupNanos, long fitNanos) implements Serializable {
+    record Result(FlatState arrays, double score, long setupNanos, long fitNanos) implements Serializable {
     }
 
     private final Broadcast<Setup> setup;
@@ -77,16 +77,14 @@ final class RoundTask implements FlatMapFunction<Iterator<List<String>>, RoundTa
                 net.setListeners(s.listeners());
             }
             long fitStart = System.nanoTime();
-            int batches = 0;
             var it = new IteratorMultiDataSetIterator(new Loading(paths, s), s.batchSize());
             while (it.hasNext()) {
                 net.fit(it.next());
-                batches++;
             }
             long fitEnd = System.nanoTime();
             INDArray updater = round.arrays().updater() == null ? null : net.getUpdater().getStateViewArray();
             return Collections.singletonList(new Result(new FlatState(net.params().toFloatVector(),
-                    updater == null ? null : updater.toFloatVector()), net.score(), batches, fitStart - start,
+                    updater == null ? null : updater.toFloatVector()), net.score(), fitStart - start,
                     fitEnd - fitStart)).iterator();
         } finally {
             WorkerNets.give(s.training(), net);

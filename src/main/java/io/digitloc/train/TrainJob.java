@@ -83,11 +83,6 @@ public final class TrainJob {
         return run(spark, settings, Start.FRESH);
     }
 
-    /** The hidden directory a run of {@code modelDir} is built in (and resumed from). */
-    public static Path inProgressDir(Path modelDir) {
-        return RunDirectory.inProgress(modelDir);
-    }
-
     public static Result run(SparkSession spark, Settings settings, Start start) {
         long t0 = System.nanoTime();
         TrainSettings train = settings.train();

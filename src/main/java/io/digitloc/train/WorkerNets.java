@@ -16,7 +16,6 @@ import java.util.function.Supplier;
 final class WorkerNets {
     private static String training;
     private static final Deque<ComputationGraph> IDLE = new ArrayDeque<>();
-    private static int built;
 
     private WorkerNets() {
     }
@@ -27,13 +26,11 @@ final class WorkerNets {
             if (!key.equals(training)) {
                 IDLE.clear();
                 training = key;
-                built = 0;
             }
             ComputationGraph idle = IDLE.poll();
             if (idle != null) {
                 return idle;
             }
-            built++;
         }
         return build.get();
     }
@@ -45,17 +42,11 @@ final class WorkerNets {
         }
     }
 
-    /** Networks built in this JVM for the current training (what the tests pin: once per task slot). */
-    static synchronized int built() {
-        return built;
-    }
-
     /** Drops the idle networks of {@code key}'s training (the driver's JVM, when a fit ends in local mode). */
     static synchronized void release(String key) {
         if (key.equals(training)) {
             IDLE.clear();
             training = null;
-            built = 0;
         }
     }
 }

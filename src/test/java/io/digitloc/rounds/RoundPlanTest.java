@@ -65,15 +65,14 @@ class RoundPlanTest {
     @Test
     void phasesAreMeansPerRoundAndOverheadIsWallLessTheSlowestFit() {
         RoundPhases p = new RoundPhases();
-        p.add(1_000_000_000L, 10_000_000L, 950_000_000L, 20_000_000L, 800_000_000L, 5_000_000L, 1_000_000L, 100, 200, 1024);
+        p.add(1_000_000_000L, 10_000_000L, 950_000_000L, 20_000_000L, 800_000_000L, 5_000_000L, 1_000_000L, 100, 200);
         RoundPhases start = p.copy();
-        p.add(600_000_000L, 10_000_000L, 550_000_000L, 20_000_000L, 400_000_000L, 5_000_000L, 1_000_000L, 100, 200, 1024);
+        p.add(600_000_000L, 10_000_000L, 550_000_000L, 20_000_000L, 400_000_000L, 5_000_000L, 1_000_000L, 100, 200);
         RoundPhases.Summary all = p.summary();
         assertThat(all.rounds()).isEqualTo(2);
         assertThat(all.wall()).isEqualTo(0.8);
         assertThat(all.overhead()).isEqualTo(0.2, org.assertj.core.data.Offset.offset(1e-12));
         assertThat(all.launchAndResults()).isEqualTo(0.13, org.assertj.core.data.Offset.offset(1e-12));
-        assertThat(all.imagesPerSecond()).isEqualTo(2048 / 1.6, org.assertj.core.data.Offset.offset(1e-9));
         RoundPhases.Summary second = p.since(start).summary();
         assertThat(second.rounds()).isEqualTo(1);
         assertThat(second.fit()).isEqualTo(0.4, org.assertj.core.data.Offset.offset(1e-12));
