@@ -61,6 +61,7 @@ public final class LocalizerNet {
     public static ComputationGraph untrained(int canvasSize, TrainSettings train, long seed, long stepsPerEpoch) {
         ComputationGraph net = new ComputationGraph(finalModel(canvasSize, train, seed, stepsPerEpoch));
         net.init();
+        io.digitloc.platform.NativeSetup.blasOnCallingThread();
         return net;
     }
 

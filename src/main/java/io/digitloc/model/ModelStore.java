@@ -66,7 +66,9 @@ public final class ModelStore {
 
     private static ComputationGraph restore(InputStream in, boolean withUpdater, String where) {
         try {
-            return ModelSerializer.restoreComputationGraph(in, withUpdater);
+            ComputationGraph net = ModelSerializer.restoreComputationGraph(in, withUpdater);
+            io.digitloc.platform.NativeSetup.blasOnCallingThread();
+            return net;
         } catch (IOException | RuntimeException e) {
             throw new ModelException(where + " is not a DL4J ComputationGraph model zip: " + e.getMessage(), e);
         }

@@ -94,6 +94,7 @@ final class RoundTask implements FlatMapFunction<Iterator<List<String>>, RoundTa
     private static ComputationGraph build(Setup s) {
         ComputationGraph net = new ComputationGraph(s.configuration().clone());
         net.init();
+        io.digitloc.platform.NativeSetup.blasOnCallingThread();
         return net;
     }
 
