@@ -20,8 +20,8 @@ import java.nio.FloatBuffer;
  * The layer of {@link AveragePooling2x2}: each output pixel is the mean of a 2x2 input window (of
  * relu(input) when the configuration says so); an odd last row or column is left out (Keras' "valid").
  * Backward, each input pixel of a window receives a quarter of the window's gradient (none where the
- * ReLU cut the input to 0) and a left-out pixel none. Both directions stream rows through the arrays'
- * native buffers: one pass over memory, no temporary arrays.
+ * ReLU cut the input to 0) and a left-out pixel none. Both directions work a plane at a time, copied
+ * between the arrays' native buffers and a few per-thread Java arrays: one pass over memory.
  */
 public class AveragePooling2x2Layer extends AbstractLayer<AveragePooling2x2> {
     private static final int[] POOL_ARGS = {2, 2, 2, 2, 0, 0, 1, 1, 0, 0, 0}; // 2x2, stride 2, valid, NCHW
@@ -94,30 +94,33 @@ public class AveragePooling2x2Layer extends AbstractLayer<AveragePooling2x2> {
         forward(in, out, 0, planes, h, w, relu);
     }
 
-    /** {@link #forward(FloatBuffer, FloatBuffer, int, int, int, boolean)} of planes {@code first} to {@code end} only. */
+    /**
+     * {@link #forward(FloatBuffer, FloatBuffer, int, int, int, boolean)} of planes {@code first} to {@code end}
+     * only. A whole plane at a time in and out of the native buffers (one bulk copy each way, not one
+     * per row: conv3's rows are 15 floats, where a copy's fixed cost outweighs its work).
+     */
     static void forward(FloatBuffer in, FloatBuffer out, int first, int end, int h, int w, boolean relu) {
         int ph = h / 2;
         int pw = w / 2;
-        float[] top = new float[w];
-        float[] bottom = new float[w];
-        float[] row = new float[pw];
+        float[] plane = new float[h * w];
+        float[] pooled = new float[ph * pw];
         for (int p = first; p < end; p++) {
-            int inBase = p * h * w;
-            int outBase = p * ph * pw;
-            for (int y = 0; y < ph; y++) {
-                in.get(inBase + 2 * y * w, top);
-                in.get(inBase + (2 * y + 1) * w, bottom);
-                if (relu) {
-                    for (int x = 0; x < w; x++) {
-                        top[x] = Math.max(top[x], 0f);
-                        bottom[x] = Math.max(bottom[x], 0f);
-                    }
+            in.get(p * h * w, plane);
+            if (relu) {
+                for (int i = 0; i < plane.length; i++) {
+                    plane[i] = Math.max(plane[i], 0f);
                 }
-                for (int x = 0; x < pw; x++) {
-                    row[x] = 0.25f * (top[2 * x] + top[2 * x + 1] + bottom[2 * x] + bottom[2 * x + 1]);
-                }
-                out.put(outBase + y * pw, row);
             }
+            for (int y = 0; y < ph; y++) {
+                int top = 2 * y * w;
+                int bottom = top + w;
+                int row = y * pw;
+                for (int x = 0; x < pw; x++) {
+                    pooled[row + x] = 0.25f * (plane[top + 2 * x] + plane[top + 2 * x + 1]
+                            + plane[bottom + 2 * x] + plane[bottom + 2 * x + 1]);
+                }
+            }
+            out.put(p * ph * pw, pooled);
         }
     }
 
@@ -139,36 +142,30 @@ public class AveragePooling2x2Layer extends AbstractLayer<AveragePooling2x2> {
     static void backward(FloatBuffer eps, FloatBuffer grad, FloatBuffer reluInput, int first, int end, int h, int w) {
         int ph = h / 2;
         int pw = w / 2;
-        float[] e = new float[pw];
-        float[] row = new float[w]; // an odd last column stays 0
-        float[] zeros = new float[w];
-        float[] masked = new float[w];
-        float[] z = new float[w];
+        float[] e = new float[ph * pw];
+        float[] plane = new float[h * w]; // an odd last row and column stay 0
+        float[] z = new float[h * w];
         for (int p = first; p < end; p++) {
-            int gradBase = p * h * w;
-            int epsBase = p * ph * pw;
+            eps.get(p * ph * pw, e);
             for (int y = 0; y < ph; y++) {
-                eps.get(epsBase + y * pw, e);
+                int top = 2 * y * w;
+                int bottom = top + w;
                 for (int x = 0; x < pw; x++) {
-                    float v = 0.25f * e[x];
-                    row[2 * x] = v;
-                    row[2 * x + 1] = v;
-                }
-                for (int dy = 0; dy < 2; dy++) {
-                    int at = gradBase + (2 * y + dy) * w;
-                    if (reluInput == null) {
-                        grad.put(at, row);
-                    } else {
-                        reluInput.get(at, z);
-                        for (int x = 0; x < w; x++) {
-                            masked[x] = Float.intBitsToFloat(Float.floatToRawIntBits(row[x]) & positive(z[x]));
-                        }
-                        grad.put(at, masked);
-                    }
+                    float v = 0.25f * e[y * pw + x];
+                    plane[top + 2 * x] = v;
+                    plane[top + 2 * x + 1] = v;
+                    plane[bottom + 2 * x] = v;
+                    plane[bottom + 2 * x + 1] = v;
                 }
             }
-            if (h % 2 == 1) {
-                grad.put(gradBase + (h - 1) * w, zeros);
+            if (reluInput != null) {
+                reluInput.get(p * h * w, z);
+                for (int i = 0; i < z.length; i++) {
+                    z[i] = Float.intBitsToFloat(Float.floatToRawIntBits(plane[i]) & positive(z[i]));
+                }
+                grad.put(p * h * w, z);
+            } else {
+                grad.put(p * h * w, plane);
             }
         }
     }

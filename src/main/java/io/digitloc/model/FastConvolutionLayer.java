@@ -31,7 +31,8 @@ import java.nio.FloatBuffer;
  * reads in its own backward pass, so it is intact until this layer's backward pass.
  * <p>
  * With {@link FastConvolution#isSkipInputGradient()} (the first layer) the backward pass computes
- * the weight and bias gradients only, in one plain-Java pass ({@link #parameterGradients}): oneDNN's
+ * the weight and bias gradients only, in one Java pass ({@link VectorGradients} for 3x3 kernels when the
+ * JVM has the Vector API module, else {@link #parameterGradients}): oneDNN's
  * {@code conv2d_bp} always computes the input's gradient too and, with one input channel, ran slowly
  * enough to be a fifth of a step (docs/BENCHMARKS.md, "Closing the gap"). The network's input then gets
  * zeros.
@@ -81,8 +82,16 @@ public class FastConvolutionLayer extends ConvolutionLayer {
         FloatBuffer x = HostArrays.floats(in);
         FloatBuffer d = HostArrays.floats(delta);
         long[] shape = in.shape();
-        PlaneChunks.run(out, (first, end) -> parameterGradients(x, d, (int) shape[0], (int) shape[1], (int) shape[2],
-                (int) shape[3], out, k[0], k[1], first, end, weightGrad, biasGrad));
+        boolean vector = VectorGradients.applies(k[0], k[1]);
+        PlaneChunks.run(out, (first, end) -> {
+            if (vector) {
+                VectorGradients.parameterGradients3x3(x, d, (int) shape[0], (int) shape[1], (int) shape[2],
+                        (int) shape[3], out, first, end, weightGrad, biasGrad);
+            } else {
+                parameterGradients(x, d, (int) shape[0], (int) shape[1], (int) shape[2], (int) shape[3], out, k[0],
+                        k[1], first, end, weightGrad, biasGrad);
+            }
+        });
         INDArray weightView = gradientViews.get(ConvolutionParamInitializer.WEIGHT_KEY);
         weightView.assign(Nd4j.create(weightGrad, weightView.shape(), 'c'));
         Gradient gradient = new DefaultGradient();

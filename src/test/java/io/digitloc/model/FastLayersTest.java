@@ -106,9 +106,33 @@ class FastLayersTest {
         assertThat(ours.params().sub(net(true).params()).amaxNumber().doubleValue()).isGreaterThan(1e-4); // it learned
     }
 
+    /** A pass over output channels first to end: the plain-Java one or the Vector API one. */
+    interface GradientPass {
+        void run(FloatBuffer x, FloatBuffer d, int batch, int channels, int h, int w, int out, int kh, int kw,
+                 int first, int end, float[] weights, float[] biases);
+    }
+
     @Test
     void parameterGradientsMatchTheDefinitionForAnyShape() {
-        int batch = 3, channels = 2, h = 7, w = 6, out = 4, kh = 3, kw = 2;
+        assertMatchesDefinition(FastConvolutionLayer::parameterGradients, 3, 2, 7, 6, 4, 3, 2);
+        assertMatchesDefinition(FastConvolutionLayer::parameterGradients, 2, 1, 9, 11, 3, 3, 3);
+    }
+
+    @Test
+    void vectorGradientsMatchTheDefinition() {
+        // surefire starts the JVM with the module, as the launchers do: this must not pass by skipping
+        assertThat(VectorGradients.AVAILABLE).as("JVM started with --add-modules=jdk.incubator.vector").isTrue();
+        assertThat(VectorGradients.applies(3, 3)).isTrue();
+        assertThat(VectorGradients.applies(3, 2)).isFalse();
+        GradientPass vector = (x, d, batch, channels, h, w, out, kh, kw, first, end, weights, biases) ->
+                VectorGradients.parameterGradients3x3(x, d, batch, channels, h, w, out, first, end, weights, biases);
+        assertMatchesDefinition(vector, 3, 2, 7, 6, 4, 3, 3);
+        assertMatchesDefinition(vector, 2, 1, 75, 75, 3, 3, 3); // conv1's planes: 73 wide, not whole vectors
+        assertMatchesDefinition(vector, 1, 3, 5, 21, 2, 3, 3);
+    }
+
+    private static void assertMatchesDefinition(GradientPass pass, int batch, int channels, int h, int w, int out,
+                                                int kh, int kw) {
         int oh = h - kh + 1, ow = w - kw + 1;
         Random random = new Random(2);
         float[] x = new float[batch * channels * h * w];
@@ -122,10 +146,8 @@ class FastLayersTest {
         float[] weights = new float[out * channels * kh * kw];
         float[] biases = new float[out];
         // two calls over disjoint output channels, as two threads do
-        FastConvolutionLayer.parameterGradients(FloatBuffer.wrap(x), FloatBuffer.wrap(d), batch, channels, h, w, out,
-                kh, kw, 0, 1, weights, biases);
-        FastConvolutionLayer.parameterGradients(FloatBuffer.wrap(x), FloatBuffer.wrap(d), batch, channels, h, w, out,
-                kh, kw, 1, out, weights, biases);
+        pass.run(FloatBuffer.wrap(x), FloatBuffer.wrap(d), batch, channels, h, w, out, kh, kw, 0, 1, weights, biases);
+        pass.run(FloatBuffer.wrap(x), FloatBuffer.wrap(d), batch, channels, h, w, out, kh, kw, 1, out, weights, biases);
         for (int o = 0; o < out; o++) {
             double bias = 0;
             for (int b = 0; b < batch; b++) {
@@ -133,7 +155,7 @@ class FastLayersTest {
                     bias += d[(b * out + o) * oh * ow + p];
                 }
             }
-            assertThat(biases[o]).isCloseTo((float) bias, within(1e-5f));
+            assertThat(biases[o]).isCloseTo((float) bias, within(1e-5f + 1e-6f * oh * ow * batch));
             for (int c = 0; c < channels; c++) {
                 for (int i = 0; i < kh; i++) {
                     for (int j = 0; j < kw; j++) {
@@ -145,7 +167,8 @@ class FastLayersTest {
                                 }
                             }
                         }
-                        assertThat(weights[((o * channels + c) * kh + i) * kw + j]).isCloseTo((float) sum, within(1e-5f));
+                        assertThat(weights[((o * channels + c) * kh + i) * kw + j]).as("o %d c %d tap %d,%d", o, c, i, j)
+                                .isCloseTo((float) sum, within(1e-5f + 1e-6f * oh * ow * batch));
                     }
                 }
             }

@@ -33,8 +33,8 @@ public final class CliProcess {
         }
     }
 
-    /** Spark's Java 17 module flags, for every JVM a test starts. */
-    public static final List<String> OPENS = List.of("-XX:+IgnoreUnrecognizedVMOptions",
+    /** Spark's Java 17 module flags and the Vector API module, for every JVM a test starts. */
+    public static final List<String> OPENS = List.of("-XX:+IgnoreUnrecognizedVMOptions", "--add-modules=jdk.incubator.vector",
             "--add-opens=java.base/java.lang=ALL-UNNAMED", "--add-opens=java.base/java.lang.invoke=ALL-UNNAMED",
             "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED", "--add-opens=java.base/java.io=ALL-UNNAMED",
             "--add-opens=java.base/java.net=ALL-UNNAMED", "--add-opens=java.base/java.nio=ALL-UNNAMED",
