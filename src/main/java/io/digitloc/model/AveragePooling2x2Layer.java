@@ -39,6 +39,17 @@ public class AveragePooling2x2Layer extends AbstractLayer<AveragePooling2x2> {
             exec("avgpool2d", new INDArray[] {activated()}, out);
             return out;
         }
+        if (HostArrays.channelsLast(input)) {
+            long[] s = input.shape();
+            INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT,
+                    new long[] {s[0], s[1], s[2] / 2, s[3] / 2}, 'c');
+            FloatBuffer from = HostArrays.floats(input);
+            FloatBuffer to = HostArrays.floats(out);
+            boolean relu = layerConf().isRelu();
+            PlaneChunks.run(Math.toIntExact(s[0]), (first, end) ->
+                    forwardChannelsLast(from, to, first, end, (int) s[1], (int) s[2], (int) s[3], relu));
+            return out;
+        }
         INDArray in = HostArrays.contiguousFloat(input);
         long[] s = in.shape();
         INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT,
@@ -64,6 +75,16 @@ public class AveragePooling2x2Layer extends AbstractLayer<AveragePooling2x2> {
             return new Pair<>(new DefaultGradient(), grad);
         }
         INDArray eps = HostArrays.contiguousFloat(epsilon);
+        if (HostArrays.channelsLast(input)) { // the gradient in the input's layout, as the layer below reads it
+            INDArray gradIn = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT,
+                    new long[] {s[0], s[2], s[3], s[1]}, 'c');
+            FloatBuffer reluInput = layerConf().isRelu() ? HostArrays.floats(input) : null;
+            FloatBuffer from = HostArrays.floats(eps);
+            FloatBuffer to = HostArrays.floats(gradIn);
+            PlaneChunks.run(Math.toIntExact(s[0]), (first, end) ->
+                    backwardChannelsLast(from, to, reluInput, first, end, (int) s[1], (int) s[2], (int) s[3]));
+            return new Pair<>(new DefaultGradient(), gradIn.permute(0, 3, 1, 2));
+        }
         INDArray gradIn = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT, s, 'c');
         FloatBuffer reluInput = layerConf().isRelu() ? HostArrays.floats(HostArrays.contiguousFloat(input)) : null;
         FloatBuffer from = HostArrays.floats(eps);
@@ -166,6 +187,81 @@ public class AveragePooling2x2Layer extends AbstractLayer<AveragePooling2x2> {
                 grad.put(p * h * w, z);
             } else {
                 grad.put(p * h * w, plane);
+            }
+        }
+    }
+
+    /**
+     * {@link #forward} from channels-last input ([batch, h, w, c]) to [batch, c, h/2, w/2] output, for
+     * examples {@code first} to {@code end}: the layout change folded into the pass, as the layer above
+     * reads NCHW. One bulk copy per example out (per-row copies of 36 floats cost more than their work).
+     */
+    static void forwardChannelsLast(FloatBuffer in, FloatBuffer out, int first, int end, int c, int h, int w,
+                                    boolean relu) {
+        int ph = h / 2;
+        int pw = w / 2;
+        float[] top = new float[w * c];
+        float[] bottom = new float[w * c];
+        float[] pooled = new float[c * ph * pw];
+        for (int n = first; n < end; n++) {
+            for (int y = 0; y < ph; y++) {
+                in.get((n * h + 2 * y) * w * c, top);
+                in.get((n * h + 2 * y + 1) * w * c, bottom);
+                for (int i = 0; i < top.length; i++) {
+                    top[i] = relu ? Math.max(top[i], 0f) + Math.max(bottom[i], 0f) : top[i] + bottom[i];
+                }
+                for (int ch = 0; ch < c; ch++) {
+                    int to = (ch * ph + y) * pw;
+                    for (int x = 0, left = ch; x < pw; x++, left += 2 * c) {
+                        pooled[to + x] = 0.25f * (top[left] + top[left + c]);
+                    }
+                }
+            }
+            out.put(n * c * ph * pw, pooled);
+        }
+    }
+
+    /**
+     * {@link #backward} from [batch, c, h/2, w/2] gradients to channels-last ([batch, h, w, c]) ones,
+     * masked by the channels-last {@code reluInput} when given, for examples {@code first} to {@code end};
+     * an odd last row and column get 0.
+     */
+    static void backwardChannelsLast(FloatBuffer eps, FloatBuffer grad, FloatBuffer reluInput, int first, int end,
+                                     int c, int h, int w) {
+        int ph = h / 2;
+        int pw = w / 2;
+        float[] e = new float[c * ph * pw];
+        float[] row = new float[w * c]; // an odd last column stays 0
+        float[] z = new float[w * c];
+        float[] zeros = new float[w * c];
+        for (int n = first; n < end; n++) {
+            eps.get(n * c * ph * pw, e);
+            for (int y = 0; y < ph; y++) {
+                for (int ch = 0; ch < c; ch++) {
+                    int from = (ch * ph + y) * pw;
+                    for (int x = 0, left = ch; x < pw; x++, left += 2 * c) {
+                        float v = e[from + x];
+                        row[left] = v;
+                        row[left + c] = v;
+                    }
+                }
+                for (int dy = 0; dy < 2; dy++) {
+                    int at = (n * h + 2 * y + dy) * w * c;
+                    if (reluInput != null) {
+                        reluInput.get(at, z);
+                        for (int i = 0; i < z.length; i++) {
+                            z[i] = Float.intBitsToFloat(Float.floatToRawIntBits(0.25f * row[i]) & positive(z[i]));
+                        }
+                    } else {
+                        for (int i = 0; i < z.length; i++) {
+                            z[i] = 0.25f * row[i];
+                        }
+                    }
+                    grad.put(at, z);
+                }
+            }
+            if (h % 2 == 1) {
+                grad.put((n * h + h - 1) * w * c, zeros);
             }
         }
     }

@@ -14,6 +14,7 @@ import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.activations.impl.ActivationReLU;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.nio.FloatBuffer;
@@ -41,6 +42,7 @@ public class FastConvolutionLayer extends ConvolutionLayer {
     private transient INDArray forwardActivation;
     private transient long reused;
     private transient long weightsOnly;
+    private transient long channelsLastPasses;
 
     public FastConvolutionLayer(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
@@ -48,6 +50,10 @@ public class FastConvolutionLayer extends ConvolutionLayer {
 
     @Override
     public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
+        if (channelsLast()) {
+            forwardActivation = null;
+            return channelsLastForward(workspaceMgr);
+        }
         INDArray activation = super.activate(training, workspaceMgr);
         forwardActivation = training && reusable() ? activation : null;
         return activation;
@@ -64,6 +70,32 @@ public class FastConvolutionLayer extends ConvolutionLayer {
         return super.preOutput4d(training, forBackprop, workspaceMgr);
     }
 
+    /**
+     * The first layer's forward pass with oneDNN on channels-last memory. Its input has one channel, so
+     * the canvas [batch, 1, h, w] already is channels-last; oneDNN's convolution chooses channels-last
+     * for these shapes, and handed NCHW it reordered conv1's whole output (64 x 16 x 73 x 73) twice per
+     * call, once before (the output buffer's old contents) and once after: ~6 of the ~7.5 ms the layer
+     * took (docs/BENCHMARKS.md, "Channels-last conv1"). The result is that memory seen as
+     * [batch, channels, h, w] (a permuted view), which {@link AveragePooling2x2Layer} reads as it is.
+     */
+    private INDArray channelsLastForward(LayerWorkspaceMgr workspaceMgr) {
+        INDArray in = HostArrays.contiguousFloat(input);
+        INDArray w = getParam(ConvolutionParamInitializer.WEIGHT_KEY); // [out, 1, kH, kW]
+        long[] s = in.shape();
+        int[] k = layerConf().getKernelSize();
+        INDArray z = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT,
+                new long[] {s[0], s[2] - k[0] + 1, s[3] - k[1] + 1, w.size(0)}, 'c');
+        INDArray x = in.reshape('c', s[0], s[2], s[3], 1);
+        INDArray[] inputs = layerConf().hasBias()
+                ? new INDArray[] {x, w, getParam(ConvolutionParamInitializer.BIAS_KEY).reshape(w.size(0))}
+                : new INDArray[] {x, w};
+        // kernel, stride 1, no padding, no dilation, "valid", channels-last data, weights [out, in, kH, kW]
+        Nd4j.exec(DynamicCustomOp.builder("conv2d").addInputs(inputs).addOutputs(z)
+                .addIntegerArguments(k[0], k[1], 1, 1, 0, 0, 1, 1, 0, 1, 1).build());
+        channelsLastPasses++;
+        return z.permute(0, 3, 1, 2);
+    }
+
     @Override
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
         if (!parameterGradientsOnly()) {
@@ -72,6 +104,9 @@ public class FastConvolutionLayer extends ConvolutionLayer {
         assertInputSet(true);
         forwardActivation = null;
         weightsOnly++;
+        if (channelsLast()) {
+            return channelsLastParameterGradients(epsilon, workspaceMgr);
+        }
         INDArray w = getParam(ConvolutionParamInitializer.WEIGHT_KEY); // [out, in, kH, kW]
         INDArray in = HostArrays.contiguousFloat(input);
         INDArray delta = HostArrays.contiguousFloat(epsilon); // identity activation: delta = epsilon
@@ -92,6 +127,52 @@ public class FastConvolutionLayer extends ConvolutionLayer {
                         k[1], first, end, weightGrad, biasGrad);
             }
         });
+        return parameterGradient(weightGrad, biasGrad, workspaceMgr);
+    }
+
+    /**
+     * The weight and bias gradients after {@link #channelsLastForward}: epsilon comes back in the same
+     * channels-last memory ({@link AveragePooling2x2Layer} keeps its input's layout).
+     */
+    private Pair<Gradient, INDArray> channelsLastParameterGradients(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
+        INDArray in = HostArrays.contiguousFloat(input);
+        INDArray d = epsilon.permute(0, 2, 3, 1); // [batch, oh, ow, out]
+        if (!HostArrays.isDenseRowMajor(d)) {
+            d = d.dup('c');
+        }
+        INDArray w = getParam(ConvolutionParamInitializer.WEIGHT_KEY);
+        int out = (int) w.size(0);
+        long[] s = in.shape();
+        FloatBuffer x = HostArrays.floats(in);
+        FloatBuffer g = HostArrays.floats(d);
+        double[] weightSums = new double[9 * out]; // [kH, kW, out]
+        double[] biasSums = new double[out];
+        PlaneChunks.run((int) s[0], (first, end) -> {
+            double[] weights = new double[weightSums.length];
+            double[] biases = new double[out];
+            VectorGradients.channelsLast3x3(x, g, (int) s[2], (int) s[3], out, first, end, weights, biases);
+            synchronized (weightSums) {
+                for (int i = 0; i < weights.length; i++) {
+                    weightSums[i] += weights[i];
+                }
+                for (int i = 0; i < out; i++) {
+                    biasSums[i] += biases[i];
+                }
+            }
+        });
+        float[] weightGrad = new float[9 * out]; // [out, 1, 3, 3]
+        float[] biasGrad = new float[out];
+        for (int o = 0; o < out; o++) {
+            for (int t = 0; t < 9; t++) {
+                weightGrad[o * 9 + t] = (float) weightSums[t * out + o];
+            }
+            biasGrad[o] = (float) biasSums[o];
+        }
+        return parameterGradient(weightGrad, biasGrad, workspaceMgr);
+    }
+
+    /** The gradient of both parameters into their views, and zeros for the network's input. */
+    private Pair<Gradient, INDArray> parameterGradient(float[] weightGrad, float[] biasGrad, LayerWorkspaceMgr workspaceMgr) {
         INDArray weightView = gradientViews.get(ConvolutionParamInitializer.WEIGHT_KEY);
         weightView.assign(Nd4j.create(weightGrad, weightView.shape(), 'c'));
         Gradient gradient = new DefaultGradient();
@@ -106,12 +187,31 @@ public class FastConvolutionLayer extends ConvolutionLayer {
     }
 
     /**
+     * The first layer runs channels-last ({@link #channelsLastForward}): parameter gradients only, one
+     * input channel, a 3x3 kernel, the oneDNN helper on (the op's fast path) and the Vector API (the
+     * matching gradient pass).
+     */
+    private boolean channelsLast() {
+        if (!(layerConf() instanceof FastConvolution fast) || !fast.isSkipInputGradient() || !simpleShape()
+                || helper == null || helperCountFail != 0 || layerConf().getIDropout() != null) {
+            return false;
+        }
+        int[] k = layerConf().getKernelSize();
+        return input.size(1) == 1 && VectorGradients.appliesChannelsLast(k[0], k[1], (int) layerConf().getNOut());
+    }
+
+    /**
      * The configuration asks for parameter gradients only and this layer is one the shortcut computes
      * exactly: NCHW, no Same padding, the identity activation (delta = epsilon), no weight noise.
      */
     private boolean parameterGradientsOnly() {
+        return layerConf() instanceof FastConvolution fast && fast.isSkipInputGradient() && simpleShape();
+    }
+
+    /** NCHW on the CPU, stride 1, no padding or dilation, identity activation, no weight noise. */
+    private boolean simpleShape() {
         var conf = layerConf();
-        return conf instanceof FastConvolution fast && fast.isSkipInputGradient() && HostArrays.hostMemory
+        return HostArrays.hostMemory
                 && conf.getCnn2dDataFormat() == CNN2DFormat.NCHW && conf.getConvolutionMode() != ConvolutionMode.Same
                 && java.util.Arrays.equals(conf.getStride(), new int[] {1, 1})
                 && java.util.Arrays.equals(conf.getPadding(), new int[] {0, 0})
@@ -233,6 +333,11 @@ public class FastConvolutionLayer extends ConvolutionLayer {
             s += values[i];
         }
         return s;
+    }
+
+    /** Forward passes that ran channels-last (for tests and diagnostics). */
+    long channelsLastForwardPasses() {
+        return channelsLastPasses;
     }
 
     /** Backward passes that computed the parameters' gradients only (for tests and diagnostics). */

@@ -32,6 +32,24 @@ final class HostArrays {
         return dense ? f : f.dup('c');
     }
 
+    /** Whether the array's elements lie in its buffer in row-major order with no gaps. */
+    static boolean isDenseRowMajor(INDArray a) {
+        return a.ordering() == 'c' && org.nd4j.linalg.api.shape.Shape.hasDefaultStridesForShape(a);
+    }
+
+    /**
+     * Whether the [batch, channels, height, width] float array is channels-last memory seen through
+     * {@code permute(0, 3, 1, 2)}: its buffer from its offset holds [batch, height, width, channels] densely.
+     */
+    static boolean channelsLast(INDArray a) {
+        if (a.rank() != 4 || a.dataType() != DataType.FLOAT) {
+            return false;
+        }
+        long[] s = a.shape();
+        long[] st = a.stride();
+        return s[1] > 1 && st[1] == 1 && st[3] == s[1] && st[2] == s[1] * s[3] && st[0] == s[1] * s[2] * s[3];
+    }
+
     /** The array's elements as a buffer starting at its first element. */
     static FloatBuffer floats(INDArray a) {
         FloatBuffer all = a.data().asNioFloat();

@@ -39,6 +39,93 @@ final class VectorGradients {
         Kernel.run(x, d, batch, channels, h, w, out, first, end, weightGrad, biasGrad);
     }
 
+    /** Whether {@link #channelsLast3x3} computes this shape here: 3x3, output channels whole vectors. */
+    static boolean appliesChannelsLast(int kh, int kw, int out) {
+        return AVAILABLE && kh == 3 && kw == 3 && out % ChannelsLast.lanes() == 0;
+    }
+
+    /**
+     * The weight ([out, 1, 3, 3]) and bias gradients of a one-channel, stride-1, unpadded 3x3 convolution
+     * whose loss gradient d is channels-last ([batch, h-2, w-2, out], as {@link FastConvolutionLayer} makes
+     * it for the first layer), for examples {@code first} to {@code end} of input x ([batch, h, w]); adds
+     * them to {@code weightSums} ([3, 3, out]: tap-major) and {@code biasSums}. The output channels are the
+     * vector lanes: per position one load of d, nine broadcast input pixels, nine multiply-adds.
+     */
+    static void channelsLast3x3(FloatBuffer x, FloatBuffer d, int h, int w, int out, int first, int end,
+                                double[] weightSums, double[] biasSums) {
+        ChannelsLast.run(x, d, h, w, out, first, end, weightSums, biasSums);
+    }
+
+    /** Channels-last Vector API code, loaded only with the module. */
+    private static final class ChannelsLast {
+        private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+
+        static int lanes() {
+            return S.length();
+        }
+
+        static void run(FloatBuffer x, FloatBuffer d, int h, int w, int out, int first, int end,
+                        double[] weightSums, double[] biasSums) {
+            int oh = h - 2;
+            int ow = w - 2;
+            float[] plane = new float[h * w + 2]; // the last positions' taps read 2 past the plane (times 0)
+            float[] grads = new float[oh * w * out]; // d's rows at the input's width: columns ow..w-1 stay 0
+            float[] lane = new float[S.length()];
+            for (int b = first; b < end; b++) {
+                x.get(b * h * w, plane, 0, h * w);
+                for (int y = 0; y < oh; y++) {
+                    d.get((b * oh + y) * ow * out, grads, y * w * out, ow * out);
+                }
+                for (int v = 0; v < out; v += S.length()) {
+                    example(plane, grads, v, oh * w, w, out, lane, weightSums, biasSums);
+                }
+            }
+        }
+
+        /**
+         * One example's sums for output channels v to v + lanes over its padded positions t (row t / w,
+         * column t % w; the padding's gradient is 0), where tap (i, j) meets plane[t + i*w + j]. One flat
+         * loop in a method of its own: with nested loops (rows, columns) the JDK 17 JIT kept the
+         * accumulators in memory, ~15x slower.
+         */
+        private static void example(float[] plane, float[] grads, int v, int positions, int w, int out,
+                                    float[] lane, double[] weightSums, double[] biasSums) {
+            FloatVector a00 = FloatVector.zero(S), a01 = a00, a02 = a00, a10 = a00, a11 = a00, a12 = a00;
+            FloatVector a20 = a00, a21 = a00, a22 = a00, bs = a00;
+            for (int t = 0, g = v; t < positions; t++, g += out) {
+                FloatVector dv = FloatVector.fromArray(S, grads, g);
+                bs = bs.add(dv);
+                a00 = dv.fma(FloatVector.broadcast(S, plane[t]), a00);
+                a01 = dv.fma(FloatVector.broadcast(S, plane[t + 1]), a01);
+                a02 = dv.fma(FloatVector.broadcast(S, plane[t + 2]), a02);
+                a10 = dv.fma(FloatVector.broadcast(S, plane[t + w]), a10);
+                a11 = dv.fma(FloatVector.broadcast(S, plane[t + w + 1]), a11);
+                a12 = dv.fma(FloatVector.broadcast(S, plane[t + w + 2]), a12);
+                a20 = dv.fma(FloatVector.broadcast(S, plane[t + 2 * w]), a20);
+                a21 = dv.fma(FloatVector.broadcast(S, plane[t + 2 * w + 1]), a21);
+                a22 = dv.fma(FloatVector.broadcast(S, plane[t + 2 * w + 2]), a22);
+            }
+            add(a00, lane, weightSums, v);
+            add(a01, lane, weightSums, out + v);
+            add(a02, lane, weightSums, 2 * out + v);
+            add(a10, lane, weightSums, 3 * out + v);
+            add(a11, lane, weightSums, 4 * out + v);
+            add(a12, lane, weightSums, 5 * out + v);
+            add(a20, lane, weightSums, 6 * out + v);
+            add(a21, lane, weightSums, 7 * out + v);
+            add(a22, lane, weightSums, 8 * out + v);
+            add(bs, lane, biasSums, v);
+        }
+
+        /** sums[at + l] += a's lane l. */
+        private static void add(FloatVector a, float[] lane, double[] sums, int at) {
+            a.intoArray(lane, 0);
+            for (int l = 0; l < lane.length; l++) {
+                sums[at + l] += lane[l];
+            }
+        }
+    }
+
     /** The Vector API code proper, in a class of its own so nothing loads it without the module. */
     private static final class Kernel {
         private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;

@@ -15,6 +15,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import java.io.File;
 import java.nio.FloatBuffer;
 import java.util.Map;
+import java.util.Arrays;
 import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -103,6 +104,10 @@ class FastLayersTest {
         assertThat(((FastConvolutionLayer) ours.getLayer("conv1")).weightsOnlyBackwardPasses())
                 .isEqualTo(HostArrays.hostMemory ? 4 : 0); // a plain-Java pass: CPU only
         assertThat(((FastConvolutionLayer) ours.getLayer("conv2")).weightsOnlyBackwardPasses()).isZero();
+        // the first convolution ran channels-last (CPU with the Vector API module, which surefire passes)
+        assertThat(((FastConvolutionLayer) ours.getLayer("conv1")).channelsLastForwardPasses())
+                .isEqualTo(HostArrays.hostMemory ? 5 : 0); // output, gradient, three fits
+        assertThat(((FastConvolutionLayer) ours.getLayer("conv2")).channelsLastForwardPasses()).isZero();
         assertThat(ours.params().sub(net(true).params()).amaxNumber().doubleValue()).isGreaterThan(1e-4); // it learned
     }
 
@@ -173,6 +178,96 @@ class FastLayersTest {
                 }
             }
         }
+    }
+
+    @Test
+    void channelsLastGradientsMatchTheDefinition() {
+        assertThat(VectorGradients.appliesChannelsLast(3, 3, 16)).isTrue();
+        assertThat(VectorGradients.appliesChannelsLast(3, 3, 17)).isFalse();
+        int batch = 3, h = 9, w = 8, out = 32, oh = h - 2, ow = w - 2;
+        Random random = new Random(3);
+        float[] x = new float[batch * h * w];
+        float[] d = new float[batch * oh * ow * out]; // [batch, oh, ow, out]
+        for (int i = 0; i < x.length; i++) {
+            x[i] = random.nextFloat() - 0.5f;
+        }
+        for (int i = 0; i < d.length; i++) {
+            d[i] = random.nextFloat() - 0.5f;
+        }
+        double[] weights = new double[9 * out];
+        double[] biases = new double[out];
+        // two calls over disjoint examples, as two threads do: they add up
+        VectorGradients.channelsLast3x3(FloatBuffer.wrap(x), FloatBuffer.wrap(d), h, w, out, 0, 1, weights, biases);
+        VectorGradients.channelsLast3x3(FloatBuffer.wrap(x), FloatBuffer.wrap(d), h, w, out, 1, batch, weights, biases);
+        for (int o = 0; o < out; o++) {
+            double bias = 0;
+            for (int p = 0; p < batch * oh * ow; p++) {
+                bias += d[p * out + o];
+            }
+            assertThat(biases[o]).isCloseTo(bias, within(1e-4));
+            for (int i = 0; i < 3; i++) {
+                for (int j = 0; j < 3; j++) {
+                    double sum = 0;
+                    for (int b = 0; b < batch; b++) {
+                        for (int y = 0; y < oh; y++) {
+                            for (int z = 0; z < ow; z++) {
+                                sum += d[((b * oh + y) * ow + z) * out + o] * x[(b * h + y + i) * w + z + j];
+                            }
+                        }
+                    }
+                    assertThat(weights[(i * 3 + j) * out + o]).as("o %d tap %d,%d", o, i, j).isCloseTo(sum, within(1e-4));
+                }
+            }
+        }
+    }
+
+    @Test
+    void channelsLastPoolingComputesWhatThePlanarPassesCompute() {
+        int n = 2, c = 3, h = 5, w = 7; // odd sides: the last row and column are left out
+        Random random = new Random(4);
+        float[] planar = new float[n * c * h * w];
+        for (int i = 0; i < planar.length; i++) {
+            planar[i] = random.nextFloat() - 0.5f;
+        }
+        float[] last = toChannelsLast(planar, n, c, h, w);
+        float[] eps = new float[n * c * (h / 2) * (w / 2)];
+        for (int i = 0; i < eps.length; i++) {
+            eps[i] = random.nextFloat() - 0.5f;
+        }
+        for (boolean relu : new boolean[] {false, true}) {
+            float[] expected = new float[eps.length];
+            float[] actual = new float[eps.length];
+            AveragePooling2x2Layer.forward(FloatBuffer.wrap(planar), FloatBuffer.wrap(expected), n * c, h, w, relu);
+            AveragePooling2x2Layer.forwardChannelsLast(FloatBuffer.wrap(last), FloatBuffer.wrap(actual), 0, n, c, h, w,
+                    relu);
+            assertThat(actual).containsExactly(expected);
+
+            float[] gradPlanar = new float[planar.length];
+            float[] gradLast = new float[planar.length];
+            Arrays.fill(gradLast, Float.NaN); // every element must be written
+            AveragePooling2x2Layer.backward(FloatBuffer.wrap(eps), FloatBuffer.wrap(gradPlanar),
+                    relu ? FloatBuffer.wrap(planar) : null, n * c, h, w);
+            // two calls over disjoint examples, as two threads do
+            AveragePooling2x2Layer.backwardChannelsLast(FloatBuffer.wrap(eps), FloatBuffer.wrap(gradLast),
+                    relu ? FloatBuffer.wrap(last) : null, 0, 1, c, h, w);
+            AveragePooling2x2Layer.backwardChannelsLast(FloatBuffer.wrap(eps), FloatBuffer.wrap(gradLast),
+                    relu ? FloatBuffer.wrap(last) : null, 1, n, c, h, w);
+            assertThat(gradLast).containsExactly(toChannelsLast(gradPlanar, n, c, h, w));
+        }
+    }
+
+    private static float[] toChannelsLast(float[] planar, int n, int c, int h, int w) {
+        float[] last = new float[planar.length];
+        for (int b = 0; b < n; b++) {
+            for (int ch = 0; ch < c; ch++) {
+                for (int y = 0; y < h; y++) {
+                    for (int x = 0; x < w; x++) {
+                        last[((b * h + y) * w + x) * c + ch] = planar[((b * c + ch) * h + y) * w + x];
+                    }
+                }
+            }
+        }
+        return last;
     }
 
     @Test
