@@ -39,16 +39,16 @@ public class AveragePooling2x2Layer extends AbstractLayer<AveragePooling2x2> {
             exec("avgpool2d", new INDArray[] {activated()}, out);
             return out;
         }
-        if (HostArrays.channelsLast(input)) {
+        if (HostArrays.channelsLast(input)) { // channels-last out too, seen as [batch, c, h/2, w/2]
             long[] s = input.shape();
             INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT,
-                    new long[] {s[0], s[1], s[2] / 2, s[3] / 2}, 'c');
+                    new long[] {s[0], s[2] / 2, s[3] / 2, s[1]}, 'c');
             FloatBuffer from = HostArrays.floats(input);
             FloatBuffer to = HostArrays.floats(out);
             boolean relu = layerConf().isRelu();
             PlaneChunks.run(Math.toIntExact(s[0]), (first, end) ->
                     forwardChannelsLast(from, to, first, end, (int) s[1], (int) s[2], (int) s[3], relu));
-            return out;
+            return out.permute(0, 3, 1, 2);
         }
         INDArray in = HostArrays.contiguousFloat(input);
         long[] s = in.shape();
@@ -74,17 +74,19 @@ public class AveragePooling2x2Layer extends AbstractLayer<AveragePooling2x2> {
             }
             return new Pair<>(new DefaultGradient(), grad);
         }
-        INDArray eps = HostArrays.contiguousFloat(epsilon);
         if (HostArrays.channelsLast(input)) { // the gradient in the input's layout, as the layer below reads it
             INDArray gradIn = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT,
                     new long[] {s[0], s[2], s[3], s[1]}, 'c');
             FloatBuffer reluInput = layerConf().isRelu() ? HostArrays.floats(input) : null;
-            FloatBuffer from = HostArrays.floats(eps);
             FloatBuffer to = HostArrays.floats(gradIn);
+            // epsilon channels-last from the convolution above, or NCHW from the flatten
+            boolean epsLast = HostArrays.channelsLast(epsilon);
+            FloatBuffer from = HostArrays.floats(epsLast ? epsilon : HostArrays.contiguousFloat(epsilon));
             PlaneChunks.run(Math.toIntExact(s[0]), (first, end) ->
-                    backwardChannelsLast(from, to, reluInput, first, end, (int) s[1], (int) s[2], (int) s[3]));
+                    backwardChannelsLast(from, epsLast, to, reluInput, first, end, (int) s[1], (int) s[2], (int) s[3]));
             return new Pair<>(new DefaultGradient(), gradIn.permute(0, 3, 1, 2));
         }
+        INDArray eps = HostArrays.contiguousFloat(epsilon);
         INDArray gradIn = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT, s, 'c');
         FloatBuffer reluInput = layerConf().isRelu() ? HostArrays.floats(HostArrays.contiguousFloat(input)) : null;
         FloatBuffer from = HostArrays.floats(eps);
@@ -192,9 +194,8 @@ public class AveragePooling2x2Layer extends AbstractLayer<AveragePooling2x2> {
     }
 
     /**
-     * {@link #forward} from channels-last input ([batch, h, w, c]) to [batch, c, h/2, w/2] output, for
-     * examples {@code first} to {@code end}: the layout change folded into the pass, as the layer above
-     * reads NCHW. One bulk copy per example out (per-row copies of 36 floats cost more than their work).
+     * {@link #forward} on channels-last memory ([batch, h, w, c] to [batch, h/2, w/2, c]) for examples
+     * {@code first} to {@code end}: each output row from two input rows, each pixel's channels side by side.
      */
     static void forwardChannelsLast(FloatBuffer in, FloatBuffer out, int first, int end, int c, int h, int w,
                                     boolean relu) {
@@ -202,7 +203,7 @@ public class AveragePooling2x2Layer extends AbstractLayer<AveragePooling2x2> {
         int pw = w / 2;
         float[] top = new float[w * c];
         float[] bottom = new float[w * c];
-        float[] pooled = new float[c * ph * pw];
+        float[] pooled = new float[pw * c];
         for (int n = first; n < end; n++) {
             for (int y = 0; y < ph; y++) {
                 in.get((n * h + 2 * y) * w * c, top);
@@ -210,24 +211,25 @@ public class AveragePooling2x2Layer extends AbstractLayer<AveragePooling2x2> {
                 for (int i = 0; i < top.length; i++) {
                     top[i] = relu ? Math.max(top[i], 0f) + Math.max(bottom[i], 0f) : top[i] + bottom[i];
                 }
-                for (int ch = 0; ch < c; ch++) {
-                    int to = (ch * ph + y) * pw;
-                    for (int x = 0, left = ch; x < pw; x++, left += 2 * c) {
-                        pooled[to + x] = 0.25f * (top[left] + top[left + c]);
+                for (int x = 0; x < pw; x++) {
+                    int left = 2 * x * c;
+                    for (int ch = 0; ch < c; ch++) {
+                        pooled[x * c + ch] = 0.25f * (top[left + ch] + top[left + c + ch]);
                     }
                 }
+                out.put((n * ph + y) * pw * c, pooled);
             }
-            out.put(n * c * ph * pw, pooled);
         }
     }
 
     /**
-     * {@link #backward} from [batch, c, h/2, w/2] gradients to channels-last ([batch, h, w, c]) ones,
-     * masked by the channels-last {@code reluInput} when given, for examples {@code first} to {@code end};
-     * an odd last row and column get 0.
+     * {@link #backward} to channels-last gradients ([batch, h, w, c]), masked by the channels-last
+     * {@code reluInput} when given, for examples {@code first} to {@code end}; an odd last row and
+     * column get 0. The gradient at the output, {@code eps}, is channels-last too ({@code epsLast}:
+     * [batch, h/2, w/2, c], from a convolution) or [batch, c, h/2, w/2] (from the flatten).
      */
-    static void backwardChannelsLast(FloatBuffer eps, FloatBuffer grad, FloatBuffer reluInput, int first, int end,
-                                     int c, int h, int w) {
+    static void backwardChannelsLast(FloatBuffer eps, boolean epsLast, FloatBuffer grad, FloatBuffer reluInput,
+                                     int first, int end, int c, int h, int w) {
         int ph = h / 2;
         int pw = w / 2;
         float[] e = new float[c * ph * pw];
@@ -237,12 +239,19 @@ public class AveragePooling2x2Layer extends AbstractLayer<AveragePooling2x2> {
         for (int n = first; n < end; n++) {
             eps.get(n * c * ph * pw, e);
             for (int y = 0; y < ph; y++) {
-                for (int ch = 0; ch < c; ch++) {
-                    int from = (ch * ph + y) * pw;
-                    for (int x = 0, left = ch; x < pw; x++, left += 2 * c) {
-                        float v = e[from + x];
-                        row[left] = v;
-                        row[left + c] = v;
+                if (epsLast) {
+                    for (int x = 0, from = y * pw * c; x < pw; x++, from += c) {
+                        System.arraycopy(e, from, row, 2 * x * c, c);
+                        System.arraycopy(e, from, row, (2 * x + 1) * c, c);
+                    }
+                } else {
+                    for (int ch = 0; ch < c; ch++) {
+                        int from = (ch * ph + y) * pw;
+                        for (int x = 0, left = ch; x < pw; x++, left += 2 * c) {
+                            float v = e[from + x];
+                            row[left] = v;
+                            row[left + c] = v;
+                        }
                     }
                 }
                 for (int dy = 0; dy < 2; dy++) {

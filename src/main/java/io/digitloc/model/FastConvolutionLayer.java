@@ -43,6 +43,7 @@ public class FastConvolutionLayer extends ConvolutionLayer {
     private transient long reused;
     private transient long weightsOnly;
     private transient long channelsLastPasses;
+    private transient long channelsLastBackwardPasses;
 
     public FastConvolutionLayer(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
@@ -79,25 +80,58 @@ public class FastConvolutionLayer extends ConvolutionLayer {
      * [batch, channels, h, w] (a permuted view), which {@link AveragePooling2x2Layer} reads as it is.
      */
     private INDArray channelsLastForward(LayerWorkspaceMgr workspaceMgr) {
-        INDArray in = HostArrays.contiguousFloat(input);
-        INDArray w = getParam(ConvolutionParamInitializer.WEIGHT_KEY); // [out, 1, kH, kW]
-        long[] s = in.shape();
+        INDArray x = channelsLastInput();
+        INDArray w = getParam(ConvolutionParamInitializer.WEIGHT_KEY); // [out, in, kH, kW]
+        long[] s = x.shape();
         int[] k = layerConf().getKernelSize();
         INDArray z = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT,
-                new long[] {s[0], s[2] - k[0] + 1, s[3] - k[1] + 1, w.size(0)}, 'c');
-        INDArray x = in.reshape('c', s[0], s[2], s[3], 1);
+                new long[] {s[0], s[1] - k[0] + 1, s[2] - k[1] + 1, w.size(0)}, 'c');
         INDArray[] inputs = layerConf().hasBias()
                 ? new INDArray[] {x, w, getParam(ConvolutionParamInitializer.BIAS_KEY).reshape(w.size(0))}
                 : new INDArray[] {x, w};
-        // kernel, stride 1, no padding, no dilation, "valid", channels-last data, weights [out, in, kH, kW]
         Nd4j.exec(DynamicCustomOp.builder("conv2d").addInputs(inputs).addOutputs(z)
-                .addIntegerArguments(k[0], k[1], 1, 1, 0, 0, 1, 1, 0, 1, 1).build());
+                .addIntegerArguments(channelsLastArguments()).build());
         channelsLastPasses++;
         return z.permute(0, 3, 1, 2);
     }
 
+    /**
+     * The backward pass after {@link #channelsLastForward} of a layer above conv1: oneDNN's conv2d_bp on
+     * channels-last memory, the weight and bias gradients written into their views, the input's gradient
+     * handed down channels-last (as [batch, channels, h, w] seen through a permutation).
+     */
+    private Pair<Gradient, INDArray> channelsLastBackward(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
+        INDArray x = channelsLastInput();
+        INDArray d = epsilon.permute(0, 2, 3, 1);
+        if (!HostArrays.isDenseRowMajor(d)) {
+            d = d.dup('c');
+        }
+        INDArray w = getParam(ConvolutionParamInitializer.WEIGHT_KEY);
+        INDArray gradIn = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT, x.shape(), 'c');
+        INDArray weightView = gradientViews.get(ConvolutionParamInitializer.WEIGHT_KEY);
+        Gradient gradient = new DefaultGradient();
+        DynamicCustomOp.DynamicCustomOpsBuilder op = DynamicCustomOp.builder("conv2d_bp");
+        if (layerConf().hasBias()) {
+            INDArray biasView = gradientViews.get(ConvolutionParamInitializer.BIAS_KEY);
+            op.addInputs(x, w, getParam(ConvolutionParamInitializer.BIAS_KEY).reshape(w.size(0)), d)
+                    .addOutputs(gradIn, weightView, biasView.reshape(w.size(0)));
+            gradient.setGradientFor(ConvolutionParamInitializer.BIAS_KEY, biasView);
+        } else {
+            op.addInputs(x, w, d).addOutputs(gradIn, weightView);
+        }
+        Nd4j.exec(op.addIntegerArguments(channelsLastArguments()).build());
+        gradient.setGradientFor(ConvolutionParamInitializer.WEIGHT_KEY, weightView, 'c');
+        channelsLastBackwardPasses++;
+        return new Pair<>(gradient, gradIn.permute(0, 3, 1, 2));
+    }
+
     @Override
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
+        if (!parameterGradientsOnly() && channelsLast()) {
+            assertInputSet(true);
+            forwardActivation = null;
+            return channelsLastBackward(epsilon, workspaceMgr);
+        }
         if (!parameterGradientsOnly()) {
             return super.backpropGradient(epsilon, workspaceMgr);
         }
@@ -192,12 +226,30 @@ public class FastConvolutionLayer extends ConvolutionLayer {
      * matching gradient pass).
      */
     private boolean channelsLast() {
-        if (!(layerConf() instanceof FastConvolution fast) || !fast.isSkipInputGradient() || !simpleShape()
-                || helper == null || helperCountFail != 0 || layerConf().getIDropout() != null) {
+        if (!simpleShape() || helper == null || helperCountFail != 0 || layerConf().getIDropout() != null) {
             return false;
         }
+        if (parameterGradientsOnly()) {
+            int[] k = layerConf().getKernelSize();
+            return input.size(1) == 1 && VectorGradients.appliesChannelsLast(k[0], k[1], (int) layerConf().getNOut());
+        }
+        return HostArrays.channelsLast(input); // what the pooling layer below hands on after conv1
+    }
+
+    /** The input as dense [batch, h, w, channels] memory (no copy for the canvas or a channels-last view). */
+    private INDArray channelsLastInput() {
+        if (input.size(1) == 1) {
+            INDArray in = HostArrays.contiguousFloat(input);
+            return in.reshape('c', in.size(0), in.size(2), in.size(3), 1);
+        }
+        INDArray in = input.permute(0, 2, 3, 1);
+        return HostArrays.isDenseRowMajor(in) ? in : in.dup('c');
+    }
+
+    /** kernel, stride 1, no padding, no dilation, "valid", channels-last data, weights [out, in, kH, kW]. */
+    private int[] channelsLastArguments() {
         int[] k = layerConf().getKernelSize();
-        return input.size(1) == 1 && VectorGradients.appliesChannelsLast(k[0], k[1], (int) layerConf().getNOut());
+        return new int[] {k[0], k[1], 1, 1, 0, 0, 1, 1, 0, 1, 1};
     }
 
     /**
@@ -338,6 +390,11 @@ public class FastConvolutionLayer extends ConvolutionLayer {
     /** Forward passes that ran channels-last (for tests and diagnostics). */
     long channelsLastForwardPasses() {
         return channelsLastPasses;
+    }
+
+    /** Backward passes through oneDNN's conv2d_bp on channels-last memory (for tests and diagnostics). */
+    long channelsLastBackwardPasses() {
+        return channelsLastBackwardPasses;
     }
 
     /** Backward passes that computed the parameters' gradients only (for tests and diagnostics). */

@@ -99,15 +99,21 @@ class FastLayersTest {
         }
         assertThat(ours.params().sub(dl4j.params()).amaxNumber().doubleValue()).isLessThan(1e-5);
         // the shortcuts were taken (with the oneDNN helper on): once per backward pass; the first
-        // convolution computes its parameters' gradients only
-        assertThat(((FastConvolutionLayer) ours.getLayer("conv2")).reusedForwardPasses()).isEqualTo(4);
+        // convolution computes its parameters' gradients only; off the CPU (no channels-last path) the
+        // backward pass reuses the forward one's output
+        assertThat(((FastConvolutionLayer) ours.getLayer("conv2")).reusedForwardPasses())
+                .isEqualTo(HostArrays.hostMemory ? 0 : 4);
         assertThat(((FastConvolutionLayer) ours.getLayer("conv1")).weightsOnlyBackwardPasses())
                 .isEqualTo(HostArrays.hostMemory ? 4 : 0); // a plain-Java pass: CPU only
         assertThat(((FastConvolutionLayer) ours.getLayer("conv2")).weightsOnlyBackwardPasses()).isZero();
         // the first convolution ran channels-last (CPU with the Vector API module, which surefire passes)
         assertThat(((FastConvolutionLayer) ours.getLayer("conv1")).channelsLastForwardPasses())
                 .isEqualTo(HostArrays.hostMemory ? 5 : 0); // output, gradient, three fits
-        assertThat(((FastConvolutionLayer) ours.getLayer("conv2")).channelsLastForwardPasses()).isZero();
+        // the layers above it too, forward and backward, through oneDNN on channels-last memory
+        assertThat(((FastConvolutionLayer) ours.getLayer("conv3")).channelsLastForwardPasses())
+                .isEqualTo(HostArrays.hostMemory ? 5 : 0);
+        assertThat(((FastConvolutionLayer) ours.getLayer("conv2")).channelsLastBackwardPasses())
+                .isEqualTo(HostArrays.hostMemory ? 4 : 0);
         assertThat(ours.params().sub(net(true).params()).amaxNumber().doubleValue()).isGreaterThan(1e-4); // it learned
     }
 
@@ -240,19 +246,23 @@ class FastLayersTest {
             AveragePooling2x2Layer.forward(FloatBuffer.wrap(planar), FloatBuffer.wrap(expected), n * c, h, w, relu);
             AveragePooling2x2Layer.forwardChannelsLast(FloatBuffer.wrap(last), FloatBuffer.wrap(actual), 0, n, c, h, w,
                     relu);
-            assertThat(actual).containsExactly(expected);
+            assertThat(actual).containsExactly(toChannelsLast(expected, n, c, h / 2, w / 2));
 
             float[] gradPlanar = new float[planar.length];
-            float[] gradLast = new float[planar.length];
-            Arrays.fill(gradLast, Float.NaN); // every element must be written
             AveragePooling2x2Layer.backward(FloatBuffer.wrap(eps), FloatBuffer.wrap(gradPlanar),
                     relu ? FloatBuffer.wrap(planar) : null, n * c, h, w);
-            // two calls over disjoint examples, as two threads do
-            AveragePooling2x2Layer.backwardChannelsLast(FloatBuffer.wrap(eps), FloatBuffer.wrap(gradLast),
-                    relu ? FloatBuffer.wrap(last) : null, 0, 1, c, h, w);
-            AveragePooling2x2Layer.backwardChannelsLast(FloatBuffer.wrap(eps), FloatBuffer.wrap(gradLast),
-                    relu ? FloatBuffer.wrap(last) : null, 1, n, c, h, w);
-            assertThat(gradLast).containsExactly(toChannelsLast(gradPlanar, n, c, h, w));
+            float[] epsLast = toChannelsLast(eps, n, c, h / 2, w / 2);
+            for (boolean fromLast : new boolean[] {false, true}) { // from a convolution above, or the flatten
+                float[] gradLast = new float[planar.length];
+                Arrays.fill(gradLast, Float.NaN); // every element must be written
+                FloatBuffer e = FloatBuffer.wrap(fromLast ? epsLast : eps);
+                // two calls over disjoint examples, as two threads do
+                AveragePooling2x2Layer.backwardChannelsLast(e, fromLast, FloatBuffer.wrap(gradLast),
+                        relu ? FloatBuffer.wrap(last) : null, 0, 1, c, h, w);
+                AveragePooling2x2Layer.backwardChannelsLast(e, fromLast, FloatBuffer.wrap(gradLast),
+                        relu ? FloatBuffer.wrap(last) : null, 1, n, c, h, w);
+                assertThat(gradLast).containsExactly(toChannelsLast(gradPlanar, n, c, h, w));
+            }
         }
     }
 
