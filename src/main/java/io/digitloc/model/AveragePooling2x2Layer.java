@@ -241,8 +241,12 @@ public class AveragePooling2x2Layer extends AbstractLayer<AveragePooling2x2> {
             for (int y = 0; y < ph; y++) {
                 if (epsLast) {
                     for (int x = 0, from = y * pw * c; x < pw; x++, from += c) {
-                        System.arraycopy(e, from, row, 2 * x * c, c);
-                        System.arraycopy(e, from, row, (2 * x + 1) * c, c);
+                        int left = 2 * x * c;
+                        for (int ch = 0; ch < c; ch++) { // not arraycopy: a call per 16 floats costs more
+                            float v = e[from + ch];
+                            row[left + ch] = v;
+                            row[left + c + ch] = v;
+                        }
                     }
                 } else {
                     for (int ch = 0; ch < c; ch++) {
