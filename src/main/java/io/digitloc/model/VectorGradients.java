@@ -20,12 +20,15 @@ final class VectorGradients {
     /** Whether this JVM resolved the incubating Vector API module (a launcher flag). */
     static final boolean AVAILABLE = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
 
+    /** Whether the layers use these passes: {@link #AVAILABLE}; tests switch it off to run the plain-Java path. */
+    static boolean enabled = AVAILABLE;
+
     private VectorGradients() {
     }
 
     /** Whether {@link #parameterGradients3x3} computes this shape here. */
     static boolean applies(int kh, int kw) {
-        return AVAILABLE && kh == 3 && kw == 3;
+        return enabled && kh == 3 && kw == 3;
     }
 
     /**
@@ -41,7 +44,7 @@ final class VectorGradients {
 
     /** Whether {@link #channelsLast3x3} computes this shape here: 3x3, output channels whole vectors. */
     static boolean appliesChannelsLast(int kh, int kw, int out) {
-        return AVAILABLE && kh == 3 && kw == 3 && out % ChannelsLast.lanes() == 0;
+        return enabled && kh == 3 && kw == 3 && out % ChannelsLast.lanes() == 0;
     }
 
     /**
