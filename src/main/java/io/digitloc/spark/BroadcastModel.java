@@ -1,6 +1,7 @@
 package io.digitloc.spark;
 
 import io.digitloc.model.ModelStore;
+import io.digitloc.model.StockLayers;
 import io.digitloc.platform.NativeSetup;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -39,7 +40,9 @@ public final class BroadcastModel implements Serializable {
         CACHE.keySet().removeIf(k -> Long.parseLong(k.substring(0, k.indexOf('/'))) < id);
         return CACHE.computeIfAbsent(key, k -> {
             NativeSetup.configure();
-            return ModelStore.fromBytes(bytes.value());
+            // saved models hold DL4J's stock layers; the fast ones compute the same function, faster
+            // (docs/BENCHMARKS.md, "Scoring new data")
+            return StockLayers.toFast(ModelStore.fromBytes(bytes.value()));
         });
     }
 
