@@ -47,6 +47,13 @@ class RowScorerTest {
         model.destroy();
     }
 
+    @Test
+    void executorsScoreWithTheFastLayers() {
+        // the broadcast holds the saved (stock) form; each task thread's copy runs the fast layers
+        assertThat(model.get().getLayer("pool1")).isInstanceOf(io.digitloc.model.AveragePooling2x2Layer.class);
+        assertThat(model.get().getLayer("conv1")).isInstanceOf(io.digitloc.model.FastConvolutionLayer.class);
+    }
+
     private static Row canvas(long id, int w, int h, byte[] pixels) {
         return RowFactory.create(id, 3, 0f, 0f, 0f, 0f, w, h, pixels);
     }
