@@ -23,6 +23,14 @@ final class VectorGradients {
     /** Whether the layers use these passes: {@link #AVAILABLE}; tests switch it off to run the plain-Java path. */
     static boolean enabled = AVAILABLE;
 
+    static {
+        if (!AVAILABLE) { // once per JVM, when the fast layers first run
+            org.slf4j.LoggerFactory.getLogger(VectorGradients.class).warn("fast layers: this JVM lacks "
+                    + "--add-modules=jdk.incubator.vector (conf/spark/common.conf passes it to the driver and executors): "
+                    + "conv1 runs NCHW with plain-Java passes, same results, slower");
+        }
+    }
+
     private VectorGradients() {
     }
 
