@@ -14,6 +14,7 @@ import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
+import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
 
 /**
@@ -43,11 +44,18 @@ public class AveragePooling2x2Layer extends AbstractLayer<AveragePooling2x2> {
             long[] s = input.shape();
             INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT,
                     new long[] {s[0], s[2] / 2, s[3] / 2, s[1]}, 'c');
-            FloatBuffer from = HostArrays.floats(input);
-            FloatBuffer to = HostArrays.floats(out);
             boolean relu = layerConf().isRelu();
-            PlaneChunks.run(Math.toIntExact(s[0]), (first, end) ->
-                    forwardChannelsLast(from, to, first, end, (int) s[1], (int) s[2], (int) s[3], relu));
+            if (VectorGradients.enabled) { // in place in native memory, no copies
+                ByteBuffer from = HostArrays.bytes(input);
+                ByteBuffer to = HostArrays.bytes(out);
+                PlaneChunks.run(Math.toIntExact(s[0]), (first, end) ->
+                        VectorPooling.forward(from, to, first, end, (int) s[1], (int) s[2], (int) s[3], relu));
+            } else {
+                FloatBuffer from = HostArrays.floats(input);
+                FloatBuffer to = HostArrays.floats(out);
+                PlaneChunks.run(Math.toIntExact(s[0]), (first, end) ->
+                        forwardChannelsLast(from, to, first, end, (int) s[1], (int) s[2], (int) s[3], relu));
+            }
             return out.permute(0, 3, 1, 2);
         }
         INDArray in = HostArrays.contiguousFloat(input);
@@ -81,6 +89,14 @@ public class AveragePooling2x2Layer extends AbstractLayer<AveragePooling2x2> {
             FloatBuffer to = HostArrays.floats(gradIn);
             // epsilon channels-last from the convolution above, or NCHW from the flatten
             boolean epsLast = HostArrays.channelsLast(epsilon);
+            if (epsLast && VectorGradients.enabled) { // in place in native memory, no copies
+                ByteBuffer e = HostArrays.bytes(epsilon);
+                ByteBuffer g = HostArrays.bytes(gradIn);
+                ByteBuffer z = layerConf().isRelu() ? HostArrays.bytes(input) : null;
+                PlaneChunks.run(Math.toIntExact(s[0]), (first, end) ->
+                        VectorPooling.backward(e, g, z, first, end, (int) s[1], (int) s[2], (int) s[3]));
+                return new Pair<>(new DefaultGradient(), gradIn.permute(0, 3, 1, 2));
+            }
             FloatBuffer from = HostArrays.floats(epsLast ? epsilon : HostArrays.contiguousFloat(epsilon));
             PlaneChunks.run(Math.toIntExact(s[0]), (first, end) ->
                     backwardChannelsLast(from, epsLast, to, reluInput, first, end, (int) s[1], (int) s[2], (int) s[3]));
@@ -208,13 +224,17 @@ public class AveragePooling2x2Layer extends AbstractLayer<AveragePooling2x2> {
             for (int y = 0; y < ph; y++) {
                 in.get((n * h + 2 * y) * w * c, top);
                 in.get((n * h + 2 * y + 1) * w * c, bottom);
-                for (int i = 0; i < top.length; i++) {
-                    top[i] = relu ? Math.max(top[i], 0f) + Math.max(bottom[i], 0f) : top[i] + bottom[i];
+                if (relu) {
+                    for (int i = 0; i < top.length; i++) {
+                        top[i] = Math.max(top[i], 0f);
+                        bottom[i] = Math.max(bottom[i], 0f);
+                    }
                 }
                 for (int x = 0; x < pw; x++) {
                     int left = 2 * x * c;
-                    for (int ch = 0; ch < c; ch++) {
-                        pooled[x * c + ch] = 0.25f * (top[left + ch] + top[left + c + ch]);
+                    for (int ch = 0; ch < c; ch++) { // the planar pass's order of additions: same bits
+                        pooled[x * c + ch] = 0.25f * (top[left + ch] + top[left + c + ch] + bottom[left + ch]
+                                + bottom[left + c + ch]);
                     }
                 }
                 out.put((n * ph + y) * pw * c, pooled);

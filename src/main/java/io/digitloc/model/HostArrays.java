@@ -50,6 +50,11 @@ final class HostArrays {
         return s[1] > 1 && st[1] == 1 && st[3] == s[1] && st[2] == s[1] * s[3] && st[0] == s[1] * s[2] * s[3];
     }
 
+    /** The array's bytes from its first element on, in the machine's byte order (for the Vector API passes). */
+    static java.nio.ByteBuffer bytes(INDArray a) {
+        return VectorPooling.bytes(a.data().asNio(), a.offset());
+    }
+
     /** The array's elements as a buffer starting at its first element. */
     static FloatBuffer floats(INDArray a) {
         FloatBuffer all = a.data().asNioFloat();

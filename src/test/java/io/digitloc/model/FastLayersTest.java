@@ -13,6 +13,8 @@ import org.nd4j.linalg.dataset.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.io.File;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.Map;
 import java.util.Arrays;
@@ -241,7 +243,13 @@ class FastLayersTest {
 
     @Test
     void channelsLastPoolingComputesWhatThePlanarPassesCompute() {
-        int n = 2, c = 3, h = 5, w = 7; // odd sides: the last row and column are left out
+        for (int c : new int[] {3, 35}) { // 35: whole vectors (8 or 16 lanes) and a tail
+            channelsLastPoolingMatchesThePlanarPasses(c);
+        }
+    }
+
+    private static void channelsLastPoolingMatchesThePlanarPasses(int c) {
+        int n = 2, h = 5, w = 7; // odd sides: the last row and column are left out
         Random random = new Random(4);
         float[] planar = new float[n * c * h * w];
         for (int i = 0; i < planar.length; i++) {
@@ -256,13 +264,20 @@ class FastLayersTest {
             float[] expected = new float[eps.length];
             float[] actual = new float[eps.length];
             AveragePooling2x2Layer.forward(FloatBuffer.wrap(planar), FloatBuffer.wrap(expected), n * c, h, w, relu);
+            float[] expectedLast = toChannelsLast(expected, n, c, h / 2, w / 2);
             AveragePooling2x2Layer.forwardChannelsLast(FloatBuffer.wrap(last), FloatBuffer.wrap(actual), 0, n, c, h, w,
                     relu);
-            assertThat(actual).containsExactly(toChannelsLast(expected, n, c, h / 2, w / 2));
+            assertThat(actual).containsExactly(expectedLast);
+            // the Vector API pass, in place in native memory, over two example ranges as two threads do
+            ByteBuffer out = direct(new float[eps.length]);
+            VectorPooling.forward(direct(last), out, 0, 1, c, h, w, relu);
+            VectorPooling.forward(direct(last), out, 1, n, c, h, w, relu);
+            assertThat(floats(out)).containsExactly(expectedLast);
 
             float[] gradPlanar = new float[planar.length];
             AveragePooling2x2Layer.backward(FloatBuffer.wrap(eps), FloatBuffer.wrap(gradPlanar),
                     relu ? FloatBuffer.wrap(planar) : null, n * c, h, w);
+            float[] expectedGrad = toChannelsLast(gradPlanar, n, c, h, w);
             float[] epsLast = toChannelsLast(eps, n, c, h / 2, w / 2);
             for (boolean fromLast : new boolean[] {false, true}) { // from a convolution above, or the flatten
                 float[] gradLast = new float[planar.length];
@@ -273,9 +288,27 @@ class FastLayersTest {
                         relu ? FloatBuffer.wrap(last) : null, 0, 1, c, h, w);
                 AveragePooling2x2Layer.backwardChannelsLast(e, fromLast, FloatBuffer.wrap(gradLast),
                         relu ? FloatBuffer.wrap(last) : null, 1, n, c, h, w);
-                assertThat(gradLast).containsExactly(toChannelsLast(gradPlanar, n, c, h, w));
+                assertThat(gradLast).containsExactly(expectedGrad);
             }
+            float[] nans = new float[planar.length];
+            Arrays.fill(nans, Float.NaN);
+            ByteBuffer grad = direct(nans);
+            VectorPooling.backward(direct(epsLast), grad, relu ? direct(last) : null, 0, 1, c, h, w);
+            VectorPooling.backward(direct(epsLast), grad, relu ? direct(last) : null, 1, n, c, h, w);
+            assertThat(floats(grad)).containsExactly(expectedGrad);
         }
+    }
+
+    private static ByteBuffer direct(float[] values) {
+        ByteBuffer b = ByteBuffer.allocateDirect(values.length * Float.BYTES).order(ByteOrder.nativeOrder());
+        b.asFloatBuffer().put(values);
+        return b;
+    }
+
+    private static float[] floats(ByteBuffer b) {
+        float[] values = new float[b.capacity() / Float.BYTES];
+        b.asFloatBuffer().get(values);
+        return values;
     }
 
     private static float[] toChannelsLast(float[] planar, int n, int c, int h, int w) {
