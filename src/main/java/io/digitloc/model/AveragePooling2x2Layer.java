@@ -21,8 +21,11 @@ import java.nio.FloatBuffer;
  * The layer of {@link AveragePooling2x2}: each output pixel is the mean of a 2x2 input window (of
  * relu(input) when the configuration says so); an odd last row or column is left out (Keras' "valid").
  * Backward, each input pixel of a window receives a quarter of the window's gradient (none where the
- * ReLU cut the input to 0) and a left-out pixel none. Both directions work a plane at a time, copied
- * between the arrays' native buffers and a few per-thread Java arrays: one pass over memory.
+ * ReLU cut the input to 0) and a left-out pixel none. The output and the input's gradient keep the
+ * input's layout. NCHW input (the network without the Vector API, or DL4J's conv layers below) goes a
+ * plane at a time through a few per-thread Java arrays; channels-last input (what
+ * {@link FastConvolutionLayer} hands on, only when the Vector API is there) is pooled in place in
+ * native memory by {@link VectorPooling}.
  */
 public class AveragePooling2x2Layer extends AbstractLayer<AveragePooling2x2> {
     private static final int[] POOL_ARGS = {2, 2, 2, 2, 0, 0, 1, 1, 0, 0, 0}; // 2x2, stride 2, valid, NCHW
@@ -44,18 +47,11 @@ public class AveragePooling2x2Layer extends AbstractLayer<AveragePooling2x2> {
             long[] s = input.shape();
             INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT,
                     new long[] {s[0], s[2] / 2, s[3] / 2, s[1]}, 'c');
+            ByteBuffer from = HostArrays.bytes(input);
+            ByteBuffer to = HostArrays.bytes(out);
             boolean relu = layerConf().isRelu();
-            if (VectorGradients.enabled) { // in place in native memory, no copies
-                ByteBuffer from = HostArrays.bytes(input);
-                ByteBuffer to = HostArrays.bytes(out);
-                PlaneChunks.run(Math.toIntExact(s[0]), (first, end) ->
-                        VectorPooling.forward(from, to, first, end, (int) s[1], (int) s[2], (int) s[3], relu));
-            } else {
-                FloatBuffer from = HostArrays.floats(input);
-                FloatBuffer to = HostArrays.floats(out);
-                PlaneChunks.run(Math.toIntExact(s[0]), (first, end) ->
-                        forwardChannelsLast(from, to, first, end, (int) s[1], (int) s[2], (int) s[3], relu));
-            }
+            PlaneChunks.run(Math.toIntExact(s[0]), (first, end) ->
+                    VectorPooling.forward(from, to, first, end, (int) s[1], (int) s[2], (int) s[3], relu));
             return out.permute(0, 3, 1, 2);
         }
         INDArray in = HostArrays.contiguousFloat(input);
@@ -85,21 +81,12 @@ public class AveragePooling2x2Layer extends AbstractLayer<AveragePooling2x2> {
         if (HostArrays.channelsLast(input)) { // the gradient in the input's layout, as the layer below reads it
             INDArray gradIn = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT,
                     new long[] {s[0], s[2], s[3], s[1]}, 'c');
-            FloatBuffer reluInput = layerConf().isRelu() ? HostArrays.floats(input) : null;
-            FloatBuffer to = HostArrays.floats(gradIn);
-            // epsilon channels-last from the convolution above, or NCHW from the flatten
-            boolean epsLast = HostArrays.channelsLast(epsilon);
-            if (epsLast && VectorGradients.enabled) { // in place in native memory, no copies
-                ByteBuffer e = HostArrays.bytes(epsilon);
-                ByteBuffer g = HostArrays.bytes(gradIn);
-                ByteBuffer z = layerConf().isRelu() ? HostArrays.bytes(input) : null;
-                PlaneChunks.run(Math.toIntExact(s[0]), (first, end) ->
-                        VectorPooling.backward(e, g, z, first, end, (int) s[1], (int) s[2], (int) s[3]));
-                return new Pair<>(new DefaultGradient(), gradIn.permute(0, 3, 1, 2));
-            }
-            FloatBuffer from = HostArrays.floats(epsLast ? epsilon : HostArrays.contiguousFloat(epsilon));
+            // epsilon is channels-last from the convolution above, or NCHW from the flatten (a small copy)
+            ByteBuffer e = HostArrays.bytes(HostArrays.channelsLastMemory(epsilon));
+            ByteBuffer g = HostArrays.bytes(gradIn);
+            ByteBuffer z = layerConf().isRelu() ? HostArrays.bytes(input) : null;
             PlaneChunks.run(Math.toIntExact(s[0]), (first, end) ->
-                    backwardChannelsLast(from, epsLast, to, reluInput, first, end, (int) s[1], (int) s[2], (int) s[3]));
+                    VectorPooling.backward(e, g, z, first, end, (int) s[1], (int) s[2], (int) s[3]));
             return new Pair<>(new DefaultGradient(), gradIn.permute(0, 3, 1, 2));
         }
         INDArray eps = HostArrays.contiguousFloat(epsilon);
@@ -205,96 +192,6 @@ public class AveragePooling2x2Layer extends AbstractLayer<AveragePooling2x2> {
                 grad.put(p * h * w, z);
             } else {
                 grad.put(p * h * w, plane);
-            }
-        }
-    }
-
-    /**
-     * {@link #forward} on channels-last memory ([batch, h, w, c] to [batch, h/2, w/2, c]) for examples
-     * {@code first} to {@code end}: each output row from two input rows, each pixel's channels side by side.
-     */
-    static void forwardChannelsLast(FloatBuffer in, FloatBuffer out, int first, int end, int c, int h, int w,
-                                    boolean relu) {
-        int ph = h / 2;
-        int pw = w / 2;
-        float[] top = new float[w * c];
-        float[] bottom = new float[w * c];
-        float[] pooled = new float[pw * c];
-        for (int n = first; n < end; n++) {
-            for (int y = 0; y < ph; y++) {
-                in.get((n * h + 2 * y) * w * c, top);
-                in.get((n * h + 2 * y + 1) * w * c, bottom);
-                if (relu) {
-                    for (int i = 0; i < top.length; i++) {
-                        top[i] = Math.max(top[i], 0f);
-                        bottom[i] = Math.max(bottom[i], 0f);
-                    }
-                }
-                for (int x = 0; x < pw; x++) {
-                    int left = 2 * x * c;
-                    for (int ch = 0; ch < c; ch++) { // the planar pass's order of additions: same bits
-                        pooled[x * c + ch] = 0.25f * (top[left + ch] + top[left + c + ch] + bottom[left + ch]
-                                + bottom[left + c + ch]);
-                    }
-                }
-                out.put((n * ph + y) * pw * c, pooled);
-            }
-        }
-    }
-
-    /**
-     * {@link #backward} to channels-last gradients ([batch, h, w, c]), masked by the channels-last
-     * {@code reluInput} when given, for examples {@code first} to {@code end}; an odd last row and
-     * column get 0. The gradient at the output, {@code eps}, is channels-last too ({@code epsLast}:
-     * [batch, h/2, w/2, c], from a convolution) or [batch, c, h/2, w/2] (from the flatten).
-     */
-    static void backwardChannelsLast(FloatBuffer eps, boolean epsLast, FloatBuffer grad, FloatBuffer reluInput,
-                                     int first, int end, int c, int h, int w) {
-        int ph = h / 2;
-        int pw = w / 2;
-        float[] e = new float[c * ph * pw];
-        float[] row = new float[w * c]; // an odd last column stays 0
-        float[] z = new float[w * c];
-        float[] zeros = new float[w * c];
-        for (int n = first; n < end; n++) {
-            eps.get(n * c * ph * pw, e);
-            for (int y = 0; y < ph; y++) {
-                if (epsLast) {
-                    for (int x = 0, from = y * pw * c; x < pw; x++, from += c) {
-                        int left = 2 * x * c;
-                        for (int ch = 0; ch < c; ch++) { // not arraycopy: a call per 16 floats costs more
-                            float v = e[from + ch];
-                            row[left + ch] = v;
-                            row[left + c + ch] = v;
-                        }
-                    }
-                } else {
-                    for (int ch = 0; ch < c; ch++) {
-                        int from = (ch * ph + y) * pw;
-                        for (int x = 0, left = ch; x < pw; x++, left += 2 * c) {
-                            float v = e[from + x];
-                            row[left] = v;
-                            row[left + c] = v;
-                        }
-                    }
-                }
-                for (int dy = 0; dy < 2; dy++) {
-                    int at = (n * h + 2 * y + dy) * w * c;
-                    if (reluInput != null) {
-                        reluInput.get(at, z);
-                        for (int i = 0; i < z.length; i++) {
-                            z[i] = Float.intBitsToFloat(Float.floatToRawIntBits(0.25f * row[i]) & positive(z[i]));
-                        }
-                    } else {
-                        for (int i = 0; i < z.length; i++) {
-                            z[i] = 0.25f * row[i];
-                        }
-                    }
-                    grad.put(at, z);
-                }
-            }
-            if (h % 2 == 1) {
-                grad.put((n * h + h - 1) * w * c, zeros);
             }
         }
     }

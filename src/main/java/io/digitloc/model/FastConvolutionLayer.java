@@ -37,6 +37,9 @@ import java.nio.FloatBuffer;
  * {@code conv2d_bp} always computes the input's gradient too and, with one input channel, ran slowly
  * enough to be a fifth of a step (docs/BENCHMARKS.md, "Closing the gap"). The network's input then gets
  * zeros.
+ * <p>
+ * On the CPU with the oneDNN helper and the Vector API, all of the network's convolutions run on
+ * channels-last memory ({@link #channelsLast()}); otherwise NCHW, as above.
  */
 public class FastConvolutionLayer extends ConvolutionLayer {
     private transient INDArray forwardActivation;
@@ -72,12 +75,12 @@ public class FastConvolutionLayer extends ConvolutionLayer {
     }
 
     /**
-     * The first layer's forward pass with oneDNN on channels-last memory. Its input has one channel, so
-     * the canvas [batch, 1, h, w] already is channels-last; oneDNN's convolution chooses channels-last
-     * for these shapes, and handed NCHW it reordered conv1's whole output (64 x 16 x 73 x 73) twice per
-     * call, once before (the output buffer's old contents) and once after: ~6 of the ~7.5 ms the layer
-     * took (docs/BENCHMARKS.md, "Channels-last conv1"). The result is that memory seen as
-     * [batch, channels, h, w] (a permuted view), which {@link AveragePooling2x2Layer} reads as it is.
+     * The forward pass with oneDNN on channels-last memory. oneDNN's convolution chooses channels-last
+     * for these shapes, and handed NCHW it reordered the whole output twice per call, once before (the
+     * output buffer's old contents) and once after: for conv1 ~6 of the ~7.5 ms the layer took
+     * (docs/BENCHMARKS.md, "Closing the gap to torch.compile"). The first layer's one-channel canvas
+     * already is channels-last; the layers above get it from {@link AveragePooling2x2Layer}, which keeps
+     * its input's layout. The result is that memory seen as [batch, channels, h, w] (a permuted view).
      */
     private INDArray channelsLastForward(LayerWorkspaceMgr workspaceMgr) {
         INDArray x = channelsLastInput();
@@ -102,10 +105,7 @@ public class FastConvolutionLayer extends ConvolutionLayer {
      */
     private Pair<Gradient, INDArray> channelsLastBackward(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
         INDArray x = channelsLastInput();
-        INDArray d = epsilon.permute(0, 2, 3, 1);
-        if (!HostArrays.isDenseRowMajor(d)) {
-            d = d.dup('c');
-        }
+        INDArray d = HostArrays.channelsLastMemory(epsilon);
         INDArray w = getParam(ConvolutionParamInitializer.WEIGHT_KEY);
         INDArray gradIn = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT, x.shape(), 'c');
         INDArray weightView = gradientViews.get(ConvolutionParamInitializer.WEIGHT_KEY);
@@ -127,18 +127,18 @@ public class FastConvolutionLayer extends ConvolutionLayer {
 
     @Override
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
-        if (!parameterGradientsOnly() && channelsLast()) {
-            assertInputSet(true);
-            forwardActivation = null;
-            return channelsLastBackward(epsilon, workspaceMgr);
-        }
-        if (!parameterGradientsOnly()) {
+        boolean weightsOnlyPass = parameterGradientsOnly();
+        boolean last = channelsLast();
+        if (!weightsOnlyPass && !last) {
             return super.backpropGradient(epsilon, workspaceMgr);
         }
         assertInputSet(true);
         forwardActivation = null;
+        if (!weightsOnlyPass) {
+            return channelsLastBackward(epsilon, workspaceMgr);
+        }
         weightsOnly++;
-        if (channelsLast()) {
+        if (last) {
             return channelsLastParameterGradients(epsilon, workspaceMgr);
         }
         INDArray w = getParam(ConvolutionParamInitializer.WEIGHT_KEY); // [out, in, kH, kW]
@@ -170,10 +170,7 @@ public class FastConvolutionLayer extends ConvolutionLayer {
      */
     private Pair<Gradient, INDArray> channelsLastParameterGradients(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
         INDArray in = HostArrays.contiguousFloat(input);
-        INDArray d = epsilon.permute(0, 2, 3, 1); // [batch, oh, ow, out]
-        if (!HostArrays.isDenseRowMajor(d)) {
-            d = d.dup('c');
-        }
+        INDArray d = HostArrays.channelsLastMemory(epsilon); // [batch, oh, ow, out]
         INDArray w = getParam(ConvolutionParamInitializer.WEIGHT_KEY);
         int out = (int) w.size(0);
         long[] s = in.shape();
@@ -221,9 +218,10 @@ public class FastConvolutionLayer extends ConvolutionLayer {
     }
 
     /**
-     * The first layer runs channels-last ({@link #channelsLastForward}): parameter gradients only, one
-     * input channel, a 3x3 kernel, the oneDNN helper on (the op's fast path) and the Vector API (the
-     * matching gradient pass).
+     * Whether this layer runs channels-last ({@link #channelsLastForward}): on the CPU with the oneDNN
+     * helper on (the op's fast path). The first layer does when its canvas has one channel and the
+     * Vector API can compute its weight gradient over channels-last lanes; a layer above it does when
+     * its input arrives channels-last.
      */
     private boolean channelsLast() {
         if (!simpleShape() || helper == null || helperCountFail != 0 || layerConf().getIDropout() != null) {
@@ -242,8 +240,7 @@ public class FastConvolutionLayer extends ConvolutionLayer {
             INDArray in = HostArrays.contiguousFloat(input);
             return in.reshape('c', in.size(0), in.size(2), in.size(3), 1);
         }
-        INDArray in = input.permute(0, 2, 3, 1);
-        return HostArrays.isDenseRowMajor(in) ? in : in.dup('c');
+        return HostArrays.channelsLastMemory(input);
     }
 
     /** kernel, stride 1, no padding, no dilation, "valid", channels-last data, weights [out, in, kH, kW]. */

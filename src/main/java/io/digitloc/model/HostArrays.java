@@ -4,6 +4,8 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
 
@@ -50,9 +52,20 @@ final class HostArrays {
         return s[1] > 1 && st[1] == 1 && st[3] == s[1] && st[2] == s[1] * s[3] && st[0] == s[1] * s[2] * s[3];
     }
 
-    /** The array's bytes from its first element on, in the machine's byte order (for the Vector API passes). */
-    static java.nio.ByteBuffer bytes(INDArray a) {
-        return VectorPooling.bytes(a.data().asNio(), a.offset());
+    /** The float array's bytes from its first element on, in the machine's byte order (for the Vector API passes). */
+    static ByteBuffer bytes(INDArray a) {
+        ByteBuffer b = a.data().asNio().duplicate();
+        b.position(Math.toIntExact(a.offset() * Float.BYTES));
+        return b.slice().order(ByteOrder.nativeOrder());
+    }
+
+    /**
+     * The [batch, channels, height, width] array as dense float [batch, height, width, channels] memory:
+     * a channels-last view itself (no copy), anything else copied into that layout.
+     */
+    static INDArray channelsLastMemory(INDArray a) {
+        INDArray last = (a.dataType() == DataType.FLOAT ? a : a.castTo(DataType.FLOAT)).permute(0, 2, 3, 1);
+        return isDenseRowMajor(last) ? last : last.dup('c');
     }
 
     /** The array's elements as a buffer starting at its first element. */

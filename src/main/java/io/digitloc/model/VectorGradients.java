@@ -11,7 +11,9 @@ import java.nio.FloatBuffer;
  * nine taps' sums kept in registers: per example and output channel one pass over the loss gradient,
  * each vector of it multiplied with nine shifted loads of the input. The plain-Java pass cannot do
  * this (the JIT vectorises only same-index loops, so its sums live in memory): this one is ~4x faster
- * on conv1 (docs/BENCHMARKS.md, "conv1's weight gradient with the Vector API").
+ * on conv1 (docs/BENCHMARKS.md, "Closing the gap to torch.compile"). {@link #channelsLast3x3} is the
+ * same gradient over channels-last memory, the output channels as the lanes, which the first layer uses
+ * when it runs channels-last; this one serves NCHW (a CPU build without the oneDNN helper).
  * <p>
  * Loaded only when the JVM has {@code --add-modules=jdk.incubator.vector} ({@link #AVAILABLE});
  * otherwise the plain-Java pass runs. Both are checked against the definition (FastLayersTest).
@@ -27,7 +29,7 @@ final class VectorGradients {
         if (!AVAILABLE) { // once per JVM, when the fast layers first run
             org.slf4j.LoggerFactory.getLogger(VectorGradients.class).warn("fast layers: this JVM lacks "
                     + "--add-modules=jdk.incubator.vector (conf/spark/common.conf passes it to the driver and executors): "
-                    + "conv1 runs NCHW with plain-Java passes, same results, slower");
+                    + "the network runs NCHW with plain-Java passes, same results, slower");
         }
     }
 

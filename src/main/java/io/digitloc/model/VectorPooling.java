@@ -12,8 +12,8 @@ import java.nio.ByteOrder;
  * The channels-last pooling passes of {@link AveragePooling2x2Layer} read and written in place in the
  * arrays' native memory with the JDK's Vector API, a pixel's channels a vector at a time: no copies
  * into Java arrays and back (those copies were ~11% of a training step's CPU samples). Same results
- * as the planar passes, bit for bit (same order of additions). Used only where the layers run
- * channels-last, which needs the Vector API module ({@link VectorGradients#enabled}).
+ * as the planar passes, bit for bit (same order of additions). The layers run channels-last only with
+ * the Vector API module ({@link VectorGradients#enabled}), so this is the only channels-last pooling.
  */
 final class VectorPooling {
     private VectorPooling() {
@@ -37,13 +37,6 @@ final class VectorPooling {
     static void backward(ByteBuffer eps, ByteBuffer grad, ByteBuffer reluInput, int first, int end, int c, int h,
                          int w) {
         Kernel.backward(eps, grad, reluInput, first, end, c, h, w);
-    }
-
-    /** A buffer's bytes from element {@code offset} on, in the machine's byte order. */
-    static ByteBuffer bytes(ByteBuffer all, long offset) {
-        ByteBuffer b = all.duplicate();
-        b.position(Math.toIntExact(offset * Float.BYTES));
-        return b.slice().order(ByteOrder.nativeOrder());
     }
 
     /** The Vector API code proper, loaded only with the module. */

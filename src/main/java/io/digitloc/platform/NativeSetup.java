@@ -59,18 +59,18 @@ public final class NativeSetup {
      * Runs ND4J's BLAS calls (the dense layers' matrix products) on the calling thread: OpenBLAS's own
      * worker threads, which ND4J starts one per core, spin in {@code sched_yield} for a while after
      * every product and took ~60% of a core from the convolutions and the Java passes of a step
-     * (docs/BENCHMARKS.md, "OpenBLAS's spinning threads"). The products are small (batch x 3,136 x 128).
+     * (docs/BENCHMARKS.md, "Closing the gap to torch.compile"). The products are small (batch x 3,136 x 128).
      * Loads ND4J: call it where a network is built or restored. Does nothing on the CUDA build.
      */
     public static void blasOnCallingThread() {
-        if (blasQuiet || GpuSupport.cudaBackend()) {
+        if (blasQuiet) {
             return;
         }
         synchronized (NativeSetup.class) {
-            if (!blasQuiet) {
+            if (!blasQuiet && !GpuSupport.cudaBackend()) {
                 org.nd4j.linalg.factory.Nd4j.factory().blas().setMaxThreads(1);
-                blasQuiet = true;
             }
+            blasQuiet = true;
         }
     }
 

@@ -39,7 +39,7 @@ final class RoundTask implements FlatMapFunction<Iterator<List<String>>, RoundTa
                  MultiDataSetLoader loader, int batchSize, List<TrainingListener> listeners) implements Serializable {
     }
 
-    /** What a round starts from (no updater state: an SGD updater, or saveUpdater off): broadcast each round, destroyed when it ends. */
+    /** What a round starts from (its arrays' updater null when no updater state travels): broadcast each round, destroyed when it ends. */
     record State(FlatState arrays, int iteration, int epoch) implements Serializable {
     }
 
