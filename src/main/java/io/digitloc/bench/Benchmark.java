@@ -110,7 +110,7 @@ public final class Benchmark {
             // the same batch files and training master as the train job
             List<String> paths = io.digitloc.train.EpochFeed.writeBatches(batches, dir, 0, conf);
             int workers = io.digitloc.spark.SparkSessions.workers(jsc);
-            var master = io.digitloc.train.Masters.master(settings, dir, workers);
+            var master = io.digitloc.engine.Masters.master(settings, dir, workers);
             SparkComputationGraph sparkNet = new SparkComputationGraph(jsc,
                     LocalizerNet.untrained(size, settings.train(), settings.seed()), master);
             var rdd = jsc.parallelize(paths, workers);

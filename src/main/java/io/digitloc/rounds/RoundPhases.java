@@ -20,6 +20,7 @@ public final class RoundPhases {
     private long step;
     private long bytesOut;
     private long bytesIn;
+    private long stage;
 
     /**
      * Adds one round; times in nanoseconds; {@code setup} and {@code fit} are the slowest worker's;
@@ -39,6 +40,15 @@ public final class RoundPhases {
         bytesIn += bytesInPerWorker;
     }
 
+    /**
+     * Adds a barrier stage's own cost (launch, the workers' rendezvous and set-up, results): the stage's
+     * wall time less its rounds'. It counts in the wall time, and so in the overhead, of its rounds.
+     */
+    public synchronized void addStage(long nanos) {
+        wall += nanos;
+        stage += nanos;
+    }
+
     public synchronized int rounds() {
         return rounds;
     }
@@ -47,7 +57,7 @@ public final class RoundPhases {
     public synchronized Summary summary() {
         double n = Math.max(1, rounds);
         return new Summary(rounds, wall / n / 1e9, broadcast / n / 1e9, job / n / 1e9, setup / n / 1e9, fit / n / 1e9,
-                aggregate / n / 1e9, step / n / 1e9, (wall - fit) / n / 1e9, bytesOut / n, bytesIn / n);
+                aggregate / n / 1e9, step / n / 1e9, (wall - fit) / n / 1e9, bytesOut / n, bytesIn / n, stage / n / 1e9);
     }
 
     /** A copy, to diff against later (e.g. per epoch or per check). */
@@ -63,6 +73,7 @@ public final class RoundPhases {
         c.step = step;
         c.bytesOut = bytesOut;
         c.bytesIn = bytesIn;
+        c.stage = stage;
         return c;
     }
 
@@ -79,15 +90,19 @@ public final class RoundPhases {
         d.step = step - earlier.step;
         d.bytesOut = bytesOut - earlier.bytesOut;
         d.bytesIn = bytesIn - earlier.bytesIn;
+        d.stage = stage - earlier.stage;
         return d;
     }
 
     /**
      * Means per round, in seconds and bytes. {@code launchAndResults} is what the job took beyond the slowest
-     * worker's set-up and fit: task launch, result serialisation and fetch.
+     * worker's set-up and fit: task launch, result serialisation and fetch. With the barrier engine a round's
+     * job is its wall time on the first worker, its aggregation the worker's wait for the average, and
+     * {@code stage} the barrier stage's own cost shared out over its rounds.
      */
     public record Summary(int rounds, double wall, double broadcast, double job, double setup, double fit,
-                          double aggregate, double step, double overhead, double bytesOut, double bytesIn) {
+                          double aggregate, double step, double overhead, double bytesOut, double bytesIn,
+                          double stage) {
         public double launchAndResults() {
             return Math.max(0, job - setup - fit);
         }
@@ -95,9 +110,9 @@ public final class RoundPhases {
         @Override
         public String toString() {
             return String.format(Locale.ROOT, "%d rounds, per round %.3f s: fit %.3f, overhead %.3f (broadcast %.3f, "
-                            + "launch+results %.3f, worker set-up %.3f, aggregation %.3f, outer step %.3f); "
+                            + "launch+results %.3f, worker set-up %.3f, aggregation %.3f, outer step %.3f, stage %.3f); "
                             + "%.2f MB out, %.2f MB in per worker", rounds, wall, fit, overhead, broadcast,
-                    launchAndResults(), setup, aggregate, step, bytesOut / 1e6, bytesIn / 1e6);
+                    launchAndResults(), setup, aggregate, step, stage, bytesOut / 1e6, bytesIn / 1e6);
         }
     }
 }

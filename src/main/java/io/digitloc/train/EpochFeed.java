@@ -2,6 +2,8 @@ package io.digitloc.train;
 
 import io.digitloc.augment.DigitWarp;
 import io.digitloc.augment.FreshPlacement;
+import io.digitloc.engine.Masters;
+import io.digitloc.engine.ParameterAveragingMaster;
 import io.digitloc.config.DistributionSettings;
 import io.digitloc.config.Settings;
 import io.digitloc.config.TrainSettings;

@@ -1,5 +1,7 @@
 package io.digitloc.train;
 
+import io.digitloc.engine.Masters;
+import io.digitloc.engine.ParameterAveragingMaster;
 import io.digitloc.config.Settings;
 import io.digitloc.core.EarlyStopping;
 import io.digitloc.core.EpochRecord;

@@ -1,8 +1,11 @@
 package io.digitloc.train;
 
+import io.digitloc.engine.Masters;
+import io.digitloc.engine.ParameterAveragingMaster;
 import io.digitloc.config.DataSettings;
 import io.digitloc.config.Settings;
 import io.digitloc.config.TrainSettings;
+import io.digitloc.core.Durations;
 import io.digitloc.core.EarlyStopping;
 import io.digitloc.core.EpochRecord;
 import io.digitloc.core.QuickScore;
@@ -144,7 +147,7 @@ public final class TrainJob {
                 LOG.info(String.format("epoch %d/%d: train loss %.4f | val loss %.4f, accuracy %.2f%%, mean IoU %.3f | "
                                 + "%.1f s, %.0f img/s, ETA %s", epoch, train.epochs(), trainLoss, valLoss,
                         100 * val.accuracy(), val.meanIou(), epochSeconds, record.imagesPerSecond(),
-                        duration(epochSeconds * (train.epochs() - epoch))));
+                        Durations.format(epochSeconds * (train.epochs() - epoch))));
                 LOG.info("epoch {} rounds: {}", epoch, master.phases().since(before).summary());
             }
             return finish(jsc, settings, begin, history, monitor.stopping(), work, modelDir, conf, workers, size, trainCount,
@@ -271,11 +274,5 @@ public final class TrainJob {
         m.put("javacpp-platform-extension", System.getProperty(NativeSetup.PLATFORM_EXTENSION, ""));
         m.put("java", System.getProperty("java.version"));
         return m;
-    }
-
-    static String duration(double seconds) {
-        long s = Math.round(seconds);
-        return s >= 3600 ? String.format("%dh%02dm", s / 3600, (s % 3600) / 60)
-                : s >= 60 ? String.format("%dm%02ds", s / 60, s % 60) : s + "s";
     }
 }

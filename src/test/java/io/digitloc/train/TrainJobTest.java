@@ -1,5 +1,6 @@
 package io.digitloc.train;
 
+import io.digitloc.engine.Masters;
 import io.digitloc.config.Settings;
 import io.digitloc.data.GenerateJob;
 import io.digitloc.io.HadoopConf;

@@ -1,10 +1,12 @@
-package io.digitloc.train;
+package io.digitloc.engine;
 
 import io.digitloc.config.Settings;
 import io.digitloc.core.CanvasBatch;
 import io.digitloc.io.HadoopConf;
 import io.digitloc.model.LocalizerNet;
 import io.digitloc.testing.TestSpark;
+import io.digitloc.train.CanvasBatchLoader;
+import io.digitloc.train.EpochFeed;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.scheduler.SparkListener;
@@ -15,6 +17,8 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.optimize.api.BaseTrainingListener;
 import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -85,16 +89,28 @@ class RoundsTest {
                 HadoopConf.local());
     }
 
-    private static Settings settings(int frequency) {
+    static Settings settings(int frequency, String engine) {
         return Settings.load(null, Map.of("digitloc.train.averaging-frequency", frequency,
-                "digitloc.train.batch-size", 16, "digitloc.train.scale-out.worker-batch", 8));
+                "digitloc.train.batch-size", 16, "digitloc.train.scale-out.worker-batch", 8,
+                "digitloc.train.engine", engine, "digitloc.train.checkpoint-rounds", 1));
     }
 
     @Test
     void twoWorkersOverTwoRoundsEqualOneNetworkFittingItsShareAloneInOneStagePerRound() throws Exception {
+        twoWorkersOverTwoRoundsEqualOneNetworkFittingItsShareAlone("rounds", 2);
+    }
+
+    /** The barrier engine: the same average, the whole fit in one job of one (barrier) stage. */
+    @Test
+    void twoBarrierWorkersOverTwoRoundsEqualOneNetworkFittingItsShareAloneInOneStage() throws Exception {
+        twoWorkersOverTwoRoundsEqualOneNetworkFittingItsShareAlone("barrier", 1);
+    }
+
+    private static void twoWorkersOverTwoRoundsEqualOneNetworkFittingItsShareAlone(String engine, int stages)
+            throws Exception {
         int size = 28;
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(TestSpark.get().sparkContext());
-        Settings settings = settings(2);
+        Settings settings = settings(2, engine);
         List<String> files = identicalBatchFiles(8, size); // 2 workers x frequency 2: 2 rounds of 4 batches
         ComputationGraph driver = LocalizerNet.untrained(size, settings.train(), 1);
         ComputationGraph alone = driver.clone();
@@ -110,9 +126,9 @@ class RoundsTest {
         } finally {
             jsc.sc().removeSparkListener(jobs);
         }
-        // one job of one stage per round, no count, no shuffle, no tree aggregation
-        assertThat(jobs.jobs.get()).isEqualTo(2);
-        assertThat(jobs.stages.get()).isEqualTo(2);
+        // rounds: one job of one stage per round, no count, no shuffle, no tree aggregation; barrier: one for all
+        assertThat(jobs.jobs.get()).isEqualTo(stages);
+        assertThat(jobs.stages.get()).isEqualTo(stages);
         // one network per task slot, kept for the second round (dl4j-spark built 2 a round: 4)
         assertThat(Networks.SEEN).hasSizeLessThanOrEqualTo(2);
         assertThat(master.phases().rounds()).isEqualTo(2);
@@ -135,11 +151,12 @@ class RoundsTest {
         assertThat(sparkNet.getScore()).isFinite();
     }
 
-    @Test
-    void aRoundSmallerThanTheWorkersRunsOnlyTheBusyOnes() {
+    @ParameterizedTest
+    @ValueSource(strings = {"rounds", "barrier"})
+    void aRoundSmallerThanTheWorkersRunsOnlyTheBusyOnes(String engine) {
         int size = 28;
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(TestSpark.get().sparkContext());
-        Settings settings = settings(4);
+        Settings settings = settings(4, engine);
         ComputationGraph driver = LocalizerNet.untrained(size, settings.train(), 1);
         ComputationGraph alone = driver.clone();
         ParameterAveragingMaster master = Masters.master(settings, new Path(tmp.toString()), 2);

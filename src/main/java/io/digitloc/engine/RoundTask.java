@@ -1,4 +1,4 @@
-package io.digitloc.train;
+package io.digitloc.engine;
 
 import io.digitloc.io.HadoopConf;
 import io.digitloc.io.HadoopFiles;
@@ -77,7 +77,7 @@ final class RoundTask implements FlatMapFunction<Iterator<List<String>>, RoundTa
                 net.setListeners(s.listeners());
             }
             long fitStart = System.nanoTime();
-            var it = new IteratorMultiDataSetIterator(new Loading(paths, s), s.batchSize());
+            var it = new IteratorMultiDataSetIterator(new Loading(paths, s.loader(), s.hadoop()), s.batchSize());
             while (it.hasNext()) {
                 net.fit(it.next());
             }
@@ -92,20 +92,27 @@ final class RoundTask implements FlatMapFunction<Iterator<List<String>>, RoundTa
     }
 
     private static ComputationGraph build(Setup s) {
-        ComputationGraph net = new ComputationGraph(s.configuration().clone());
+        return build(s.configuration());
+    }
+
+    /** A worker's network of {@code configuration}, on the calling thread's BLAS. */
+    static ComputationGraph build(ComputationGraphConfiguration configuration) {
+        ComputationGraph net = new ComputationGraph(configuration.clone());
         net.init();
         io.digitloc.platform.NativeSetup.blasOnCallingThread();
         return net;
     }
 
     /** The share's batch files, read one at a time as the fit asks for them. */
-    private static final class Loading implements Iterator<MultiDataSet> {
+    static final class Loading implements Iterator<MultiDataSet> {
         private final Iterator<String> paths;
-        private final Setup setup;
+        private final MultiDataSetLoader loader;
+        private final HadoopConf hadoop;
 
-        Loading(List<String> paths, Setup setup) {
+        Loading(List<String> paths, MultiDataSetLoader loader, HadoopConf hadoop) {
             this.paths = new ArrayList<>(paths).iterator();
-            this.setup = setup;
+            this.loader = loader;
+            this.hadoop = hadoop;
         }
 
         @Override
@@ -117,10 +124,10 @@ final class RoundTask implements FlatMapFunction<Iterator<List<String>>, RoundTa
         public MultiDataSet next() {
             String path = paths.next();
             try {
-                return setup.loader().load(new Source() {
+                return loader.load(new Source() {
                     @Override
                     public InputStream getInputStream() throws IOException {
-                        return HadoopFiles.open(new Path(path), setup.hadoop());
+                        return HadoopFiles.open(new Path(path), hadoop);
                     }
 
                     @Override

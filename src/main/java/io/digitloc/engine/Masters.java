@@ -1,4 +1,4 @@
-package io.digitloc.train;
+package io.digitloc.engine;
 
 import io.digitloc.config.DistributionSettings;
 import io.digitloc.config.ScaleOutSettings;
@@ -23,7 +23,7 @@ public final class Masters {
     }
 
     /** The one-worker master of the scale-out warm-up: the global batch per step, no outer step. */
-    static ParameterAveragingMaster warmupMaster(Settings settings, Path batches, int workers) {
+    public static ParameterAveragingMaster warmupMaster(Settings settings, Path batches, int workers) {
         return master(settings, batches, 1, warmupBatch(settings, workers), new ScaleOutSettings.Outer(1, 0, false));
     }
 
@@ -39,13 +39,13 @@ public final class Masters {
      * batch-size / N reach the one warm-up worker N at a time; a whole multiple of the worker batch, so
      * that no file is split.
      */
-    static int warmupBatch(Settings settings, int workers) {
+    public static int warmupBatch(Settings settings, int workers) {
         int worker = workerBatch(settings, workers);
         return worker * Math.max(1, (int) Math.round(settings.train().batchSize() / (double) worker));
     }
 
     /** Threads per task: the setting, or the cores of this JVM shared by the tasks it runs at once. */
-    static int threadsPerTask(TrainSettings t, JavaSparkContext jsc) {
+    public static int threadsPerTask(TrainSettings t, JavaSparkContext jsc) {
         if (t.distribution().threadsPerTask() > 0) {
             return t.distribution().threadsPerTask();
         }
@@ -55,7 +55,7 @@ public final class Masters {
         return 0; // cluster executors: set by conf/spark-defaults (OMP_NUM_THREADS = executor cores)
     }
 
-    static StorageLevel storageLevel(TrainSettings t) {
+    public static StorageLevel storageLevel(TrainSettings t) {
         return StorageLevel.fromString(t.distribution().storageLevel());
     }
 
@@ -80,6 +80,7 @@ public final class Masters {
                 .storageLevelStreams(storageLevel(t))
                 .repartionData(Repartition.Always)
                 .rngSeed(settings.seed())
-                .collectTrainingStats(false), new OuterOptimizer(outer));
+                .collectTrainingStats(false), new OuterOptimizer(outer),
+                t.distribution().engine() == DistributionSettings.Engine.BARRIER ? new BarrierRounds(t.distribution()) : null);
     }
 }

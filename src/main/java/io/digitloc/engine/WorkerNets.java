@@ -1,4 +1,4 @@
-package io.digitloc.train;
+package io.digitloc.engine;
 
 import org.deeplearning4j.nn.graph.ComputationGraph;
 

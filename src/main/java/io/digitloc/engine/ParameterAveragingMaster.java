@@ -1,5 +1,6 @@
-package io.digitloc.train;
+package io.digitloc.engine;
 
+import io.digitloc.core.Durations;
 import io.digitloc.io.HadoopConf;
 import io.digitloc.rounds.FlatState;
 import io.digitloc.rounds.OuterOptimizer;
@@ -74,6 +75,8 @@ public final class ParameterAveragingMaster extends ParameterAveragingTrainingMa
     static final int LISTENER_SECONDS = 5;
 
     private final transient OuterOptimizer outer;
+    /** The barrier engine, or null for one Spark job per round. */
+    private final transient BarrierRounds barrier;
     private final transient RoundPhases phases = new RoundPhases();
     private transient Progress onProgress;
     private transient long epochExamples;
@@ -82,12 +85,18 @@ public final class ParameterAveragingMaster extends ParameterAveragingTrainingMa
     private transient long lastHeard;
     private transient int epoch;
 
-    ParameterAveragingMaster(ParameterAveragingTrainingMaster.Builder builder, OuterOptimizer outer) {
+    ParameterAveragingMaster(ParameterAveragingTrainingMaster.Builder builder, OuterOptimizer outer,
+                             BarrierRounds barrier) {
         super(builder);
         this.outer = outer;
+        this.barrier = barrier;
+        if (barrier != null && !outer.settings().isPlainAveraging()) {
+            throw new IllegalArgumentException("digitloc.train.scale-out.outer-lr / outer-momentum (an outer step) "
+                    + "need digitloc.train.engine = rounds: the barrier engine's workers average plainly");
+        }
     }
 
-    OuterOptimizer outer() {
+    public OuterOptimizer outer() {
         return outer;
     }
 
@@ -97,7 +106,7 @@ public final class ParameterAveragingMaster extends ParameterAveragingTrainingMa
     }
 
     /** Called before each epoch's fit: what the progress lines count against. */
-    void beginEpoch(int epoch, long examples) {
+    public void beginEpoch(int epoch, long examples) {
         this.epoch = epoch;
         this.epochExamples = examples;
         this.epochStart = System.nanoTime();
@@ -129,6 +138,13 @@ public final class ParameterAveragingMaster extends ParameterAveragingTrainingMa
         Collections.shuffle(order, new Random(rng.nextLong()));
         List<List<List<String>>> rounds = RoundPlan.cut(order, numWorkers, averagingFrequency);
         ComputationGraph net = graph.getNetwork();
+        if (barrier != null) {
+            var fit = new BarrierRounds.Fit(trainingMasterUID, loader, batchSizePerWorker,
+                    listeners == null ? List.of() : List.copyOf(listeners), averagingFrequency, numWorkers);
+            graph.setScore(barrier.fit(jsc, net, rounds, fit, phases, (done, score) -> progress(done, rounds.size(), score)));
+            progress(rounds.size(), rounds.size(), graph.getScore());
+            return;
+        }
         Broadcast<RoundTask.Setup> setup = jsc.broadcast(new RoundTask.Setup(trainingMasterUID, net.getConfiguration(),
                 new HadoopConf(jsc.hadoopConfiguration()), loader, batchSizePerWorker,
                 listeners == null ? List.of() : List.copyOf(listeners)));
@@ -213,7 +229,7 @@ public final class ParameterAveragingMaster extends ParameterAveragingTrainingMa
     }
 
     /** Called at each progress line, after it is logged. */
-    void onProgress(Progress listener) {
+    public void onProgress(Progress listener) {
         this.onProgress = listener;
     }
 
@@ -235,7 +251,7 @@ public final class ParameterAveragingMaster extends ParameterAveragingTrainingMa
         }
         lastProgress = now;
         LOG.info(String.format("epoch %d: round %d/%d (%.0f%%), %.0f img/s, epoch ETA %s", epoch, round, rounds,
-                100 * done, imagesPerSecond, TrainJob.duration(seconds / done - seconds)));
+                100 * done, imagesPerSecond, Durations.format(seconds / done - seconds)));
     }
 
 

@@ -1,4 +1,4 @@
-package io.digitloc.train;
+package io.digitloc.engine;
 
 import io.digitloc.config.Settings;
 import io.digitloc.model.LocalizerNet;
@@ -82,7 +82,7 @@ class ParameterAveragingMasterTest {
         assertThat(dl4j.driverIterations()).isEqualTo(8);
 
         Epochs ours = twoEpochs(new ParameterAveragingMaster(builder(),
-                new OuterOptimizer(new io.digitloc.config.ScaleOutSettings.Outer(1, 0, true))));
+                new OuterOptimizer(new io.digitloc.config.ScaleOutSettings.Outer(1, 0, true)), null));
         assertThat(ours.steps()).isEqualTo(10);
         // epoch 2 starts where the driver's count stood after epoch 1 (2 rounds x 2), and moves on
         assertThat(ours.secondEpochIterations()).hasSize(10);

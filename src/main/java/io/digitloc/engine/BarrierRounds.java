@@ -1,0 +1,101 @@
+package io.digitloc.engine;
+
+import io.digitloc.config.DistributionSettings;
+import io.digitloc.io.HadoopConf;
+import io.digitloc.rounds.FlatState;
+import io.digitloc.rounds.RoundPhases;
+import io.digitloc.rounds.SliceAllReduce;
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.deeplearning4j.core.loader.MultiDataSetLoader;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.optimize.api.TrainingListener;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BiConsumer;
+
+/**
+ * The driver's side of the barrier engine: a fit's rounds run as one barrier stage of long-lived
+ * {@link BarrierWorker}s that average among themselves; the driver only hosts their {@link Tracker},
+ * hears the averages they send on the way (progress, and where a retried stage starts) and takes the
+ * last one. The step count advances as dl4j-spark counts it: {@code frequency} per round.
+ */
+final class BarrierRounds {
+    /** What a fit's workers fit with: the training's key, the batch files' loader, the mini-batch, the listeners. */
+    record Fit(String training, MultiDataSetLoader loader, int batchSize, List<TrainingListener> listeners,
+               int frequency, int workers) {
+    }
+
+    private final DistributionSettings settings;
+
+    BarrierRounds(DistributionSettings settings) {
+        this.settings = settings;
+    }
+
+    /**
+     * Fits {@code rounds} (round, then worker, then batch files) on {@code net} and leaves the last average
+     * in it; returns its score. {@code progress} hears (rounds done, score) at each average sent on the way.
+     */
+    double fit(JavaSparkContext jsc, ComputationGraph net, List<List<List<String>>> rounds, Fit fit,
+               RoundPhases phases, BiConsumer<Integer, Double> progress) {
+        BarrierStage.requireSlots(jsc, fit.workers());
+        INDArray updater = net.getUpdater().getStateViewArray();
+        FlatState start = new FlatState(net.params().toFloatVector(), updater == null ? null : updater.toFloatVector());
+        int iteration = net.getConfiguration().getIterationCount();
+        SparkConf conf = jsc.getConf();
+        String host = conf.get("spark.driver.host", "localhost");
+        try (Tracker tracker = new Tracker(conf, host, fit.workers(), new Tracker.Checkpoint(0, start, Double.NaN),
+                c -> progress.accept(c.round(), c.score()))) {
+            BarrierWorker.Setup setup = new BarrierWorker.Setup(fit.training(), net.getConfiguration(),
+                    new HadoopConf(jsc.hadoopConfiguration()), fit.loader(), fit.batchSize(), fit.listeners(), iteration,
+                    fit.frequency(), new BarrierWorker.Address(host, tracker.port()), settings.exchangeTimeout(),
+                    settings.checkpointRounds());
+            long t0 = System.nanoTime();
+            List<BarrierWorker.Outcome> outcomes = BarrierStage.run(jsc, shares(rounds, fit.workers()),
+                    new BarrierWorker(setup), BarrierWorker.Outcome.class);
+            long stage = System.nanoTime() - t0;
+            BarrierWorker.Outcome lead = outcomes.get(0);
+            Tracker.Checkpoint last = lead.last();
+            net.params().assign(Nd4j.createFromArray(last.state().params()));
+            if (updater != null) {
+                updater.assign(Nd4j.createFromArray(last.state().updater()));
+            }
+            net.getConfiguration().setIterationCount(iteration + rounds.size() * fit.frequency());
+            record(phases, outcomes, stage, start.bytes(), fit.workers());
+            return last.score();
+        }
+    }
+
+    /** Worker w's share: its batch files of each round. */
+    static List<BarrierWorker.Share> shares(List<List<List<String>>> rounds, int workers) {
+        List<BarrierWorker.Share> shares = new ArrayList<>(workers);
+        for (int w = 0; w < workers; w++) {
+            int worker = w;
+            shares.add(new BarrierWorker.Share(w, rounds.stream().map(r -> List.copyOf(r.get(worker))).toList()));
+        }
+        return shares;
+    }
+
+    /**
+     * Each round as the first worker saw it (its wall time, its wait for the average) with the slowest
+     * worker's fitting; the stage's time beyond its rounds as the stage's own cost.
+     */
+    private static void record(RoundPhases phases, List<BarrierWorker.Outcome> outcomes, long stageNanos,
+                               long stateBytes, int workers) {
+        BarrierWorker.Outcome lead = outcomes.get(0);
+        long bytes = SliceAllReduce.bytesPerWorker(stateBytes / 4 + 1, workers);
+        long rounds = 0;
+        for (int i = 0; i < lead.wallNanos().length; i++) {
+            long fit = 0;
+            for (BarrierWorker.Outcome o : outcomes) {
+                fit = Math.max(fit, o.fitNanos()[i]);
+            }
+            phases.add(lead.wallNanos()[i], 0, fit, 0, fit, lead.exchangeNanos()[i], 0, bytes, bytes);
+            rounds += lead.wallNanos()[i];
+        }
+        phases.addStage(Math.max(0, stageNanos - rounds));
+    }
+}

@@ -1,0 +1,74 @@
+package io.digitloc.engine;
+
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.rdd.RDD;
+import scala.collection.JavaConverters;
+import scala.reflect.ClassTag;
+import scala.reflect.ClassTag$;
+import scala.runtime.AbstractFunction1;
+
+import java.io.Serializable;
+import java.util.Iterator;
+import java.util.List;
+
+/**
+ * A Spark barrier stage from Java: one task per element of {@code inputs}, launched together and
+ * retried together. Spark has no Java API for {@code RDD.barrier()}, so the one Scala adapter lives here.
+ * Before the stage, the checks Spark would make late or never: dynamic allocation (which barrier stages
+ * refuse) and enough free task slots (Spark would wait minutes before failing).
+ */
+final class BarrierStage {
+    private BarrierStage() {
+    }
+
+    /** Runs {@code task} over {@code inputs}, one task per input, and returns their outputs in partition order. */
+    static <T, R> List<R> run(JavaSparkContext jsc, List<T> inputs, FlatMapFunction<Iterator<T>, R> task,
+                              Class<R> type) {
+        JavaRDD<T> rdd = jsc.parallelize(inputs, inputs.size());
+        ClassTag<R> tag = ClassTag$.MODULE$.apply(type);
+        RDD<R> out = rdd.rdd().barrier().mapPartitions(new Adapter<>(task), false, tag);
+        return out.toJavaRDD().collect();
+    }
+
+    /**
+     * Refuses, with a message naming the setting, a stage of {@code workers} tasks that cannot start:
+     * dynamic allocation on, or fewer task slots than workers.
+     */
+    static void requireSlots(JavaSparkContext jsc, int workers) {
+        if (jsc.getConf().getBoolean("spark.dynamicAllocation.enabled", false)) {
+            throw new IllegalStateException("digitloc.train.engine = barrier needs a fixed set of executors, but "
+                    + "spark.dynamicAllocation.enabled is true: set it to false (or digitloc.train.engine = rounds)");
+        }
+        int slots = io.digitloc.spark.SparkSessions.workers(jsc);
+        if (slots < workers) {
+            throw new IllegalStateException(workers + " training workers need " + workers + " free task slots at once, "
+                    + "but the cluster offers " + slots + ": raise spark.cores.max / spark.executor.instances, "
+                    + "or lower the workers");
+        }
+    }
+
+    /** A Java partition function as the Scala function {@code RDDBarrier.mapPartitions} takes. */
+    private static final class Adapter<T, R> extends AbstractFunction1<scala.collection.Iterator<T>, scala.collection.Iterator<R>>
+            implements Serializable {
+        private static final long serialVersionUID = 1L;
+        private final FlatMapFunction<Iterator<T>, R> task;
+
+        Adapter(FlatMapFunction<Iterator<T>, R> task) {
+            this.task = task;
+        }
+
+        @Override
+        public scala.collection.Iterator<R> apply(scala.collection.Iterator<T> in) {
+            try {
+                return JavaConverters.asScalaIteratorConverter(task.call(JavaConverters.asJavaIteratorConverter(in).asJava()))
+                        .asScala();
+            } catch (RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IllegalStateException(e.getMessage(), e);
+            }
+        }
+    }
+}

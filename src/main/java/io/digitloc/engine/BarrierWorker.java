@@ -1,0 +1,173 @@
+package io.digitloc.engine;
+
+import io.digitloc.io.HadoopConf;
+import io.digitloc.rounds.FlatState;
+import io.digitloc.rounds.SliceAllReduce;
+import org.apache.spark.BarrierTaskContext;
+import org.apache.spark.SparkEnv;
+import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.network.client.TransportClient;
+import org.deeplearning4j.core.loader.MultiDataSetLoader;
+import org.deeplearning4j.datasets.iterator.IteratorMultiDataSetIterator;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.optimize.api.TrainingListener;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.io.Serializable;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.List;
+
+/**
+ * One long-lived worker of a barrier stage: a Spark task that holds its network (kept on the executor
+ * between stages, {@link WorkerNets}) for all the stage's rounds. It meets the others once at the
+ * driver's {@link Tracker}, then each round fits its share of the round's batch files and averages
+ * parameters, Adam's state and its last score with its peers directly ({@link SliceAllReduce} over a
+ * {@link PeerLink}). Every worker ends a round with the same average, so they never drift apart; the
+ * first one sends it to the driver every {@code checkpointRounds} rounds and returns the stage's last.
+ */
+final class BarrierWorker implements FlatMapFunction<Iterator<BarrierWorker.Share>, BarrierWorker.Outcome> {
+    private static final long serialVersionUID = 1L;
+
+    /** What every worker of the stage shares (in the stage's closure). */
+    record Setup(String training, ComputationGraphConfiguration configuration, HadoopConf hadoop,
+                 MultiDataSetLoader loader, int batchSize, List<TrainingListener> listeners, int iteration,
+                 int frequency, Address tracker, int timeoutSeconds, int checkpointRounds) implements Serializable {
+    }
+
+    /** A host and port. */
+    record Address(String host, int port) implements Serializable {
+    }
+
+    /** One worker's batch files, round by round (an empty round: it only takes part in the average). */
+    record Share(int worker, List<List<String>> rounds) implements Serializable {
+    }
+
+    /**
+     * What a worker reports: the stage's final average (the first worker only, else null), and per round
+     * from {@code firstRound} its fitting, its wait for the average and its wall time (ns).
+     */
+    record Outcome(int worker, Tracker.Checkpoint last, int firstRound, long[] fitNanos, long[] exchangeNanos,
+                   long[] wallNanos, long startNanos, long bytesOut) implements Serializable {
+    }
+
+    private final Setup setup;
+
+    BarrierWorker(Setup setup) {
+        this.setup = setup;
+    }
+
+    @Override
+    public Iterator<Outcome> call(Iterator<Share> shares) throws Exception {
+        if (!shares.hasNext()) {
+            return Collections.emptyIterator();
+        }
+        Share share = shares.next();
+        long t0 = System.nanoTime();
+        BarrierTaskContext task = BarrierTaskContext.get();
+        int workers = task.numPartitions();
+        String host = SparkEnv.get().blockManager().blockManagerId().host();
+        ComputationGraph net = WorkerNets.take(setup.training(), () -> RoundTask.build(setup.configuration()));
+        try (PeerLink link = new PeerLink(share.worker(), workers, SparkEnv.get().conf(), host,
+                setup.timeoutSeconds(), task::isInterrupted)) {
+            Tracker.Rendezvous meet = hello(link, new Tracker.Hello(task.stageAttemptNumber(), share.worker(), host,
+                    link.port()));
+            link.connect(meet.peers());
+            load(net, meet.start().state());
+            if (!setup.listeners().isEmpty()) {
+                net.setListeners(setup.listeners());
+            }
+            long startNanos = System.nanoTime() - t0;
+            Outcome out = rounds(net, link, share, meet.start(), startNanos);
+            link.bye();
+            return Collections.singletonList(out).iterator();
+        } finally {
+            WorkerNets.give(setup.training(), net);
+        }
+    }
+
+    private Outcome rounds(ComputationGraph net, PeerLink link, Share share, Tracker.Checkpoint start, long startNanos)
+            throws Exception {
+        int total = share.rounds().size();
+        int first = start.round();
+        long[] fit = new long[total - first];
+        long[] exchange = new long[total - first];
+        long[] wall = new long[total - first];
+        boolean updater = start.state().updater() != null;
+        double score = start.score();
+        TransportClient driver = null;
+        for (int r = first; r < total; r++) {
+            long t0 = System.nanoTime();
+            List<String> paths = share.rounds().get(r);
+            // the driver's count: the schedule and Adam's bias correction read it
+            net.getConfiguration().setIterationCount(setup.iteration() + r * setup.frequency());
+            var it = new IteratorMultiDataSetIterator(new RoundTask.Loading(paths, setup.loader(), setup.hadoop()),
+                    setup.batchSize());
+            while (it.hasNext()) {
+                net.fit(it.next());
+            }
+            long t1 = System.nanoTime();
+            float[] values = flat(net, updater, paths.isEmpty() ? 0 : net.score());
+            SliceAllReduce.mean(link, r, values, paths.isEmpty() ? 0 : 1);
+            score = unflat(net, values, updater);
+            long t2 = System.nanoTime();
+            fit[r - first] = t1 - t0;
+            exchange[r - first] = t2 - t1;
+            wall[r - first] = t2 - t0;
+            boolean checkpoint = setup.checkpointRounds() > 0 && (r + 1) % setup.checkpointRounds() == 0 && r + 1 < total;
+            if (share.worker() == 0 && checkpoint) {
+                driver = driver != null ? driver : link.client(setup.tracker());
+                driver.send(Tracker.write(new Tracker.Checkpoint(r + 1, state(net, updater), score)));
+            }
+        }
+        Tracker.Checkpoint last = share.worker() == 0 ? new Tracker.Checkpoint(total, state(net, updater), score) : null;
+        return new Outcome(share.worker(), last, first, fit, exchange, wall, startNanos, link.bytesOut());
+    }
+
+    private Tracker.Rendezvous hello(PeerLink link, Tracker.Hello hello) throws Exception {
+        TransportClient driver = link.client(setup.tracker());
+        return (Tracker.Rendezvous) Tracker.read(driver.sendRpcSync(Tracker.write(hello),
+                setup.timeoutSeconds() * 1000L));
+    }
+
+    private static void load(ComputationGraph net, FlatState state) {
+        net.params().assign(Nd4j.createFromArray(state.params()));
+        if (state.updater() != null) {
+            net.getUpdater().getStateViewArray().assign(Nd4j.createFromArray(state.updater()));
+        }
+    }
+
+    private static FlatState state(ComputationGraph net, boolean updater) {
+        return new FlatState(net.params().toFloatVector(),
+                updater ? net.getUpdater().getStateViewArray().toFloatVector() : null);
+    }
+
+    /** Parameters, then Adam's state (when it travels), then the score: what one average carries. */
+    private static float[] flat(ComputationGraph net, boolean updater, double score) {
+        INDArray p = net.params();
+        INDArray u = updater ? net.getUpdater().getStateViewArray() : null;
+        long np = p.length();
+        long nu = u == null ? 0 : u.length();
+        float[] values = new float[(int) (np + nu + 1)];
+        System.arraycopy(p.toFloatVector(), 0, values, 0, (int) np);
+        if (u != null) {
+            System.arraycopy(u.toFloatVector(), 0, values, (int) np, (int) nu);
+        }
+        values[values.length - 1] = (float) score;
+        return values;
+    }
+
+    /** Copies an average made by {@link #flat} back into the network; returns its score. */
+    private static double unflat(ComputationGraph net, float[] values, boolean updater) {
+        INDArray p = net.params();
+        int np = (int) p.length();
+        p.assign(Nd4j.createFromArray(java.util.Arrays.copyOfRange(values, 0, np)));
+        if (updater) {
+            INDArray u = net.getUpdater().getStateViewArray();
+            u.assign(Nd4j.createFromArray(java.util.Arrays.copyOfRange(values, np, np + (int) u.length())));
+        }
+        return values[values.length - 1];
+    }
+}

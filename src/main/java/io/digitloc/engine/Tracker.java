@@ -1,0 +1,149 @@
+package io.digitloc.engine;
+
+import io.digitloc.rounds.FlatState;
+import org.apache.spark.SparkConf;
+import org.apache.spark.network.client.RpcResponseCallback;
+import org.apache.spark.network.client.TransportClient;
+import org.apache.spark.network.server.OneForOneStreamManager;
+import org.apache.spark.network.server.RpcHandler;
+import org.apache.spark.network.server.StreamManager;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.io.Serializable;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * The driver's end of a barrier stage (XGBoost's tracker): the workers meet here once per stage
+ * attempt (each says where its server listens and hears every worker's address and where to start),
+ * and the first worker sends the average here every few rounds, without waiting. A retried attempt
+ * starts from the latest average held here, so a failure loses at most the rounds since it.
+ */
+final class Tracker implements AutoCloseable {
+    /** Where a worker starts: after {@code round} rounds of the stage, from {@code state}. */
+    record Checkpoint(int round, FlatState state, double score) implements Serializable {
+    }
+
+    /** A worker's greeting: its stage attempt, index and server address. */
+    record Hello(int attempt, int worker, String host, int port) implements Serializable {
+    }
+
+    /** The answer once every worker of the attempt has said hello. */
+    record Rendezvous(List<InetSocketAddress> peers, Checkpoint start) implements Serializable {
+    }
+
+    private final int workers;
+    private final SparkTransport transport;
+    private final Map<Integer, Pending> attempts = new HashMap<>();
+    private final Consumer<Checkpoint> onCheckpoint;
+    private volatile Checkpoint latest;
+
+    /** Hellos of one attempt, answered together. */
+    private static final class Pending {
+        final InetSocketAddress[] peers;
+        final List<RpcResponseCallback> waiting = new ArrayList<>();
+        int arrived;
+
+        Pending(int workers) {
+            peers = new InetSocketAddress[workers];
+        }
+    }
+
+    /**
+     * @param onCheckpoint told of each average the first worker sends (on a network thread)
+     */
+    Tracker(SparkConf spark, String host, int workers, Checkpoint start, Consumer<Checkpoint> onCheckpoint) {
+        this.workers = workers;
+        this.latest = start;
+        this.onCheckpoint = onCheckpoint;
+        this.transport = SparkTransport.open(spark, host, new Handler());
+    }
+
+    int port() {
+        return transport.port();
+    }
+
+    /** The latest average the workers sent, or the stage's start. */
+    Checkpoint latest() {
+        return latest;
+    }
+
+    @Override
+    public void close() {
+        transport.close();
+    }
+
+    private final class Handler extends RpcHandler {
+        private final StreamManager streams = new OneForOneStreamManager();
+
+        @Override
+        public void receive(TransportClient client, ByteBuffer message, RpcResponseCallback callback) {
+            Hello h = (Hello) read(message);
+            List<RpcResponseCallback> answer = null;
+            Rendezvous r = null;
+            synchronized (attempts) {
+                Pending p = attempts.computeIfAbsent(h.attempt(), a -> new Pending(workers));
+                if (p.peers[h.worker()] == null) {
+                    p.arrived++;
+                }
+                p.peers[h.worker()] = new InetSocketAddress(h.host(), h.port());
+                p.waiting.add(callback);
+                if (p.arrived == workers) {
+                    answer = List.copyOf(p.waiting);
+                    r = new Rendezvous(List.of(p.peers), latest);
+                    attempts.remove(h.attempt());
+                }
+            }
+            if (answer != null) {
+                ByteBuffer bytes = write(r);
+                for (RpcResponseCallback c : answer) {
+                    c.onSuccess(bytes.duplicate());
+                }
+            }
+        }
+
+        @Override
+        public void receive(TransportClient client, ByteBuffer message) {
+            Checkpoint c = (Checkpoint) read(message);
+            if (c.round() > latest.round()) {
+                latest = c;
+                onCheckpoint.accept(c);
+            }
+        }
+
+        @Override
+        public StreamManager getStreamManager() {
+            return streams;
+        }
+    }
+
+    static ByteBuffer write(Serializable o) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+            out.writeObject(o);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return ByteBuffer.wrap(bytes.toByteArray());
+    }
+
+    static Object read(ByteBuffer b) {
+        byte[] a = new byte[b.remaining()];
+        b.get(a);
+        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(a))) {
+            return in.readObject();
+        } catch (IOException | ClassNotFoundException e) {
+            throw new IllegalStateException("unreadable barrier-engine message: " + e, e);
+        }
+    }
+}
