@@ -41,7 +41,7 @@ final class BarrierRounds {
      */
     double fit(JavaSparkContext jsc, ComputationGraph net, List<List<List<String>>> rounds, Fit fit,
                RoundPhases phases, BiConsumer<Integer, Double> progress) {
-        BarrierStage.requireSlots(jsc, fit.workers());
+        BarrierStage.requireSlots(jsc, fit.workers(), settings.exchangeTimeout());
         INDArray updater = net.getUpdater().getStateViewArray();
         FlatState start = new FlatState(net.params().toFloatVector(), updater == null ? null : updater.toFloatVector());
         int iteration = net.getConfiguration().getIterationCount();
@@ -54,8 +54,9 @@ final class BarrierRounds {
                     fit.frequency(), new BarrierWorker.Address(host, tracker.port()), settings.exchangeTimeout(),
                     settings.checkpointRounds());
             long t0 = System.nanoTime();
-            List<BarrierWorker.Outcome> outcomes = BarrierStage.run(jsc, shares(rounds, fit.workers()),
-                    new BarrierWorker(setup), BarrierWorker.Outcome.class);
+            List<BarrierWorker.Outcome> outcomes = new ArrayList<>(BarrierStage.run(jsc, shares(rounds, fit.workers()),
+                    new BarrierWorker(setup), BarrierWorker.Outcome.class));
+            outcomes.sort(java.util.Comparator.comparingInt(BarrierWorker.Outcome::worker));
             long stage = System.nanoTime() - t0;
             BarrierWorker.Outcome lead = outcomes.get(0);
             Tracker.Checkpoint last = lead.last();

@@ -1,5 +1,6 @@
 package io.digitloc.engine;
 
+import io.digitloc.spark.SparkSessions;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
@@ -23,29 +24,42 @@ final class BarrierStage {
     private BarrierStage() {
     }
 
-    /** Runs {@code task} over {@code inputs}, one task per input, and returns their outputs in partition order. */
+    /** Runs {@code task} over {@code inputs}, one task per input, and returns their outputs (in no set order). */
     static <T, R> List<R> run(JavaSparkContext jsc, List<T> inputs, FlatMapFunction<Iterator<T>, R> task,
                               Class<R> type) {
         JavaRDD<T> rdd = jsc.parallelize(inputs, inputs.size());
         ClassTag<R> tag = ClassTag$.MODULE$.apply(type);
         RDD<R> out = rdd.rdd().barrier().mapPartitions(new Adapter<>(task), false, tag);
-        return out.toJavaRDD().collect();
+        // Spark retries a failed barrier stage only when it is a shuffle-map stage ("could not recover from
+        // a failed barrier ResultStage"): the outputs cross one small shuffle to a result stage
+        return out.toJavaRDD().repartition(1).collect();
     }
 
     /**
      * Refuses, with a message naming the setting, a stage of {@code workers} tasks that cannot start:
-     * dynamic allocation on, or fewer task slots than workers.
+     * dynamic allocation on, or fewer task slots than workers within {@code timeoutSeconds}.
      */
-    static void requireSlots(JavaSparkContext jsc, int workers) {
+    static void requireSlots(JavaSparkContext jsc, int workers, int timeoutSeconds) {
         if (jsc.getConf().getBoolean("spark.dynamicAllocation.enabled", false)) {
             throw new IllegalStateException("digitloc.train.engine = barrier needs a fixed set of executors, but "
                     + "spark.dynamicAllocation.enabled is true: set it to false (or digitloc.train.engine = rounds)");
         }
-        int slots = io.digitloc.spark.SparkSessions.workers(jsc);
+        // a lost executor's replacement may still be starting: wait for it as long as for a peer
+        long deadline = System.nanoTime() + timeoutSeconds * 1_000_000_000L;
+        int slots = SparkSessions.slots(jsc);
+        while (slots < workers && System.nanoTime() < deadline && !SparkSessions.isLocal(jsc.master())) {
+            try {
+                Thread.sleep(500);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            slots = SparkSessions.slots(jsc);
+        }
         if (slots < workers) {
-            throw new IllegalStateException(workers + " training workers need " + workers + " free task slots at once, "
-                    + "but the cluster offers " + slots + ": raise spark.cores.max / spark.executor.instances, "
-                    + "or lower the workers");
+            throw new IllegalStateException(workers + " training workers need " + workers + " task slots at once, "
+                    + "but the cluster offers " + slots + " (waited " + timeoutSeconds + " s, "
+                    + "digitloc.train.exchange-timeout): raise spark.cores.max / spark.executor.instances");
         }
     }
 

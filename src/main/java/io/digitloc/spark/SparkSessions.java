@@ -38,6 +38,8 @@ public final class SparkSessions {
         // the rounds' broadcasts are float parameters, which LZ4 hardly shrinks; the other broadcasts are
         // small or zips already
         conf.setIfMissing("spark.broadcast.compress", "false");
+        // a barrier stage that cannot get its slots fails after 8 checks 15 s apart, not Spark's 40
+        conf.setIfMissing("spark.scheduler.barrier.maxConcurrentTasksCheck.maxFailures", "8");
         // native set-up on every executor before its first task (see NativeSetupPlugin)
         String plugins = conf.get("spark.plugins", "");
         if (!plugins.contains(NativeSetupPlugin.class.getName())) {
@@ -64,9 +66,22 @@ public final class SparkSessions {
         SparkConf conf = jsc.getConf();
         int cores = conf.getInt("spark.executor.cores", 0);
         int expected = cores > 0 ? conf.getInt("spark.cores.max", conf.getInt("spark.executor.instances", 0) * cores) / cores : 0;
-        int executors = awaitExecutors(jsc, expected, 60); // executors register a little after the context starts
-        int slots = cores / conf.getInt("spark.task.cpus", 1);
-        return executors > 0 && slots > 0 ? executors * slots : jsc.defaultParallelism();
+        awaitExecutors(jsc, expected, 60); // executors register a little after the context starts
+        return slots(jsc);
+    }
+
+    /**
+     * Task slots free to a stage now: local mode's threads, or the registered executors times their slots
+     * (Spark's defaultParallelism when the executors' cores are not set).
+     */
+    public static int slots(JavaSparkContext jsc) {
+        if (isLocal(jsc.master())) {
+            return jsc.defaultParallelism();
+        }
+        SparkConf conf = jsc.getConf();
+        int perExecutor = conf.getInt("spark.executor.cores", 0) / conf.getInt("spark.task.cpus", 1);
+        int executors = jsc.sc().getExecutorMemoryStatus().size() - 1;
+        return executors > 0 && perExecutor > 0 ? executors * perExecutor : jsc.defaultParallelism();
     }
 
     /** Waits (up to {@code timeoutSeconds}) until {@code executors} executors have registered; returns how many did. */

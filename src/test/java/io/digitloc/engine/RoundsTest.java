@@ -70,7 +70,11 @@ class RoundsTest {
         }
     }
 
-    private static List<String> identicalBatchFiles(int count, int size) {
+    static List<String> identicalBatchFiles(int count, int size) {
+        return identicalBatchFiles(count, size, tmp);
+    }
+
+    static List<String> identicalBatchFiles(int count, int size, java.nio.file.Path tmp) {
         Random r = new Random(7);
         int n = 8;
         byte[] pixels = new byte[n * size * size];
@@ -97,16 +101,20 @@ class RoundsTest {
 
     @Test
     void twoWorkersOverTwoRoundsEqualOneNetworkFittingItsShareAloneInOneStagePerRound() throws Exception {
-        twoWorkersOverTwoRoundsEqualOneNetworkFittingItsShareAlone("rounds", 2);
+        twoWorkersOverTwoRoundsEqualOneNetworkFittingItsShareAlone("rounds", 2, 2);
     }
 
-    /** The barrier engine: the same average, the whole fit in one job of one (barrier) stage. */
+    /**
+     * The barrier engine: the same average, the whole fit in one job: its barrier stage, and the stage that
+     * collects the workers' outcomes (a barrier stage must be a shuffle-map stage to be retried).
+     */
     @Test
     void twoBarrierWorkersOverTwoRoundsEqualOneNetworkFittingItsShareAloneInOneStage() throws Exception {
-        twoWorkersOverTwoRoundsEqualOneNetworkFittingItsShareAlone("barrier", 1);
+        twoWorkersOverTwoRoundsEqualOneNetworkFittingItsShareAlone("barrier", 1, 2);
     }
 
-    private static void twoWorkersOverTwoRoundsEqualOneNetworkFittingItsShareAlone(String engine, int stages)
+    private static void twoWorkersOverTwoRoundsEqualOneNetworkFittingItsShareAlone(String engine, int jobCount,
+                                                                                  int stages)
             throws Exception {
         int size = 28;
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(TestSpark.get().sparkContext());
@@ -127,7 +135,7 @@ class RoundsTest {
             jsc.sc().removeSparkListener(jobs);
         }
         // rounds: one job of one stage per round, no count, no shuffle, no tree aggregation; barrier: one for all
-        assertThat(jobs.jobs.get()).isEqualTo(stages);
+        assertThat(jobs.jobs.get()).isEqualTo(jobCount);
         assertThat(jobs.stages.get()).isEqualTo(stages);
         // one network per task slot, kept for the second round (dl4j-spark built 2 a round: 4)
         assertThat(Networks.SEEN).hasSizeLessThanOrEqualTo(2);
