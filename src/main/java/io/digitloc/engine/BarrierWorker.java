@@ -98,6 +98,7 @@ final class BarrierWorker implements FlatMapFunction<Iterator<BarrierWorker.Shar
         boolean updater = start.state().updater() != null;
         double score = start.score();
         TransportClient driver = null;
+        float[] values = null;
         for (int r = first; r < total; r++) {
             long t0 = System.nanoTime();
             List<String> paths = share.rounds().get(r);
@@ -109,7 +110,7 @@ final class BarrierWorker implements FlatMapFunction<Iterator<BarrierWorker.Shar
                 net.fit(it.next());
             }
             long t1 = System.nanoTime();
-            float[] values = flat(net, updater, paths.isEmpty() ? 0 : net.score());
+            values = flat(net, updater, paths.isEmpty() ? 0 : net.score(), values);
             SliceAllReduce.mean(link, r, values, paths.isEmpty() ? 0 : 1);
             score = unflat(net, values, updater);
             long t2 = System.nanoTime();
@@ -145,28 +146,26 @@ final class BarrierWorker implements FlatMapFunction<Iterator<BarrierWorker.Shar
     }
 
     /** Parameters, then Adam's state (when it travels), then the score: what one average carries. */
-    private static float[] flat(ComputationGraph net, boolean updater, double score) {
+    private static float[] flat(ComputationGraph net, boolean updater, double score, float[] reuse) {
         INDArray p = net.params();
         INDArray u = updater ? net.getUpdater().getStateViewArray() : null;
-        long np = p.length();
-        long nu = u == null ? 0 : u.length();
-        float[] values = new float[(int) (np + nu + 1)];
-        System.arraycopy(p.toFloatVector(), 0, values, 0, (int) np);
+        int np = Math.toIntExact(p.length());
+        int length = np + (u == null ? 0 : Math.toIntExact(u.length())) + 1;
+        float[] values = reuse != null && reuse.length == length ? reuse : new float[length];
+        FlatArrays.copyOut(p, values, 0);
         if (u != null) {
-            System.arraycopy(u.toFloatVector(), 0, values, (int) np, (int) nu);
+            FlatArrays.copyOut(u, values, np);
         }
-        values[values.length - 1] = (float) score;
+        values[length - 1] = (float) score;
         return values;
     }
 
     /** Copies an average made by {@link #flat} back into the network; returns its score. */
     private static double unflat(ComputationGraph net, float[] values, boolean updater) {
         INDArray p = net.params();
-        int np = (int) p.length();
-        p.assign(Nd4j.createFromArray(java.util.Arrays.copyOfRange(values, 0, np)));
+        FlatArrays.copyIn(values, 0, p);
         if (updater) {
-            INDArray u = net.getUpdater().getStateViewArray();
-            u.assign(Nd4j.createFromArray(java.util.Arrays.copyOfRange(values, np, np + (int) u.length())));
+            FlatArrays.copyIn(values, Math.toIntExact(p.length()), net.getUpdater().getStateViewArray());
         }
         return values[values.length - 1];
     }
