@@ -18,10 +18,11 @@ import java.util.Set;
  * @param engine             {@code train.engine}
  * @param exchangeTimeout    {@code train.exchange-timeout}, seconds
  * @param checkpointRounds   {@code train.checkpoint-rounds}; 0 = only at a stage's end
+ * @param overlap            {@code train.overlap}: a round's average travels while the next round fits
  */
 public record DistributionSettings(int averagingFrequency, int prefetch, Approach approach, String exportDir,
                                    String storageLevel, int threadsPerTask, Engine engine, int exchangeTimeout,
-                                   int checkpointRounds) implements Serializable {
+                                   int checkpointRounds, boolean overlap) implements Serializable {
 
     /** dl4j-spark's two ways of feeding workers. */
     public enum Approach { EXPORT, DIRECT }
@@ -47,6 +48,7 @@ public record DistributionSettings(int averagingFrequency, int prefetch, Approac
             "a number of seconds, 1 or more");
     static final Setting<Integer> CHECKPOINT_ROUNDS = Setting.integer("train.checkpoint-rounds", v -> v >= 0,
             "0 or a number of rounds");
+    static final Setting<Boolean> OVERLAP = Setting.flag("train.overlap");
 
     public DistributionSettings {
         AVERAGING_FREQUENCY.check(averagingFrequency);
@@ -62,6 +64,6 @@ public record DistributionSettings(int averagingFrequency, int prefetch, Approac
     static DistributionSettings from(Config root) {
         return new DistributionSettings(AVERAGING_FREQUENCY.read(root), PREFETCH.read(root), APPROACH.read(root),
                 EXPORT_DIR.read(root), STORAGE_LEVEL.read(root), THREADS_PER_TASK.read(root), ENGINE.read(root),
-                EXCHANGE_TIMEOUT.read(root), CHECKPOINT_ROUNDS.read(root));
+                EXCHANGE_TIMEOUT.read(root), CHECKPOINT_ROUNDS.read(root), OVERLAP.read(root));
     }
 }

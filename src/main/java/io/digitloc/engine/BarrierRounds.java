@@ -52,7 +52,7 @@ final class BarrierRounds {
             BarrierWorker.Setup setup = new BarrierWorker.Setup(fit.training(), net.getConfiguration(),
                     new HadoopConf(jsc.hadoopConfiguration()), fit.loader(), fit.batchSize(), fit.listeners(), iteration,
                     fit.frequency(), new BarrierWorker.Address(host, tracker.port()), settings.exchangeTimeout(),
-                    settings.checkpointRounds());
+                    settings.checkpointRounds(), settings.overlap());
             long t0 = System.nanoTime();
             List<BarrierWorker.Outcome> outcomes = new ArrayList<>(BarrierStage.run(jsc, shares(rounds, fit.workers()),
                     new BarrierWorker(setup), BarrierWorker.Outcome.class));

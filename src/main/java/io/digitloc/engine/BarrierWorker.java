@@ -2,7 +2,6 @@ package io.digitloc.engine;
 
 import io.digitloc.io.HadoopConf;
 import io.digitloc.rounds.FlatState;
-import io.digitloc.rounds.SliceAllReduce;
 import org.apache.spark.BarrierTaskContext;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.api.java.function.FlatMapFunction;
@@ -34,7 +33,8 @@ final class BarrierWorker implements FlatMapFunction<Iterator<BarrierWorker.Shar
     /** What every worker of the stage shares (in the stage's closure). */
     record Setup(String training, ComputationGraphConfiguration configuration, HadoopConf hadoop,
                  MultiDataSetLoader loader, int batchSize, List<TrainingListener> listeners, int iteration,
-                 int frequency, Address tracker, int timeoutSeconds, int checkpointRounds) implements Serializable {
+                 int frequency, Address tracker, int timeoutSeconds, int checkpointRounds, boolean overlap)
+            implements Serializable {
     }
 
     /** A host and port. */
@@ -96,35 +96,67 @@ final class BarrierWorker implements FlatMapFunction<Iterator<BarrierWorker.Shar
         long[] exchange = new long[total - first];
         long[] wall = new long[total - first];
         boolean updater = start.state().updater() != null;
-        double score = start.score();
-        TransportClient driver = null;
+        Checkpoints checkpoints = new Checkpoints(share.worker() == 0 ? link : null, total);
         float[] values = null;
-        for (int r = first; r < total; r++) {
-            long t0 = System.nanoTime();
-            List<String> paths = share.rounds().get(r);
-            // the driver's count: the schedule and Adam's bias correction read it
-            net.getConfiguration().setIterationCount(setup.iteration() + r * setup.frequency());
-            var it = new IteratorMultiDataSetIterator(new RoundTask.Loading(paths, setup.loader(), setup.hadoop()),
-                    setup.batchSize());
-            while (it.hasNext()) {
-                net.fit(it.next());
-            }
-            long t1 = System.nanoTime();
-            values = flat(net, updater, paths.isEmpty() ? 0 : net.score(), values);
-            SliceAllReduce.mean(link, r, values, paths.isEmpty() ? 0 : 1);
-            score = unflat(net, values, updater);
-            long t2 = System.nanoTime();
-            fit[r - first] = t1 - t0;
-            exchange[r - first] = t2 - t1;
-            wall[r - first] = t2 - t0;
-            boolean checkpoint = setup.checkpointRounds() > 0 && (r + 1) % setup.checkpointRounds() == 0 && r + 1 < total;
-            if (share.worker() == 0 && checkpoint) {
-                driver = driver != null ? driver : link.client(setup.tracker());
-                driver.send(Tracker.write(new Tracker.Checkpoint(r + 1, state(net, updater), score)));
+        try (RoundAverage average = new RoundAverage(link, setup.overlap())) {
+            for (int r = first; r < total; r++) {
+                long t0 = System.nanoTime();
+                List<String> paths = share.rounds().get(r);
+                fit(net, paths, setup.iteration() + r * setup.frequency());
+                long t1 = System.nanoTime();
+                values = flat(net, updater, paths.isEmpty() ? 0 : net.score(), values);
+                average.after(r, values, paths.isEmpty() ? 0 : 1);
+                average.finishIf(r + 1 == total, values, total);
+                unflat(net, values, updater);
+                long t2 = System.nanoTime();
+                fit[r - first] = t1 - t0;
+                exchange[r - first] = t2 - t1;
+                wall[r - first] = t2 - t0;
+                checkpoints.offer(average, net, updater);
             }
         }
-        Tracker.Checkpoint last = share.worker() == 0 ? new Tracker.Checkpoint(total, state(net, updater), score) : null;
+        Tracker.Checkpoint last = share.worker() == 0
+                ? new Tracker.Checkpoint(total, state(net, updater), values[values.length - 1]) : null;
         return new Outcome(share.worker(), last, first, fit, exchange, wall, startNanos, link.bytesOut());
+    }
+
+    /** Fits a round's batch files from the driver's step count (the schedule and Adam's bias correction read it). */
+    private void fit(ComputationGraph net, List<String> paths, int iteration) {
+        net.getConfiguration().setIterationCount(iteration);
+        var it = new IteratorMultiDataSetIterator(new RoundTask.Loading(paths, setup.loader(), setup.hadoop()),
+                setup.batchSize());
+        while (it.hasNext()) {
+            net.fit(it.next());
+        }
+    }
+
+    /** The first worker's averages on their way to the driver, every {@code checkpointRounds} rounds. */
+    private final class Checkpoints {
+        private final PeerLink link;
+        private final int total;
+        private TransportClient driver;
+        private int sent;
+
+        /** @param link null: not the first worker, nothing to send */
+        Checkpoints(PeerLink link, int total) {
+            this.link = link;
+            this.total = total;
+        }
+
+        void offer(RoundAverage average, ComputationGraph net, boolean updater) throws Exception {
+            int rounds = average.agreedRounds();
+            int every = setup.checkpointRounds();
+            if (link == null || every <= 0 || rounds <= sent || rounds % every != 0 || rounds >= total) {
+                return;
+            }
+            float[] a = average.agreed();
+            int np = Math.toIntExact(net.params().length());
+            FlatState state = new FlatState(java.util.Arrays.copyOfRange(a, 0, np),
+                    updater ? java.util.Arrays.copyOfRange(a, np, a.length - 1) : null);
+            driver = driver != null ? driver : link.client(setup.tracker());
+            driver.send(Tracker.write(new Tracker.Checkpoint(rounds, state, a[a.length - 1])));
+            sent = rounds;
+        }
     }
 
     private Tracker.Rendezvous hello(PeerLink link, Tracker.Hello hello) throws Exception {

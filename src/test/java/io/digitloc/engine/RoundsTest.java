@@ -94,14 +94,18 @@ class RoundsTest {
     }
 
     static Settings settings(int frequency, String engine) {
+        return settings(frequency, engine, false);
+    }
+
+    static Settings settings(int frequency, String engine, boolean overlap) {
         return Settings.load(null, Map.of("digitloc.train.averaging-frequency", frequency,
                 "digitloc.train.batch-size", 16, "digitloc.train.scale-out.worker-batch", 8,
-                "digitloc.train.engine", engine, "digitloc.train.checkpoint-rounds", 1));
+                "digitloc.train.engine", engine, "digitloc.train.checkpoint-rounds", 1, "digitloc.train.overlap", overlap));
     }
 
     @Test
     void twoWorkersOverTwoRoundsEqualOneNetworkFittingItsShareAloneInOneStagePerRound() throws Exception {
-        twoWorkersOverTwoRoundsEqualOneNetworkFittingItsShareAlone("rounds", 2, 2);
+        twoWorkersOverTwoRoundsEqualOneNetworkFittingItsShareAlone(settings(2, "rounds"), 2, 2);
     }
 
     /**
@@ -110,15 +114,20 @@ class RoundsTest {
      */
     @Test
     void twoBarrierWorkersOverTwoRoundsEqualOneNetworkFittingItsShareAloneInOneStage() throws Exception {
-        twoWorkersOverTwoRoundsEqualOneNetworkFittingItsShareAlone("barrier", 1, 2);
+        twoWorkersOverTwoRoundsEqualOneNetworkFittingItsShareAlone(settings(2, "barrier"), 1, 2);
     }
 
-    private static void twoWorkersOverTwoRoundsEqualOneNetworkFittingItsShareAlone(String engine, int jobCount,
+    /** Overlapped (one-round-delayed) averages: identical workers' progress on top of their average is theirs. */
+    @Test
+    void overlappedBarrierWorkersEqualOneNetworkFittingItsShareAlone() throws Exception {
+        twoWorkersOverTwoRoundsEqualOneNetworkFittingItsShareAlone(settings(2, "barrier", true), 1, 2);
+    }
+
+    private static void twoWorkersOverTwoRoundsEqualOneNetworkFittingItsShareAlone(Settings settings, int jobCount,
                                                                                   int stages)
             throws Exception {
         int size = 28;
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(TestSpark.get().sparkContext());
-        Settings settings = settings(2, engine);
         List<String> files = identicalBatchFiles(8, size); // 2 workers x frequency 2: 2 rounds of 4 batches
         ComputationGraph driver = LocalizerNet.untrained(size, settings.train(), 1);
         ComputationGraph alone = driver.clone();
