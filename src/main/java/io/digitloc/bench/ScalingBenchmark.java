@@ -13,10 +13,10 @@ import io.digitloc.spark.SparkSessions;
 import io.digitloc.train.CanvasBatchLoader;
 import io.digitloc.train.QuickEvaluation;
 import io.digitloc.rounds.RoundPhases;
-import io.digitloc.rounds.RoundPlan;
 import io.digitloc.rounds.ScalingProjection;
 import io.digitloc.train.EpochFeed;
-import io.digitloc.engine.Masters;
+import io.digitloc.train.TrainingData;
+import io.digitloc.train.TrainingSession;
 import io.digitloc.engine.ParameterAveragingMaster;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -103,20 +103,17 @@ public final class ScalingBenchmark {
         Dataset<Row> validation = ds.read(Split.VALIDATION).orderBy("id").limit(target.validationCanvases()).cache();
         validation.count();
         long trainCount = ds.manifest().split(Split.TRAIN).count();
-        int batch = Masters.workerBatch(settings, workers);
         int frequency = settings.train().distribution().averagingFrequency();
-
-        if (SparkSessions.isLocal(jsc.master())) {
-            NativeSetup.limitThreads(Math.max(1, Runtime.getRuntime().availableProcessors() / workers));
-        }
+        TrainingSession.Plan plan = TrainingSession.plan(jsc, settings, trainCount, workers);
+        int batch = plan.workerBatch();
         Path dir = new Path(System.getProperty("java.io.tmpdir"), "digitloc-scaling-" + System.nanoTime());
         // counted steps as the train job's schedule counts them, so the same recipe means the same rates
-        long stepsPerEpoch = RoundPlan.countedStepsPerEpoch(trainCount, batch, workers, frequency);
-        ComputationGraph net = LocalizerNet.untrained(size, settings.train(), settings.seed(), stepsPerEpoch);
-        ParameterAveragingMaster master = Masters.master(settings, dir, workers);
-        SparkComputationGraph sparkNet = new SparkComputationGraph(jsc, net, master);
-        // the train job's own feed: the same export, shuffling and warm-up
-        EpochFeed feed = new EpochFeed(jsc, ds.read(Split.TRAIN), settings, size, dir, conf, workers);
+        ComputationGraph net = LocalizerNet.untrained(size, settings.train(), settings.seed(), plan.stepsPerEpoch());
+        TrainingSession session = TrainingSession.open(jsc, settings,
+                new TrainingData(ds.read(Split.TRAIN), trainCount, size, dir, conf), plan, net);
+        ParameterAveragingMaster master = session.master();
+        SparkComputationGraph sparkNet = session.sparkNet();
+        EpochFeed feed = session.feed(); // the train job's own feed: the same export, shuffling and warm-up
         long warmupBatches = feed.warmupBatches(1, false);
         String outer = settings.scaleOut().resolve(workers).toString()
                 + (warmupBatches > 0 ? ", one-worker warm-up " + warmupBatches * batch + " samples" : "");
@@ -154,7 +151,7 @@ public final class ScalingBenchmark {
                 HadoopFiles.deleteQuietly(HadoopFiles.fs(feed.epochDir(epoch), conf), feed.epochDir(epoch));
             }
         } finally {
-            master.release();
+            session.close();
             HadoopFiles.deleteQuietly(HadoopFiles.fs(dir, conf), dir);
             validation.unpersist();
         }

@@ -54,7 +54,7 @@ final class ExportCommand implements Callable<Integer> {
         CommonOptions.put(o, "digitloc.data.canvas-size", canvasSize);
         Settings settings = common.load(o);
         HadoopConf conf = HadoopConf.local();
-        Path modelFile = OnnxExport.modelFile(new Path(settings.eval().modelPath(settings)), conf);
+        Path modelFile = OnnxExport.modelFile(new Path(settings.eval().modelPath(settings.train().modelDir())), conf);
         Path target = out != null ? new Path(out) : new Path(modelFile.getParent(), RunLayout.ONNX);
         int size = settings.data().canvasSize();
         OnnxExport.Result r = OnnxExport.export(modelFile, size, target, conf);

@@ -5,6 +5,7 @@ import io.digitloc.data.GenerateJob;
 import io.digitloc.io.HadoopConf;
 import io.digitloc.pipeline.Pipeline;
 import io.digitloc.spark.SparkSessions;
+import io.digitloc.train.Start;
 import io.digitloc.train.TrainJob;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -43,7 +44,7 @@ final class PipelineCommand implements Callable<Integer> {
         GenerateJob.Plan generate = GenerateJob.planIfNeeded(settings, local);
 
         Pipeline.Result r = Pipeline.run(SparkSessions.getOrCreate(settings.spark()), settings, generate,
-                TrainJob.Start.FRESH);
+                Start.FRESH);
         if (r.generated() != null) {
             System.out.printf("generate: dataset written to %s (%.1f s)%n", r.generated().dir(), r.generated().seconds());
         } else {

@@ -53,7 +53,7 @@ final class PredictCommand implements Callable<Integer> {
         int size = settings.data().canvasSize();
         // pictures first: a bad file is reported before the model is loaded
         List<BufferedImage> pictures = images.stream().map(ImageInput::read).toList();
-        Path modelPath = new Path(settings.eval().modelPath(settings));
+        Path modelPath = new Path(settings.eval().modelPath(settings.train().modelDir()));
         ComputationGraph net = ModelStore.load(modelPath, false, HadoopConf.local());
         LocalizerNet.requireFits(net, size, modelPath + " (set --set data.canvas-size=<its size>)");
         Predictor predictor = new Predictor(net, size);

@@ -52,7 +52,7 @@ final class ScoreCommand implements Callable<Integer> {
         Settings settings = common.load();
         ScoreSettings score = settings.score();
         ScoreJob.Result r = ScoreJob.run(SparkSessions.getOrCreate(settings.spark()), new ScoreJob.Request(input,
-                score.format(), settings.eval().modelPath(settings), out, overwrite, settings.data().canvasSize(),
+                score.format(), settings.eval().modelPath(settings.train().modelDir()), out, overwrite, settings.data().canvasSize(),
                 score.batchSize(), score.pixelsCol(), probabilities));
         System.out.printf(Locale.ROOT, "score: %d rows, %d scored, %d unscored (see the error column), %.1f s, "
                 + "%.0f rows/s%nwritten: %s%n", r.rows(), r.scored(), r.errors(), r.seconds(), r.rowsPerSecond(), r.out());

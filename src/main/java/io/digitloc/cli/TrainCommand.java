@@ -5,6 +5,7 @@ import io.digitloc.config.SettingsException;
 import io.digitloc.io.HadoopConf;
 import io.digitloc.io.HadoopFiles;
 import io.digitloc.spark.SparkSessions;
+import io.digitloc.train.Start;
 import io.digitloc.train.TrainJob;
 import org.apache.hadoop.fs.Path;
 import picocli.CommandLine.Command;
@@ -51,7 +52,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         TrainJob.checkOutput(settings, HadoopConf.local());
         TrainJob.Result r = TrainJob.run(SparkSessions.getOrCreate(settings.spark()), settings,
-                new TrainJob.Start(resume, warmStart));
+                new Start(resume, warmStart));
         Output.printTrained(r);
         return 0;
     }

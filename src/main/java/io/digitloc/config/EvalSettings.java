@@ -15,9 +15,10 @@ import java.util.List;
  * @param iouThresholds {@code eval.iou-thresholds}, sorted, without repeats
  * @param gridColumns   {@code eval.grid-columns}
  * @param sampleRows    {@code eval.sample-rows}
+ * @param batchSize     {@code eval.batch-size}: canvases per forward pass
  */
 public record EvalSettings(String model, String out, int limit, List<Double> iouThresholds, int gridColumns,
-                           int sampleRows) implements Serializable {
+                           int sampleRows, int batchSize) implements Serializable {
     static final Setting<String> MODEL = Setting.text("eval.model", v -> true, "a model zip, or \"\" for the default");
     static final Setting<String> OUT = Setting.text("eval.out", v -> true, "a directory path, or \"\" for the default");
     static final Setting<Integer> LIMIT = Setting.integer("eval.limit", v -> v >= 0, "0 (all) or a positive count");
@@ -26,29 +27,34 @@ public record EvalSettings(String model, String out, int limit, List<Double> iou
             "a non-empty list of numbers in (0, 1]");
     static final Setting<Integer> GRID_COLUMNS = Setting.integer("eval.grid-columns", v -> v >= 1 && v <= 50, "1 to 50");
     static final Setting<Integer> SAMPLE_ROWS = Setting.integer("eval.sample-rows", v -> v >= 0, "0 or more");
+    static final Setting<Integer> BATCH_SIZE = Setting.integer("eval.batch-size", v -> v >= 1 && v <= 65_536,
+            "1 to 65536");
 
     public EvalSettings {
         LIMIT.check(limit);
         iouThresholds = IOU_THRESHOLDS.check(iouThresholds).stream().sorted().distinct().toList();
         GRID_COLUMNS.check(gridColumns);
         SAMPLE_ROWS.check(sampleRows);
+        BATCH_SIZE.check(batchSize);
     }
 
-    public String modelPath(Settings s) {
-        return model == null || model.isBlank() ? s.train().modelDir() + "/" + RunLayout.MODEL : model;
+    /** The model to evaluate: the set one, or the model of {@code trainModelDir} (train.model-dir). */
+    public String modelPath(String trainModelDir) {
+        return model == null || model.isBlank() ? trainModelDir + "/" + RunLayout.MODEL : model;
     }
 
-    public String outDir(Settings s) {
+    /** Where the evaluation goes: the set directory, or the model's. */
+    public String outDir(String trainModelDir) {
         if (out != null && !out.isBlank()) {
             return out;
         }
-        String m = modelPath(s);
+        String m = modelPath(trainModelDir);
         int slash = m.lastIndexOf('/');
         return slash < 0 ? "." : m.substring(0, slash);
     }
 
     static EvalSettings from(Config root) {
         return new EvalSettings(MODEL.read(root), OUT.read(root), LIMIT.read(root), IOU_THRESHOLDS.read(root),
-                GRID_COLUMNS.read(root), SAMPLE_ROWS.read(root));
+                GRID_COLUMNS.read(root), SAMPLE_ROWS.read(root), BATCH_SIZE.read(root));
     }
 }

@@ -50,11 +50,6 @@ public record CanvasBatch(int size, byte[] labels, float[] boxes, byte[] pixels)
         return features(pixels, count(), size);
     }
 
-    /** Scales bytes (0..255) to floats in [0,1], shaped [n, 1, size, size]. */
-    public static INDArray features(byte[] pixels, int n, int size) {
-        return io.digitloc.core.Predictor.features(pixels, n, size);
-    }
-
     INDArray oneHot() {
         float[] hot = new float[count() * Digits.CLASSES];
         for (int i = 0; i < count(); i++) {
@@ -102,5 +97,14 @@ public record CanvasBatch(int size, byte[] labels, float[] boxes, byte[] pixels)
         } catch (EOFException e) {
             throw new IOException(where + ": truncated canvas batch file", e);
         }
+    }
+
+    /** Scales bytes (0..255) to floats in [0,1], shaped [n, 1, size, size]: the network's input. */
+    public static INDArray features(byte[] pixels, int n, int size) {
+        float[] f = new float[pixels.length];
+        for (int i = 0; i < f.length; i++) {
+            f[i] = (pixels[i] & 0xFF) / 255f;
+        }
+        return Nd4j.create(f, new long[] {n, 1, size, size}, 'c');
     }
 }

@@ -35,7 +35,7 @@ public final class Predictor {
         if (n == 0) {
             return List.of();
         }
-        INDArray[] out = net.output(features(pixels, n, size));
+        INDArray[] out = net.output(CanvasBatch.features(pixels, n, size));
         float[] probs = out[0].dup('c').data().asFloat();
         float[] boxes = out[1].dup('c').data().asFloat();
         int classes = probs.length / n;
@@ -80,14 +80,5 @@ public final class Predictor {
             predictions.add(Prediction.of(ids[i], batch.labels()[i], located.get(i), truth));
         }
         return predictions;
-    }
-
-    /** Scales bytes (0..255) to floats in [0,1], shaped [n, 1, size, size]: the network's input. */
-    public static INDArray features(byte[] pixels, int n, int size) {
-        float[] f = new float[pixels.length];
-        for (int i = 0; i < f.length; i++) {
-            f[i] = (pixels[i] & 0xFF) / 255f;
-        }
-        return Nd4j.create(f, new long[] {n, 1, size, size}, 'c');
     }
 }

@@ -58,8 +58,11 @@ final class BarrierRounds {
                     new BarrierWorker(setup), BarrierWorker.Outcome.class));
             outcomes.sort(java.util.Comparator.comparingInt(BarrierWorker.Outcome::worker));
             long stage = System.nanoTime() - t0;
-            BarrierWorker.Outcome lead = outcomes.get(0);
-            Tracker.Checkpoint last = lead.last();
+            Tracker.Checkpoint last = tracker.latest();
+            if (last.round() != rounds.size()) {
+                throw new IllegalStateException("the barrier stage ended without its last average (round "
+                        + last.round() + " of " + rounds.size() + ")");
+            }
             net.params().assign(Nd4j.createFromArray(last.state().params()));
             if (updater != null) {
                 updater.assign(Nd4j.createFromArray(last.state().updater()));

@@ -25,7 +25,7 @@ import java.util.List;
  * driver's {@link Tracker}, then each round fits its share of the round's batch files and averages
  * parameters, Adam's state and its last score with its peers directly ({@link SliceAllReduce} over a
  * {@link PeerLink}). Every worker ends a round with the same average, so they never drift apart; the
- * first one sends it to the driver every {@code checkpointRounds} rounds and returns the stage's last.
+ * first one sends it to the driver every {@code checkpointRounds} rounds, and the stage's last.
  */
 final class BarrierWorker implements FlatMapFunction<Iterator<BarrierWorker.Share>, BarrierWorker.Outcome> {
     private static final long serialVersionUID = 1L;
@@ -46,11 +46,11 @@ final class BarrierWorker implements FlatMapFunction<Iterator<BarrierWorker.Shar
     }
 
     /**
-     * What a worker reports: the stage's final average (the first worker only, else null), and per round
-     * from {@code firstRound} its fitting, its wait for the average and its wall time (ns).
+     * What a worker reports (the stage's last average goes to the driver's tracker): per round from
+     * {@code firstRound} its fitting, its wait for the average and its wall time (ns).
      */
-    record Outcome(int worker, Tracker.Checkpoint last, int firstRound, long[] fitNanos, long[] exchangeNanos,
-                   long[] wallNanos, long startNanos, long bytesOut) implements Serializable {
+    record Outcome(int worker, int firstRound, long[] fitNanos, long[] exchangeNanos, long[] wallNanos,
+                   long startNanos, long bytesOut) implements Serializable {
     }
 
     private final Setup setup;
@@ -115,9 +115,10 @@ final class BarrierWorker implements FlatMapFunction<Iterator<BarrierWorker.Shar
                 checkpoints.offer(average, net, updater);
             }
         }
-        Tracker.Checkpoint last = share.worker() == 0
-                ? new Tracker.Checkpoint(total, state(net, updater), values[values.length - 1]) : null;
-        return new Outcome(share.worker(), last, first, fit, exchange, wall, startNanos, link.bytesOut());
+        if (values != null) { // else a retry found the stage done: the driver holds its last average
+            checkpoints.last(new Tracker.Checkpoint(total, state(net, updater), values[values.length - 1]));
+        }
+        return new Outcome(share.worker(), first, fit, exchange, wall, startNanos, link.bytesOut());
     }
 
     /** Fits a round's batch files from the driver's step count (the schedule and Adam's bias correction read it). */
@@ -153,14 +154,25 @@ final class BarrierWorker implements FlatMapFunction<Iterator<BarrierWorker.Shar
             int np = Math.toIntExact(net.params().length());
             FlatState state = new FlatState(java.util.Arrays.copyOfRange(a, 0, np),
                     updater ? java.util.Arrays.copyOfRange(a, np, a.length - 1) : null);
-            driver = driver != null ? driver : link.client(setup.tracker());
-            driver.send(Tracker.write(new Tracker.Checkpoint(rounds, state, a[a.length - 1])));
+            driver().send(Tracker.write(new Tracker.Checkpoint(rounds, state, a[a.length - 1])));
             sent = rounds;
+        }
+
+        /** The stage's last average, to the driver, acknowledged before the worker ends. */
+        void last(Tracker.Checkpoint c) throws Exception {
+            if (link != null) {
+                driver().sendRpcSync(Tracker.write(c), setup.timeoutSeconds() * 1000L);
+            }
+        }
+
+        private TransportClient driver() throws Exception {
+            driver = driver != null ? driver : link.client(setup.tracker().host(), setup.tracker().port());
+            return driver;
         }
     }
 
     private Tracker.Rendezvous hello(PeerLink link, Tracker.Hello hello) throws Exception {
-        TransportClient driver = link.client(setup.tracker());
+        TransportClient driver = link.client(setup.tracker().host(), setup.tracker().port());
         return (Tracker.Rendezvous) Tracker.read(driver.sendRpcSync(Tracker.write(hello),
                 setup.timeoutSeconds() * 1000L));
     }

@@ -72,9 +72,9 @@ final class PeerLink implements SliceAllReduce.Peers, AutoCloseable {
         }
     }
 
-    /** A client to {@code address} (the driver's tracker) on this link's transport. */
-    TransportClient client(BarrierWorker.Address address) throws IOException, InterruptedException {
-        return transport.clients().createClient(address.host(), address.port());
+    /** A client to {@code host:port} (the driver's tracker) on this link's transport. */
+    TransportClient client(String host, int port) throws IOException, InterruptedException {
+        return transport.clients().createClient(host, port);
     }
 
     @Override

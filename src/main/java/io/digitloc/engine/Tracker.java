@@ -26,8 +26,9 @@ import java.util.function.Consumer;
 /**
  * The driver's end of a barrier stage (XGBoost's tracker): the workers meet here once per stage
  * attempt (each says where its server listens and hears every worker's address and where to start),
- * and the first worker sends the average here every few rounds, without waiting. A retried attempt
- * starts from the latest average held here, so a failure loses at most the rounds since it.
+ * and the first worker sends the average here every few rounds, without waiting, and the stage's last
+ * one, acknowledged. A retried attempt starts from the latest average held here, so a failure loses
+ * at most the rounds since it.
  */
 final class Tracker implements AutoCloseable {
     /** Where a worker starts: after {@code round} rounds of the stage, from {@code state}. */
@@ -88,7 +89,13 @@ final class Tracker implements AutoCloseable {
 
         @Override
         public void receive(TransportClient client, ByteBuffer message, RpcResponseCallback callback) {
-            Hello h = (Hello) read(message);
+            Object m = read(message);
+            if (m instanceof Checkpoint c) { // the stage's last average, acknowledged
+                checkpoint(c);
+                callback.onSuccess(ByteBuffer.allocate(0));
+                return;
+            }
+            Hello h = (Hello) m;
             List<RpcResponseCallback> answer = null;
             Rendezvous r = null;
             synchronized (attempts) {
@@ -114,7 +121,10 @@ final class Tracker implements AutoCloseable {
 
         @Override
         public void receive(TransportClient client, ByteBuffer message) {
-            Checkpoint c = (Checkpoint) read(message);
+            checkpoint((Checkpoint) read(message));
+        }
+
+        private void checkpoint(Checkpoint c) {
             if (c.round() > latest.round()) {
                 latest = c;
                 onCheckpoint.accept(c);

@@ -21,8 +21,8 @@ import io.digitloc.model.ModelStore;
 import io.digitloc.report.HtmlReport;
 import io.digitloc.report.PredictionGrid;
 import io.digitloc.spark.BroadcastModel;
-import io.digitloc.train.TrainingHistory;
-import io.digitloc.train.TrainingMetadata;
+import io.digitloc.run.TrainingHistory;
+import io.digitloc.run.TrainingMetadata;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -77,7 +77,7 @@ public final class EvaluateJob {
         EvalSettings e = settings.eval();
         HadoopConf conf = new HadoopConf(spark.sparkContext().hadoopConfiguration());
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        Path modelFile = new Path(e.modelPath(settings));
+        Path modelFile = new Path(e.modelPath(settings.train().modelDir()));
         ComputationGraph net = ModelStore.load(modelFile, false, conf);
         CanvasDataset dataset = CanvasDataset.open(spark, settings.data().dir());
         int size = dataset.manifest().canvasSize();
@@ -87,10 +87,10 @@ public final class EvaluateJob {
             validation = validation.orderBy("id").limit(e.limit());
         }
 
-        Path out = new Path(e.outDir(settings));
+        Path out = new Path(e.outDir(settings.train().modelDir()));
         FileSystem fs = HadoopFiles.fs(out, conf);
         BroadcastModel model = new BroadcastModel(jsc, net);
-        int batchSize = settings.train().batchSize();
+        int batchSize = settings.eval().batchSize();
         Path predictionsTmp = HadoopFiles.tempSibling(new Path(out, RunLayout.PREDICTIONS));
         Dataset<Row> predictions = null;
         try {
@@ -232,7 +232,7 @@ public final class EvaluateJob {
 
     /** Fails early when there is nothing to evaluate. */
     public static void checkInputs(Settings settings, HadoopConf conf) {
-        Path model = new Path(settings.eval().modelPath(settings));
+        Path model = new Path(settings.eval().modelPath(settings.train().modelDir()));
         if (!HadoopFiles.exists(model, conf)) {
             throw new ModelException("no model at " + model + "; train one first or pass --model");
         }

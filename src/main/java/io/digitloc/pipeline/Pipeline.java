@@ -3,6 +3,7 @@ package io.digitloc.pipeline;
 import io.digitloc.config.Settings;
 import io.digitloc.data.GenerateJob;
 import io.digitloc.eval.EvaluateJob;
+import io.digitloc.train.Start;
 import io.digitloc.train.TrainJob;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
@@ -26,7 +27,7 @@ public final class Pipeline {
     /**
      * @param dataPlan from {@link GenerateJob#planIfNeeded} before Spark started; null = reuse the dataset
      */
-    public static Result run(SparkSession spark, Settings settings, GenerateJob.Plan dataPlan, TrainJob.Start start) {
+    public static Result run(SparkSession spark, Settings settings, GenerateJob.Plan dataPlan, Start start) {
         GenerateJob.Result generated = null;
         if (dataPlan != null) {
             generated = GenerateJob.run(spark, dataPlan);

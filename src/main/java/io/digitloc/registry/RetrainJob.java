@@ -13,6 +13,7 @@ import io.digitloc.io.HadoopConf;
 import io.digitloc.io.HadoopFiles;
 import io.digitloc.io.Json;
 import io.digitloc.pipeline.Pipeline;
+import io.digitloc.train.Start;
 import io.digitloc.train.TrainJob;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
@@ -78,7 +79,7 @@ public final class RetrainJob {
         LOG.info("retrain: run {} ({}{})", runId, resumed ? "resumed" : "new",
                 warmFrom != null ? ", warm start from champion " + champion : "");
         Pipeline.Result done = Pipeline.run(spark, run, dataPlan,
-                new TrainJob.Start(resumed, warmFrom == null ? null : warmFrom.toString()));
+                new Start(resumed, warmFrom == null ? null : warmFrom.toString()));
         TrainJob.Result trained = done.trained();
         EvaluateJob.Result evaluated = done.evaluated();
         // before promotion, so every champion has its model.onnx beside its model.zip

@@ -56,19 +56,14 @@ public final class EpochFeed {
     private final HadoopConf conf;
     private final int workers;
 
-    /**
-     * @param rows    the train split
-     * @param batches where batch files go (an epoch's are deleted after it)
-     * @param workers the Spark tasks that fit at once
-     */
-    public EpochFeed(JavaSparkContext jsc, Dataset<Row> rows, Settings settings, int size, Path batches,
-                     HadoopConf conf, int workers) {
+    /** @param workers the Spark tasks that fit at once */
+    public EpochFeed(JavaSparkContext jsc, Settings settings, TrainingData data, int workers) {
         this.jsc = jsc;
-        this.rows = rows;
+        this.rows = data.train();
         this.settings = settings;
-        this.size = size;
-        this.batches = batches;
-        this.conf = conf;
+        this.size = data.canvasSize();
+        this.batches = data.batches();
+        this.conf = data.conf();
         this.workers = workers;
     }
 

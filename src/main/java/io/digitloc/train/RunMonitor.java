@@ -1,5 +1,6 @@
 package io.digitloc.train;
 
+import io.digitloc.run.TrainingHistory;
 import io.digitloc.engine.Masters;
 import io.digitloc.engine.ParameterAveragingMaster;
 import io.digitloc.config.Settings;

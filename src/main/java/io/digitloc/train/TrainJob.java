@@ -1,5 +1,9 @@
 package io.digitloc.train;
 
+import io.digitloc.run.RunDirectory;
+import io.digitloc.run.ValidationFigures;
+import io.digitloc.run.TrainingMetadata;
+import io.digitloc.run.TrainingHistory;
 import io.digitloc.engine.Masters;
 import io.digitloc.engine.ParameterAveragingMaster;
 import io.digitloc.config.DataSettings;
@@ -72,178 +76,135 @@ public final class TrainJob {
         }
     }
 
-    /**
-     * How a run begins.
-     *
-     * @param resume         continue from the last checkpoint of an interrupted run of the same model dir
-     * @param warmStartModel a model zip whose parameters initialise the network (null = fresh weights)
-     */
-    public record Start(boolean resume, String warmStartModel) {
-        public static final Start FRESH = new Start(false, null);
-    }
-
     public static Result run(SparkSession spark, Settings settings) {
         return run(spark, settings, Start.FRESH);
     }
 
     public static Result run(SparkSession spark, Settings settings, Start start) {
         long t0 = System.nanoTime();
-        TrainSettings train = settings.train();
         HadoopConf conf = new HadoopConf(spark.sparkContext().hadoopConfiguration());
         checkOutput(settings, conf);
-        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         CanvasDataset dataset = CanvasDataset.open(spark, settings.data().dir());
-        DatasetManifest manifest = dataset.manifest();
-        int size = manifest.canvasSize();
         Dataset<Row> trainRows = dataset.read(Split.TRAIN); // checks the schema before anything is written
-        Dataset<Row> validationRows = dataset.read(Split.VALIDATION);
-        if (train.evalLimit() > 0) {
-            validationRows = validationRows.orderBy("id").limit(train.evalLimit());
-        }
-        long trainCount = manifest.split(Split.TRAIN).count();
-        long validationCount = Math.min(manifest.split(Split.VALIDATION).count(),
-                train.evalLimit() > 0 ? train.evalLimit() : Long.MAX_VALUE);
-
-        Path modelDir = new Path(train.modelDir());
-        Path work = RunDirectory.inProgress(modelDir);
-        Path batches = train.distribution().exportDir().isBlank() ? new Path(work, RunLayout.BATCHES)
-                : new Path(train.distribution().exportDir());
-        int workers = SparkSessions.workers(jsc);
-        NativeSetup.limitThreads(Masters.threadsPerTask(train, jsc));
-        long stepsPerEpoch = RoundPlan.countedStepsPerEpoch(trainCount, Masters.workerBatch(settings, workers), workers,
-                train.distribution().averagingFrequency());
-        Begin begin = begin(jsc, settings, start, work, conf, size, stepsPerEpoch, validationRows);
-        ParameterAveragingMaster master = Masters.master(settings, batches, workers);
-        if (begin.lastDone() > 0) {
-            RunDirectory.readOuterState(master.outer(), work, begin.lastDone(), conf);
-        }
-        SparkComputationGraph sparkNet = new SparkComputationGraph(jsc, begin.net(), master);
-        EpochFeed feed = new EpochFeed(jsc, trainRows, settings, size, batches, conf, workers);
-        logStart(settings, trainCount, size, workers, master);
-
-        TrainingHistory history = begin.history();
-        try (RunMonitor monitor = new RunMonitor(settings, work, modelDir, conf, history, validationRows, size)) {
-            master.onProgress(monitor.progress(sparkNet.getNetwork()));
-            for (int epoch = begin.lastDone() + 1; epoch <= train.epochs() && !monitor.stopping().shouldStop(); epoch++) {
-                long epochStart = System.nanoTime();
-                master.beginEpoch(epoch, trainCount);
-                RoundPhases before = master.phases().copy();
-                double fitSeconds = feed.fit(sparkNet, epoch, feed.warmupBatches(epoch, start.warmStartModel() != null));
-                ComputationGraph net = sparkNet.getNetwork();
-                double trainLoss = requireFinite(sparkNet.getScore(), epoch, "training loss", work);
-                QuickScore val = QuickEvaluation.score(jsc, net, validationRows, size, train.batchSize());
-                double valLoss = requireFinite(val.loss(train.network().boxLossWeight()), epoch, "validation loss", work);
-                double epochSeconds = (System.nanoTime() - epochStart) / 1e9;
-                EpochRecord record = new EpochRecord(epoch, trainLoss, valLoss, val.accuracy(), val.meanIou(),
-                        val.boxMse(), val.shareFound(), trainCount, fitSeconds, epochSeconds, trainCount / fitSeconds);
-                history.add(record);
-                // history first, then the checkpoint: a run killed in between resumes from the previous
-                // checkpoint and redoes this epoch (history is cut back to the last checkpoint on resume);
-                // the outer optimiser's state before the checkpoint that names the epoch as done
-                history.save(work, conf);
-                RunDirectory.writeOuterState(master.outer(), work, epoch, conf);
-                ModelStore.save(net, new Path(work, RunLayout.checkpoint(epoch)), true, conf);
-                monitor.epoch(history, record, net); // logs the verdict; the loop's condition reads the policy
-                LOG.info(String.format("epoch %d/%d: train loss %.4f | val loss %.4f, accuracy %.2f%%, mean IoU %.3f | "
-                                + "%.1f s, %.0f img/s, ETA %s", epoch, train.epochs(), trainLoss, valLoss,
-                        100 * val.accuracy(), val.meanIou(), epochSeconds, record.imagesPerSecond(),
-                        Durations.format(epochSeconds * (train.epochs() - epoch))));
-                LOG.info("epoch {} rounds: {}", epoch, master.phases().since(before).summary());
+        TrainRun run = TrainRun.of(spark, settings, start, dataset, conf, t0);
+        TrainingSession.Plan plan = TrainingSession.plan(run.jsc(), settings, run.trainCount(),
+                SparkSessions.workers(run.jsc()));
+        Beginning.Begin begin = Beginning.begin(run, plan.stepsPerEpoch());
+        var data = new TrainingData(trainRows, run.trainCount(), run.size(), batches(settings.train(), run.work()),
+                conf);
+        try (TrainingSession session = TrainingSession.open(run.jsc(), settings, data, plan, begin.net())) {
+            if (begin.lastDone() > 0) {
+                RunDirectory.readOuterState(session.master().outer(), run.work(), begin.lastDone(), conf);
             }
-            return finish(jsc, settings, begin, history, monitor.stopping(), work, modelDir, conf, workers, size, trainCount,
-                    validationCount, manifest, sparkNet.getNetwork(), t0);
-        } finally {
-            master.release();
+            logStart(settings, run.trainCount(), plan, session.master());
+            return epochs(run, session, begin);
         }
+    }
+
+    private static Path batches(TrainSettings train, Path work) {
+        return train.distribution().exportDir().isBlank() ? new Path(work, RunLayout.BATCHES)
+                : new Path(train.distribution().exportDir());
+    }
+
+    /** The epoch loop, until the planned epochs or early stopping; then the run is published. */
+    private static Result epochs(TrainRun run, TrainingSession session, Beginning.Begin begin) {
+        TrainingHistory history = begin.history();
+        try (RunMonitor monitor = new RunMonitor(run.settings(), run.work(), run.modelDir(), run.conf(), history,
+                run.validation(), run.size())) {
+            session.master().onProgress(monitor.progress(session.network()));
+            int epochs = run.settings().train().epochs();
+            for (int epoch = begin.lastDone() + 1; epoch <= epochs && !monitor.stopping().shouldStop(); epoch++) {
+                epoch(run, session, monitor, history, epoch);
+            }
+            return finish(run, session.plan().workers(), begin, history, monitor.stopping(), session.network());
+        }
+    }
+
+    /**
+     * One epoch: the fit, the validation figures from the executors, then the history, the outer optimiser's
+     * state and a checkpoint with updater state.
+     */
+    private static void epoch(TrainRun run, TrainingSession session, RunMonitor monitor, TrainingHistory history, int epoch) {
+        TrainSettings train = run.settings().train();
+        long epochStart = System.nanoTime();
+        ParameterAveragingMaster master = session.master();
+        master.beginEpoch(epoch, run.trainCount());
+        RoundPhases before = master.phases().copy();
+        EpochFeed feed = session.feed();
+        double fitSeconds = feed.fit(session.sparkNet(), epoch, feed.warmupBatches(epoch, run.start().warmStartModel() != null));
+        ComputationGraph net = session.network();
+        double trainLoss = requireFinite(session.sparkNet().getScore(), epoch, "training loss", run.work());
+        QuickScore val = QuickEvaluation.score(run.jsc(), net, run.validation(), run.size(), train.batchSize());
+        double valLoss = requireFinite(val.loss(train.network().boxLossWeight()), epoch, "validation loss", run.work());
+        double epochSeconds = (System.nanoTime() - epochStart) / 1e9;
+        EpochRecord record = new EpochRecord(epoch, trainLoss, valLoss, val.accuracy(), val.meanIou(), val.boxMse(),
+                val.shareFound(), run.trainCount(), fitSeconds, epochSeconds, run.trainCount() / fitSeconds);
+        history.add(record);
+        // history first, then the checkpoint: a run killed in between resumes from the previous
+        // checkpoint and redoes this epoch (history is cut back to the last checkpoint on resume);
+        // the outer optimiser's state before the checkpoint that names the epoch as done
+        history.save(run.work(), run.conf());
+        RunDirectory.writeOuterState(master.outer(), run.work(), epoch, run.conf());
+        ModelStore.save(net, new Path(run.work(), RunLayout.checkpoint(epoch)), true, run.conf());
+        monitor.epoch(history, record, net); // logs the verdict; the loop's condition reads the policy
+        LOG.info(String.format("epoch %d/%d: train loss %.4f | val loss %.4f, accuracy %.2f%%, mean IoU %.3f | "
+                        + "%.1f s, %.0f img/s, ETA %s", epoch, train.epochs(), trainLoss, valLoss,
+                100 * val.accuracy(), val.meanIou(), epochSeconds, record.imagesPerSecond(),
+                Durations.format(epochSeconds * (train.epochs() - epoch))));
+        LOG.info("epoch {} rounds: {}", epoch, master.phases().since(before).summary());
     }
 
     /**
      * Publishes the run: the model kept (the best epoch's checkpoint with early stopping on, else the last
      * network) as model.zip, then metadata.json, then the rename of the whole directory.
      */
-    private static Result finish(JavaSparkContext jsc, Settings settings, Begin begin, TrainingHistory history,
-                                 EarlyStopping stopping, Path work, Path modelDir, HadoopConf conf, int workers, int size,
-                                 long trainCount, long validationCount, DatasetManifest manifest, ComputationGraph lastNet,
-                                 long t0) {
-        TrainSettings train = settings.train();
+    private static Result finish(TrainRun run, int workers, Beginning.Begin begin, TrainingHistory history, EarlyStopping stopping,
+                                 ComputationGraph lastNet) {
+        TrainSettings train = run.settings().train();
         List<EpochRecord> epochs = history.epochs();
         EpochRecord lastRecord = epochs.get(epochs.size() - 1);
         int bestEpoch = stopping.enabled() && stopping.bestEpoch() > 0 ? stopping.bestEpoch() : lastRecord.epoch();
         EpochRecord kept = epochs.stream().filter(r -> r.epoch() == bestEpoch).findFirst().orElse(lastRecord);
         ComputationGraph net = bestEpoch == lastRecord.epoch() && lastNet != null ? lastNet
-                : ModelStore.load(new Path(work, RunLayout.checkpoint(bestEpoch)), true, conf);
-        ModelStore.save(net, new Path(work, RunLayout.MODEL), true, conf);
+                : ModelStore.load(new Path(run.work(), RunLayout.checkpoint(bestEpoch)), true, run.conf());
+        ModelStore.save(net, new Path(run.work(), RunLayout.MODEL), true, run.conf());
         String reason = stopping.enabled() ? stopping.outcome(train.epochs()) : "all planned epochs trained";
-        double total = (System.nanoTime() - t0) / 1e9;
+        double total = (System.nanoTime() - run.t0()) / 1e9;
         TrainingMetadata metadata = new TrainingMetadata(
                 new TrainingMetadata.Provenance(BuildInfo.version(), libraries(), Instant.now().toString()),
-                new TrainingMetadata.Shape(jsc.master(), workers, net.numParams(), size, trainCount, validationCount),
+                new TrainingMetadata.Shape(run.jsc().master(), workers, net.numParams(), run.size(), run.trainCount(),
+                        run.validationCount()),
                 new TrainingMetadata.Outcome(train.epochs(), lastRecord.epoch(), bestEpoch, reason, total,
-                        meanImagesPerSecond(history)),
-                begin.initialFigures(), ValidationFigures.of(kept), settings.rendered(), manifest);
-        HadoopFiles.writeString(new Path(work, RunLayout.METADATA), Json.write(metadata), conf);
-        FileSystem fs = HadoopFiles.fs(work, conf);
+                        history.imagesPerSecond()),
+                begin.initialFigures(), ValidationFigures.of(kept), run.settings().rendered(), run.manifest());
+        HadoopFiles.writeString(new Path(run.work(), RunLayout.METADATA), Json.write(metadata), run.conf());
+        FileSystem fs = HadoopFiles.fs(run.work(), run.conf());
         try {
-            HadoopFiles.deleteQuietly(fs, new Path(work, RunLayout.BATCHES));
-            HadoopFiles.replace(fs, work, modelDir);
+            HadoopFiles.deleteQuietly(fs, new Path(run.work(), RunLayout.BATCHES));
+            HadoopFiles.replace(fs, run.work(), run.modelDir());
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot publish " + modelDir + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot publish " + run.modelDir() + ": " + e.getMessage(), e);
         }
-        LOG.info("train: {}; model of epoch {} written to {} ({} s)", reason, bestEpoch, modelDir, Math.round(total));
-        return new Result(modelDir.toString(), metadata, epochs, net);
+        LOG.info("train: {}; model of epoch {} written to {} ({} s)", reason, bestEpoch, run.modelDir(), Math.round(total));
+        return new Result(run.modelDir().toString(), metadata, epochs, net);
     }
 
-    /** Where the epoch loop starts: a checkpoint's network and history, or a fresh (or warm-started) network. */
-    private record Begin(ComputationGraph net, TrainingHistory history, ValidationFigures initialFigures, int lastDone) {
-    }
-
-    private static Begin begin(JavaSparkContext jsc, Settings settings, Start start, Path work, HadoopConf conf, int size,
-                               long stepsPerEpoch, Dataset<Row> validationRows) {
-        TrainSettings train = settings.train();
-        int lastDone = start.resume() ? RunDirectory.lastCheckpoint(work, conf) : 0;
-        if (lastDone > 0) {
-            ComputationGraph net = ModelStore.load(new Path(work, RunLayout.checkpoint(lastDone)), true, conf);
-            if (train.network().fastLayers()) { // checkpoints hold DL4J's stock layers: train on the fast ones
-                net = StockLayers.toFast(net);
-            }
-            LocalizerNet.requireFits(net, size, work.toString());
-            LOG.info("train: resuming {} after epoch {} of {}", work, lastDone, train.epochs());
-            return new Begin(net, TrainingHistory.load(work, conf, lastDone), RunDirectory.readFigures(work, conf), lastDone);
-        }
-        if (start.resume()) {
-            LOG.warn("train: nothing to resume in {}; starting from scratch", work);
-        }
-        FileSystem fs = HadoopFiles.fs(work, conf);
-        try {
-            fs.delete(work, true);
-            fs.mkdirs(new Path(work, RunLayout.CHECKPOINTS));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create " + work + ": " + e.getMessage(), e);
-        }
-        ComputationGraph net = LocalizerNet.untrained(size, train, settings.seed(), stepsPerEpoch);
-        if (start.warmStartModel() != null) {
-            ComputationGraph from = ModelStore.load(new Path(start.warmStartModel()), false, conf);
-            LocalizerNet.requireFits(from, size, start.warmStartModel());
-            net.setParams(from.params());
-            LOG.info("train: warm start from {}", start.warmStartModel());
-        }
-        QuickScore initial = QuickEvaluation.score(jsc, net, validationRows, size, train.batchSize());
-        LOG.info(String.format("before training: val loss %.4f, accuracy %.2f%%, mean IoU %.3f",
-                initial.loss(train.network().boxLossWeight()), 100 * initial.accuracy(), initial.meanIou()));
-        ValidationFigures figures = ValidationFigures.of(initial, train.network().boxLossWeight());
-        RunDirectory.writeFigures(work, figures, conf);
-        return new Begin(net, new TrainingHistory(), figures, 0);
-    }
-
-    private static void logStart(Settings settings, long trainCount, int size, int workers, ParameterAveragingMaster master) {
+    private static void logStart(Settings settings, long trainCount, TrainingSession.Plan plan,
+                                 ParameterAveragingMaster master) {
         TrainSettings train = settings.train();
         var outer = master.outer().settings();
-        LOG.info("train: {} canvases ({}x{}), {} epochs, batch {} per worker, {} workers, averaging every {} batches, {}, {}",
-                trainCount, size, size, train.epochs(), Masters.workerBatch(settings, workers), workers,
+        LOG.info("train: {} canvases, {} epochs, batch {} per worker, {} workers, averaging every {} batches, {}, {} ({})",
+                trainCount, train.epochs(), plan.workerBatch(), plan.workers(),
                 train.distribution().averagingFrequency(),
                 outer.isPlainAveraging() ? "plain averaging" : String.format("outer step lr %.2f momentum %.2f%s",
                         outer.lr(), outer.momentum(), outer.nesterov() ? " (Nesterov)" : ""),
-                train.distribution().approach().name().toLowerCase());
+                train.distribution().approach().name().toLowerCase(), engine(train));
+    }
+
+    private static String engine(TrainSettings train) {
+        var d = train.distribution();
+        return d.engine() == io.digitloc.config.DistributionSettings.Engine.ROUNDS ? "one job per round"
+                : "barrier stage" + (d.overlap() ? ", averages overlapped" : "");
     }
 
     private static double requireFinite(double value, int epoch, String what, Path work) {
@@ -253,16 +214,6 @@ public final class TrainJob {
                     + " (try a lower digitloc.train.learning-rate)");
         }
         return value;
-    }
-
-    private static double meanImagesPerSecond(TrainingHistory h) {
-        double examples = 0;
-        double seconds = 0;
-        for (EpochRecord r : h.epochs()) {
-            examples += r.examples();
-            seconds += r.fitSeconds();
-        }
-        return seconds == 0 ? 0 : examples / seconds;
     }
 
     private static Map<String, String> libraries() {

@@ -1,5 +1,14 @@
 package io.digitloc.arch;
 
+import com.tngtech.archunit.core.domain.Dependency;
+import com.tngtech.archunit.core.domain.JavaClass;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
@@ -124,6 +133,69 @@ class ArchitectureTest {
                 .should().dependOnClassesThat().resideOutsideOfPackages(ROOT + ".core..", "java..", "javax..",
                         "org.deeplearning4j..", "org.nd4j..")
                 .check(MAIN);
+    }
+
+    /** The command line only hands a session to the jobs: no other Spark API (docs/ARCHITECTURE.md, cli's row). */
+    @Test
+    void theCommandLineUsesNoSparkApiButTheSession() {
+        noClasses().that().resideInAPackage(ROOT + ".cli..")
+                .should().dependOnClassesThat(JavaClass.Predicates.resideInAnyPackage("org.apache.spark..", "scala..")
+                        .and(com.tngtech.archunit.base.DescribedPredicate.not(
+                                JavaClass.Predicates.simpleName("SparkSession"))))
+                .check(MAIN);
+    }
+
+    /**
+     * No two classes of a package need each other, directly or round a loop (a nested class counts as its
+     * outer class): each package reads in one direction too. One exception, DL4J's layer API: a layer's
+     * configuration {@code X} builds its implementation {@code XLayer}, which reads its configuration.
+     */
+    @Test
+    void noClassCyclesInsideAPackage() {
+        Map<String, Set<String>> uses = new TreeMap<>();
+        for (JavaClass c : MAIN) {
+            String from = topLevel(c);
+            for (Dependency d : c.getDirectDependenciesFromSelf()) {
+                JavaClass target = d.getTargetClass();
+                if (target.getPackageName().equals(c.getPackageName()) && target.getFullName().startsWith(ROOT)) {
+                    String to = topLevel(target);
+                    if (!to.equals(from)) {
+                        uses.computeIfAbsent(from, k -> new TreeSet<>()).add(to);
+                    }
+                }
+            }
+        }
+        List<String> cycles = new ArrayList<>();
+        for (String a : uses.keySet()) {
+            for (String b : uses.get(a)) {
+                boolean dl4jLayer = b.equals(a + "Layer") || a.equals(b + "Layer");
+                if (a.compareTo(b) < 0 && !dl4jLayer && reaches(uses, b, a)) {
+                    cycles.add(a + " <-> " + b);
+                }
+            }
+        }
+        assertThat(cycles).as("classes of one package that depend on each other").isEmpty();
+    }
+
+    private static String topLevel(JavaClass c) {
+        String name = c.getFullName();
+        int dollar = name.indexOf('$');
+        return dollar < 0 ? name : name.substring(0, dollar);
+    }
+
+    private static boolean reaches(Map<String, Set<String>> uses, String from, String to) {
+        Set<String> seen = new HashSet<>();
+        Deque<String> todo = new ArrayDeque<>(List.of(from));
+        while (!todo.isEmpty()) {
+            String c = todo.pop();
+            if (c.equals(to)) {
+                return true;
+            }
+            if (seen.add(c)) {
+                todo.addAll(uses.getOrDefault(c, Set.of()));
+            }
+        }
+        return false;
     }
 
     @Test

@@ -7,7 +7,7 @@ import io.digitloc.core.EpochRecord;
 import io.digitloc.core.Prediction;
 import io.digitloc.io.HadoopConf;
 import io.digitloc.report.PredictionGrid;
-import io.digitloc.train.TrainingHistory;
+import io.digitloc.run.TrainingHistory;
 import org.apache.hadoop.fs.Path;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;

@@ -1,5 +1,6 @@
 package io.digitloc.train;
 
+import io.digitloc.run.TrainingMetadata;
 import io.digitloc.engine.Masters;
 import io.digitloc.config.Settings;
 import io.digitloc.data.GenerateJob;
@@ -177,7 +178,7 @@ class TrainJobTest {
         Files.delete(work.resolve("metadata.json"));
         Map<String, Object> resumed = new HashMap<>(plateau);
         resumed.put("digitloc.train.model-dir", killed.toString());
-        TrainJob.Result again = TrainJob.run(spark, settings(resumed), new TrainJob.Start(true, null));
+        TrainJob.Result again = TrainJob.run(spark, settings(resumed), new Start(true, null));
         assertThat(again.history()).hasSize(2); // nothing more trained: epoch 2 had used up the patience
         TrainingMetadata m2 = TrainingMetadata.read(Files.readString(killed.resolve("metadata.json")), "m");
         assertThat(m2.outcome().bestEpoch()).isEqualTo(1);

@@ -1,4 +1,4 @@
-package io.digitloc.train;
+package io.digitloc.run;
 
 import io.digitloc.core.EpochRecord;
 import io.digitloc.io.HadoopConf;

@@ -1,4 +1,4 @@
-package io.digitloc.train;
+package io.digitloc.run;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.digitloc.data.DatasetManifest;

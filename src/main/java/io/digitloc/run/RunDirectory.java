@@ -1,4 +1,4 @@
-package io.digitloc.train;
+package io.digitloc.run;
 
 import io.digitloc.core.RunLayout;
 import io.digitloc.io.HadoopConf;
@@ -16,19 +16,19 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 
 /** What a run keeps in its directory besides checkpoints' zips: found again on {@code --resume}. Names: {@link RunLayout}. */
-final class RunDirectory {
+public final class RunDirectory {
     private static final Logger LOG = LoggerFactory.getLogger(RunDirectory.class);
 
     private RunDirectory() {
     }
 
     /** The hidden directory a run of {@code modelDir} is built in (and resumed from). */
-    static Path inProgress(Path modelDir) {
+    public static Path inProgress(Path modelDir) {
         return new Path(modelDir.getParent(), RunLayout.inProgressName(modelDir.getName()));
     }
 
     /** The highest epoch with a checkpoint in {@code work}, 0 when there is none. */
-    static int lastCheckpoint(Path work, HadoopConf conf) {
+    public static int lastCheckpoint(Path work, HadoopConf conf) {
         int last = 0;
         for (var status : HadoopFiles.list(new Path(work, RunLayout.CHECKPOINTS), conf)) {
             last = Math.max(last, RunLayout.checkpointEpoch(status.getPath().getName()));
@@ -36,12 +36,12 @@ final class RunDirectory {
         return last;
     }
 
-    static void writeFigures(Path work, ValidationFigures figures, HadoopConf conf) {
+    public static void writeFigures(Path work, ValidationFigures figures, HadoopConf conf) {
         HadoopFiles.writeString(new Path(work, RunLayout.INITIAL_VALIDATION), Json.write(figures), conf);
     }
 
     /** The figures before the first step; null when the run did not record them. */
-    static ValidationFigures readFigures(Path work, HadoopConf conf) {
+    public static ValidationFigures readFigures(Path work, HadoopConf conf) {
         Path file = new Path(work, RunLayout.INITIAL_VALIDATION);
         if (!HadoopFiles.exists(file, conf)) {
             return null;
@@ -49,7 +49,7 @@ final class RunDirectory {
         return Json.read(HadoopFiles.readString(file, conf), ValidationFigures.class, file.toString());
     }
 
-    static void writeOuterState(OuterOptimizer outer, Path work, int epoch, HadoopConf conf) {
+    public static void writeOuterState(OuterOptimizer outer, Path work, int epoch, HadoopConf conf) {
         Path file = new Path(work, RunLayout.outerState(epoch));
         FileSystem fs = HadoopFiles.fs(file, conf);
         Path tmp = HadoopFiles.tempSibling(file);
@@ -65,7 +65,7 @@ final class RunDirectory {
     }
 
     /** Restores the outer optimiser's state; a checkpoint from before outer steps existed has none. */
-    static void readOuterState(OuterOptimizer outer, Path work, int epoch, HadoopConf conf) {
+    public static void readOuterState(OuterOptimizer outer, Path work, int epoch, HadoopConf conf) {
         Path file = new Path(work, RunLayout.outerState(epoch));
         if (!HadoopFiles.exists(file, conf)) {
             LOG.warn("train: no outer-optimiser state {}; its momentum starts from zero", file);

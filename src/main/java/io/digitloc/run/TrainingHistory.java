@@ -1,4 +1,4 @@
-package io.digitloc.train;
+package io.digitloc.run;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -25,6 +25,17 @@ public final class TrainingHistory {
 
     public List<EpochRecord> epochs() {
         return List.copyOf(epochs);
+    }
+
+    /** Samples per second of fitting over all the epochs (0 before the first). */
+    public double imagesPerSecond() {
+        double examples = 0;
+        double seconds = 0;
+        for (EpochRecord r : epochs) {
+            examples += r.examples();
+            seconds += r.fitSeconds();
+        }
+        return seconds == 0 ? 0 : examples / seconds;
     }
 
     public String csv() {

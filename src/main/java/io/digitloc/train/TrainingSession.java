@@ -1,0 +1,88 @@
+package io.digitloc.train;
+
+import io.digitloc.config.Settings;
+import io.digitloc.engine.Masters;
+import io.digitloc.engine.ParameterAveragingMaster;
+import io.digitloc.io.HadoopConf;
+import io.digitloc.platform.NativeSetup;
+import io.digitloc.rounds.RoundPlan;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
+
+/**
+ * One training's engine, assembled in one place for the train job and {@code benchmark --scaling}: the
+ * network on Spark (dl4j-spark's {@link SparkComputationGraph} driven by the project's
+ * {@link ParameterAveragingMaster}, whose rounds run on the barrier engine or one job a round), the
+ * {@link EpochFeed} that hands it each epoch's batches, and the worker count they were sized for.
+ * Closing it frees the workers' networks kept in this JVM.
+ */
+public final class TrainingSession implements AutoCloseable {
+
+    /**
+     * A session's size: its workers, each worker's mini-batch, and the steps a learning-rate schedule
+     * counts per epoch at that size (as dl4j-spark counts them).
+     */
+    public record Plan(int workers, int workerBatch, long stepsPerEpoch) {
+    }
+
+    private final Plan plan;
+    private final ParameterAveragingMaster master;
+    private final SparkComputationGraph sparkNet;
+    private final EpochFeed feed;
+
+    private TrainingSession(Plan plan, ParameterAveragingMaster master, SparkComputationGraph sparkNet, EpochFeed feed) {
+        this.plan = plan;
+        this.master = master;
+        this.sparkNet = sparkNet;
+        this.feed = feed;
+    }
+
+    /**
+     * Sizes a session of {@code workers} workers over {@code trainCount} canvases, and this JVM's native
+     * threads for it (local mode: the cores shared by the tasks), before its network is made.
+     */
+    public static Plan plan(JavaSparkContext jsc, Settings settings, long trainCount, int workers) {
+        NativeSetup.limitThreads(Masters.threadsPerTask(settings.train(), jsc));
+        int batch = Masters.workerBatch(settings, workers);
+        return new Plan(workers, batch, RoundPlan.countedStepsPerEpoch(trainCount, batch, workers,
+                settings.train().distribution().averagingFrequency()));
+    }
+
+    /** The session that trains {@code network} (fresh, warm-started or resumed) at {@code plan}'s size. */
+    public static TrainingSession open(JavaSparkContext jsc, Settings settings, TrainingData data, Plan plan,
+                                       ComputationGraph network) {
+        ParameterAveragingMaster master = Masters.master(settings, data.batches(), plan.workers());
+        SparkComputationGraph sparkNet = new SparkComputationGraph(jsc, network, master);
+        return new TrainingSession(plan, master, sparkNet, new EpochFeed(jsc, settings, data, plan.workers()));
+    }
+
+    public Plan plan() {
+        return plan;
+    }
+
+    public ParameterAveragingMaster master() {
+        return master;
+    }
+
+    public SparkComputationGraph sparkNet() {
+        return sparkNet;
+    }
+
+    /** The network being trained (the driver's copy, the workers' average after each fit). */
+    public ComputationGraph network() {
+        return sparkNet.getNetwork();
+    }
+
+    public EpochFeed feed() {
+        return feed;
+    }
+
+    @Override
+    public void close() {
+        master.release();
+    }
+}
