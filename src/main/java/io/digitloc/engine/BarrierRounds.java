@@ -100,6 +100,7 @@ final class BarrierRounds {
             phases.add(lead.wallNanos()[i], 0, fit, 0, fit, lead.exchangeNanos()[i], 0, bytes, bytes);
             rounds += lead.wallNanos()[i];
         }
-        phases.addStage(Math.max(0, stageNanos - rounds));
+        long setup = outcomes.stream().mapToLong(BarrierWorker.Outcome::startNanos).max().orElse(0);
+        phases.addStage(Math.max(0, stageNanos - rounds), setup);
     }
 }

@@ -161,7 +161,7 @@ final class BarrierWorker implements FlatMapFunction<Iterator<BarrierWorker.Shar
         /** The stage's last average, to the driver, acknowledged before the worker ends. */
         void last(Tracker.Checkpoint c) throws Exception {
             if (link != null) {
-                driver().sendRpcSync(Tracker.write(c), setup.timeoutSeconds() * 1000L);
+                link.ask(driver(), Tracker.write(c));
             }
         }
 
@@ -173,8 +173,7 @@ final class BarrierWorker implements FlatMapFunction<Iterator<BarrierWorker.Shar
 
     private Tracker.Rendezvous hello(PeerLink link, Tracker.Hello hello) throws Exception {
         TransportClient driver = link.client(setup.tracker().host(), setup.tracker().port());
-        return (Tracker.Rendezvous) Tracker.read(driver.sendRpcSync(Tracker.write(hello),
-                setup.timeoutSeconds() * 1000L));
+        return (Tracker.Rendezvous) Tracker.read(link.ask(driver, Tracker.write(hello)));
     }
 
     private static void load(ComputationGraph net, FlatState state) {

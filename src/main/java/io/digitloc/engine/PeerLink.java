@@ -21,8 +21,8 @@ import java.util.function.BooleanSupplier;
 /**
  * One barrier worker's links to its peers: a server that takes their messages into a mailbox, and a
  * client to each of them, on {@link SparkTransport}. A message is a tag, its sender, a head and floats.
- * Every wait has a deadline, gives up as soon as an inbound connection drops (a peer's JVM died) and
- * when Spark kills the task, so a lost peer fails the stage at once rather than hanging it.
+ * Every wait has a deadline, gives up as soon as the connection to the awaited peer drops (its JVM
+ * died) and when Spark kills the task, so a lost peer fails the stage at once rather than hanging it.
  */
 final class PeerLink implements SliceAllReduce.Peers, AutoCloseable {
     /** The tag of the last message of a stage: after it, every earlier message of its sender has arrived. */
@@ -34,13 +34,9 @@ final class PeerLink implements SliceAllReduce.Peers, AutoCloseable {
     private final long timeoutNanos;
     private final BooleanSupplier killed;
     private final Map<Long, float[]> mailbox = new HashMap<>();
-    /** Inbound connections by the worker they come from, and the workers that said {@link #BYE}. */
-    private final Map<TransportClient, Integer> senders = new java.util.IdentityHashMap<>();
-    private final java.util.Set<Integer> done = new java.util.HashSet<>();
+
     private final SparkTransport transport;
     private TransportClient[] peers;
-    private volatile String lost;
-    private volatile boolean closing;
     private long bytesOut;
 
     PeerLink(int self, int size, SparkConf spark, String host, int timeoutSeconds, BooleanSupplier killed) {
@@ -104,13 +100,24 @@ final class PeerLink implements SliceAllReduce.Peers, AutoCloseable {
 
     @Override
     public float[] receive(int from, int tag) throws TimeoutException, InterruptedException {
+        return receive(from, tag, true);
+    }
+
+    /**
+     * @param live whether a closed connection to the peer fails the wait (a peer's JVM died); not while
+     *             saying goodbye, when a peer that has closed has already delivered everything
+     */
+    private float[] receive(int from, int tag, boolean live) throws TimeoutException, InterruptedException {
         long key = key(tag, from);
         long deadline = System.nanoTime() + timeoutNanos;
         synchronized (mailbox) {
             while (!mailbox.containsKey(key)) {
-                if (lost != null) {
-                    throw new IllegalStateException("worker " + self + ": a peer's connection closed (" + lost
-                            + ") while waiting for worker " + from + "'s part of an average");
+                if (!peers[from].isActive()) {
+                    if (!live) {
+                        return new float[1];
+                    }
+                    throw new IllegalStateException("worker " + self + ": the connection to worker " + from
+                            + " closed while waiting for its part of an average (its executor was lost?)");
                 }
                 if (killed.getAsBoolean()) {
                     throw new InterruptedException("worker " + self + ": the task was killed");
@@ -127,6 +134,43 @@ final class PeerLink implements SliceAllReduce.Peers, AutoCloseable {
     }
 
     /**
+     * Sends {@code message} to the driver's tracker through {@code client} and waits for its answer, as
+     * long as the exchange's timeout and no longer than the task lives.
+     */
+    ByteBuffer ask(TransportClient client, ByteBuffer message) throws Exception {
+        java.util.concurrent.CompletableFuture<ByteBuffer> answer = new java.util.concurrent.CompletableFuture<>();
+        client.sendRpc(message, new RpcResponseCallback() {
+            @Override
+            public void onSuccess(ByteBuffer response) {
+                ByteBuffer copy = ByteBuffer.allocate(response.remaining());
+                copy.put(response).flip();
+                answer.complete(copy);
+            }
+
+            @Override
+            public void onFailure(Throwable e) {
+                answer.completeExceptionally(e);
+            }
+        });
+        long deadline = System.nanoTime() + timeoutNanos;
+        while (true) {
+            try {
+                return answer.get(100, java.util.concurrent.TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                if (killed.getAsBoolean()) {
+                    throw new InterruptedException("worker " + self + ": the task was killed");
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new TimeoutException("worker " + self + ": no answer from the driver within "
+                            + timeoutNanos / 1_000_000_000L + " s (digitloc.train.exchange-timeout)");
+                }
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw new IllegalStateException("worker " + self + ": the driver's tracker failed: " + e.getCause(), e);
+            }
+        }
+    }
+
+    /**
      * Tells every peer this worker is done and waits for theirs: afterwards each peer has every message
      * this worker sent (one connection delivers in order), so closing loses nothing.
      */
@@ -138,15 +182,13 @@ final class PeerLink implements SliceAllReduce.Peers, AutoCloseable {
         }
         for (int j = 0; j < size; j++) {
             if (j != self) {
-                receive(j, BYE);
+                receive(j, BYE, false);
             }
         }
-        closing = true;
     }
 
     @Override
     public void close() {
-        closing = true;
         transport.close();
     }
 
@@ -154,7 +196,7 @@ final class PeerLink implements SliceAllReduce.Peers, AutoCloseable {
         return ((long) tag << 20) | from;
     }
 
-    /** Peers' messages into the mailbox; a dropped inbound connection marks the link lost. */
+    /** Peers' messages into the mailbox. */
     private final class Inbox extends RpcHandler {
         private final StreamManager streams = new OneForOneStreamManager();
 
@@ -168,10 +210,6 @@ final class PeerLink implements SliceAllReduce.Peers, AutoCloseable {
             values[0] = head;
             m.asFloatBuffer().get(values, 1, values.length - 1);
             synchronized (mailbox) {
-                senders.put(client, from);
-                if (tag == BYE) {
-                    done.add(from);
-                }
                 mailbox.put(key(tag, from), values);
                 mailbox.notifyAll();
             }
@@ -186,17 +224,6 @@ final class PeerLink implements SliceAllReduce.Peers, AutoCloseable {
         @Override
         public StreamManager getStreamManager() {
             return streams;
-        }
-
-        @Override
-        public void channelInactive(TransportClient client) {
-            synchronized (mailbox) {
-                Integer from = senders.remove(client);
-                if (!closing && (from == null || !done.contains(from))) {
-                    lost = (from == null ? "a peer" : "worker " + from) + " at " + client.getSocketAddress();
-                    mailbox.notifyAll();
-                }
-            }
         }
     }
 }

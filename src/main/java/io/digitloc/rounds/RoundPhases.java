@@ -43,10 +43,12 @@ public final class RoundPhases {
     /**
      * Adds a barrier stage's own cost (launch, the workers' rendezvous and set-up, results): the stage's
      * wall time less its rounds'. It counts in the wall time, and so in the overhead, of its rounds.
+     * {@code setupNanos}, the slowest worker's set-up (rendezvous, network, state), is part of it.
      */
-    public synchronized void addStage(long nanos) {
+    public synchronized void addStage(long nanos, long setupNanos) {
         wall += nanos;
         stage += nanos;
+        setup += setupNanos;
     }
 
     public synchronized int rounds() {

@@ -86,7 +86,7 @@ class PeerLinkTest {
             assertThat(a.receive(1, 99)).containsExactly(0f, 1f);
             b.close(); // no bye: as when its JVM is killed
             long t0 = System.nanoTime();
-            assertThatThrownBy(() -> a.receive(1, 100)).hasMessageContaining("connection closed");
+            assertThatThrownBy(() -> a.receive(1, 100)).hasMessageContaining("connection to worker 1 closed");
             assertThat((System.nanoTime() - t0) / 1e9).isLessThan(60);
         }
     }
