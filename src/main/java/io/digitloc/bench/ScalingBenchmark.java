@@ -103,72 +103,105 @@ public final class ScalingBenchmark {
         Dataset<Row> validation = ds.read(Split.VALIDATION).orderBy("id").limit(target.validationCanvases()).cache();
         validation.count();
         long trainCount = ds.manifest().split(Split.TRAIN).count();
-        int frequency = settings.train().distribution().averagingFrequency();
         TrainingSession.Plan plan = TrainingSession.plan(jsc, settings, trainCount, workers);
-        int batch = plan.workerBatch();
         Path dir = new Path(System.getProperty("java.io.tmpdir"), "digitloc-scaling-" + System.nanoTime());
         // counted steps as the train job's schedule counts them, so the same recipe means the same rates
         ComputationGraph net = LocalizerNet.untrained(size, settings.train(), settings.seed(), plan.stepsPerEpoch());
-        TrainingSession session = TrainingSession.open(jsc, settings,
-                new TrainingData(ds.read(Split.TRAIN), trainCount, size, dir, conf), plan, net);
-        ParameterAveragingMaster master = session.master();
-        SparkComputationGraph sparkNet = session.sparkNet();
-        EpochFeed feed = session.feed(); // the train job's own feed: the same export, shuffling and warm-up
-        long warmupBatches = feed.warmupBatches(1, false);
-        String outer = settings.scaleOut().resolve(workers).toString()
-                + (warmupBatches > 0 ? ", one-worker warm-up " + warmupBatches * batch + " samples" : "");
-        out.accept(String.format("scaling: %d workers (%s), batch %d per worker, %s", workers, jsc.master(), batch, outer));
-
-        // rounds hold workers x frequency batches; a check falls after whole rounds
-        long roundBatches = (long) workers * frequency;
-        long checkBatches = Math.max(roundBatches, Math.round((double) target.checkEvery() / batch / roundBatches) * roundBatches);
-        List<Point> curve = new ArrayList<>();
-        long samples = 0;
-        double fitSeconds = 0;
-        boolean reached = false;
+        // the train job's own session: the same export, shuffling, warm-up and engine
+        Trial trial = new Trial(jsc, TrainingSession.open(jsc, settings,
+                new TrainingData(ds.read(Split.TRAIN), trainCount, size, dir, conf), plan, net), validation, size);
+        out.accept(String.format("scaling: %d workers (%s), batch %d per worker, %s", workers, jsc.master(),
+                plan.workerBatch(), trial.outer));
         try {
-            for (int epoch = 1; !reached && samples < target.maxSamples(); epoch++) {
-                List<String> paths = feed.export(epoch);
-                long t0 = System.nanoTime();
-                List<String> rest = feed.warmUp(sparkNet, epoch, paths, epoch == 1 ? warmupBatches : 0);
-                if (rest.size() < paths.size()) {
-                    fitSeconds += (System.nanoTime() - t0) / 1e9;
-                    samples += (long) (paths.size() - rest.size()) * batch;
-                    reached = check(jsc, sparkNet, validation, size, batch, workers, samples, fitSeconds, curve, master);
-                }
-                for (int from = 0; from < rest.size() && !reached && samples < target.maxSamples(); ) {
-                    int to = (int) Math.min(rest.size(), from + checkBatches);
-                    if (rest.size() - to < roundBatches) {
-                        to = rest.size(); // a short tail joins this chunk
-                    }
-                    long t1 = System.nanoTime();
-                    master.fitRounds(sparkNet, rest.subList(from, to), new CanvasBatchLoader());
-                    fitSeconds += (System.nanoTime() - t1) / 1e9;
-                    samples += (long) (to - from) * batch; // the last batch of a partition may be short: close enough
-                    from = to;
-                    reached = check(jsc, sparkNet, validation, size, batch, workers, samples, fitSeconds, curve, master);
-                }
-                HadoopFiles.deleteQuietly(HadoopFiles.fs(feed.epochDir(epoch), conf), feed.epochDir(epoch));
+            for (int epoch = 1; !trial.done(); epoch++) {
+                trial.epoch(epoch);
+                HadoopFiles.deleteQuietly(HadoopFiles.fs(trial.feed.epochDir(epoch), conf), trial.feed.epochDir(epoch));
             }
         } finally {
-            session.close();
+            trial.session.close();
             HadoopFiles.deleteQuietly(HadoopFiles.fs(dir, conf), dir);
             validation.unpersist();
         }
-        RoundPhases.Summary phases = master.phases().summary();
-        out.accept(String.format("  %d workers: %s", workers, phases));
-        return new Run(workers, batch, jsc.master(), reached, reached ? samples : -1, reached ? interpolate(curve) : -1,
-                samples, fitSeconds, samples / fitSeconds, phases, outer, curve);
+        return trial.result();
     }
 
-    private boolean check(JavaSparkContext jsc, SparkComputationGraph sparkNet, Dataset<Row> validation, int size, int batch,
-                          int workers, long samples, double fitSeconds, List<Point> curve, ParameterAveragingMaster master) {
-        QuickScore s = QuickEvaluation.score(jsc, sparkNet.getNetwork(), validation, size, batch);
-        curve.add(new Point(samples, s.accuracy(), s.shareFound(), s.meanIou(), fitSeconds));
-        out.accept(String.format("  %d workers: %,d samples, accuracy %.2f%%, IoU>=0.6 %.1f%%, mean IoU %.3f, "
-                        + "%.0f img/s, round overhead %.3f s", workers, samples, 100 * s.accuracy(), 100 * s.shareFound(),
-                s.meanIou(), samples / fitSeconds, master.phases().summary().overhead()));
-        return s.accuracy() >= target.accuracy() && s.shareFound() >= target.shareFound();
+    /** One worker count's training to the target: its session, its checks so far. */
+    private final class Trial {
+        final JavaSparkContext jsc;
+        final TrainingSession session;
+        final EpochFeed feed;
+        final Dataset<Row> validation;
+        final int size;
+        final int batch;
+        final int workers;
+        final long warmupBatches;
+        final String outer;
+        final List<Point> curve = new ArrayList<>();
+        long samples;
+        double fitSeconds;
+        boolean reached;
+
+        Trial(JavaSparkContext jsc, TrainingSession session, Dataset<Row> validation, int size) {
+            this.jsc = jsc;
+            this.session = session;
+            this.feed = session.feed();
+            this.validation = validation;
+            this.size = size;
+            this.batch = session.plan().workerBatch();
+            this.workers = session.plan().workers();
+            this.warmupBatches = feed.warmupBatches(1, false);
+            this.outer = settings.scaleOut().resolve(workers).toString()
+                    + (warmupBatches > 0 ? ", one-worker warm-up " + warmupBatches * batch + " samples" : "");
+        }
+
+        boolean done() {
+            return reached || samples >= target.maxSamples();
+        }
+
+        /** One epoch's batches: the warm-up's (first epoch), then chunks of whole rounds, a check after each. */
+        void epoch(int epoch) {
+            SparkComputationGraph sparkNet = session.sparkNet();
+            List<String> paths = feed.export(epoch);
+            long t0 = System.nanoTime();
+            List<String> rest = feed.warmUp(sparkNet, epoch, paths, epoch == 1 ? warmupBatches : 0);
+            if (rest.size() < paths.size()) {
+                fitted(t0, paths.size() - rest.size());
+            }
+            // rounds hold workers x frequency batches; a check falls after whole rounds
+            long roundBatches = (long) workers * settings.train().distribution().averagingFrequency();
+            long checkBatches = Math.max(roundBatches,
+                    Math.round((double) target.checkEvery() / batch / roundBatches) * roundBatches);
+            for (int from = 0; from < rest.size() && !done(); ) {
+                int to = (int) Math.min(rest.size(), from + checkBatches);
+                if (rest.size() - to < roundBatches) {
+                    to = rest.size(); // a short tail joins this chunk
+                }
+                long t1 = System.nanoTime();
+                session.master().fitRounds(sparkNet, rest.subList(from, to), new CanvasBatchLoader());
+                fitted(t1, to - from);
+                from = to;
+            }
+        }
+
+        /** Counts {@code batches} fitted since {@code start} and checks the validation figures. */
+        private void fitted(long start, int batches) {
+            fitSeconds += (System.nanoTime() - start) / 1e9;
+            samples += (long) batches * batch; // the last batch of a partition may be short: close enough
+            QuickScore s = QuickEvaluation.score(jsc, session.network(), validation, size, batch);
+            curve.add(new Point(samples, s.accuracy(), s.shareFound(), s.meanIou(), fitSeconds));
+            out.accept(String.format("  %d workers: %,d samples, accuracy %.2f%%, IoU>=0.6 %.1f%%, mean IoU %.3f, "
+                            + "%.0f img/s, round overhead %.3f s", workers, samples, 100 * s.accuracy(),
+                    100 * s.shareFound(), s.meanIou(), samples / fitSeconds,
+                    session.master().phases().summary().overhead()));
+            reached = s.accuracy() >= target.accuracy() && s.shareFound() >= target.shareFound();
+        }
+
+        Run result() {
+            RoundPhases.Summary phases = session.master().phases().summary();
+            out.accept(String.format("  %d workers: %s", workers, phases));
+            return new Run(workers, batch, jsc.master(), reached, reached ? samples : -1,
+                    reached ? interpolate(curve) : -1, samples, fitSeconds, samples / fitSeconds, phases, outer, curve);
+        }
     }
 
     /**
@@ -219,8 +252,8 @@ public final class ScalingBenchmark {
      * Samples to the target read off power-law fits rather than single noisy checks: for each figure,
      * log(1 - figure) against log(samples) fitted by least squares over the checks past
      * {@code fromSamples} (past the initial plateau), solved for the target; the later of the two
-     * crossings. A check's box figure moves by up to +-10 points between neighbours, so one crossing
-     * carries ~20% noise; the fit uses every check of the run. NaN when a fit has no downward slope.
+     * crossings. A check's box figure moves a lot between neighbours, so one crossing is noisy
+     * (docs/SCALING.md); the fit uses every check of the run. NaN when a fit has no downward slope.
      */
     double fittedSamplesToTarget(List<Point> curve, long fromSamples) {
         double a = crossing(curve, fromSamples, true, target.accuracy());
@@ -288,75 +321,89 @@ public final class ScalingBenchmark {
         double oneFitted = one == null ? Double.NaN : fits.fittedSamplesToTarget(one.curve(), fitFrom);
         List<Map<String, Object>> list = new ArrayList<>();
         for (Run r : runs) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("workers", r.workers());
-            m.put("worker_batch", r.workerBatch());
-            m.put("reached", r.reached());
-            m.put("samples_to_target", r.samplesToTarget());
-            m.put("samples_to_target_interpolated", Math.round(r.interpolatedSamplesToTarget()));
-            double e = one == null || !r.reached() ? Double.NaN
-                    : one.interpolatedSamplesToTarget() / r.interpolatedSamplesToTarget();
-            m.put("efficiency", Double.isNaN(e) ? null : round(e));
-            double fitted = fits.fittedSamplesToTarget(r.curve(), fitFrom);
-            m.put("samples_to_target_fitted", Double.isNaN(fitted) ? null : Math.round(fitted));
-            double ef = oneFitted / fitted;
-            m.put("efficiency_fitted", Double.isNaN(ef) || Double.isInfinite(ef) ? null : round(ef));
-            m.put("samples_seen", r.samplesSeen());
-            m.put("rounds", r.phases().rounds());
-            m.put("master", r.master());
-            m.put("executors", r.workers());
-            m.put("cores_per_executor", SparkSessions.isLocal(r.master()) ? 0 : 1);
-            m.put("img_per_s", Math.round(r.imagesPerSecond()));
-            m.put("round_overhead_s", round(r.roundOverheadSeconds()));
-            m.put("seconds_to_target", r.reached() ? round(secondsAt(r.curve(), r.interpolatedSamplesToTarget())) : null);
-            m.put("round_phases", phases(r.phases()));
-            double compute = r.phases().fit();
-            m.put("projected_cluster_speedup", Double.isNaN(e) || compute <= 0 ? null
-                    : round(r.workers() * e * compute / (compute + r.roundOverheadSeconds())));
-            m.put("outer_step", r.outerStep());
-            List<Map<String, Object>> pts = new ArrayList<>();
-            for (Point p : r.curve()) {
-                Map<String, Object> pm = new LinkedHashMap<>();
-                pm.put("samples", p.samples());
-                pm.put("accuracy", round(p.accuracy()));
-                pm.put("iou_at_0.6", round(p.shareFound()));
-                pm.put("mean_iou", round(p.meanIou()));
-                pts.add(pm);
-            }
-            m.put("curve", pts);
-            list.add(m);
+            list.add(entry(r, one, oneFitted, fits, fitFrom));
         }
         doc.put("runs", list);
         ScalingProjection projection = projection(runs, twoCoreStepSeconds, frequency);
         if (projection != null) {
-            List<Map<String, Object>> rows = new ArrayList<>();
-            for (double gbit : new double[] {10, 1}) {
-                for (int n : new int[] {1, 2, 4, 8}) {
-                    Run measured = runs.stream().filter(r -> r.workers() == n && r.reached()).findFirst().orElse(null);
-                    double e = one == null || measured == null ? 1.0
-                            : one.interpolatedSamplesToTarget() / measured.interpolatedSamplesToTarget();
-                    Map<String, Object> m = new LinkedHashMap<>();
-                    m.put("executors", n);
-                    m.put("cores_per_executor", 2);
-                    m.put("network_gbit", gbit);
-                    m.put("efficiency", round(e));
-                    m.put("efficiency_measured", measured != null && one != null);
-                    m.put("compute_s", round(projection.compute(n)));
-                    m.put("overhead_s", round(projection.overhead(n, gbit)));
-                    m.put("speedup", round(projection.speedup(n, e, gbit)));
-                    rows.add(m);
-                }
-            }
-            Map<String, Object> inputs = new LinkedHashMap<>();
-            inputs.put("step_seconds_two_cores", round(projection.stepSeconds()));
-            inputs.put("frequency", projection.frequency());
-            inputs.put("fixed_s", round(projection.fixedSeconds()));
-            inputs.put("per_worker_s", round(projection.perWorkerSeconds()));
-            inputs.put("bytes_per_worker", Math.round(projection.bytesPerWorker()));
-            doc.put("projection_inputs", inputs);
-            doc.put("projection", rows);
+            doc.put("projection_inputs", projectionInputs(projection));
+            doc.put("projection", projectionRows(projection, runs, one));
         }
         return doc;
+    }
+
+    /** One run's entry of the document: its figures, E(N) against the one-worker run, phases and curve. */
+    private static Map<String, Object> entry(Run r, Run one, double oneFitted, ScalingBenchmark fits, long fitFrom) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("workers", r.workers());
+        m.put("worker_batch", r.workerBatch());
+        m.put("reached", r.reached());
+        m.put("samples_to_target", r.samplesToTarget());
+        m.put("samples_to_target_interpolated", Math.round(r.interpolatedSamplesToTarget()));
+        double e = one == null || !r.reached() ? Double.NaN
+                : one.interpolatedSamplesToTarget() / r.interpolatedSamplesToTarget();
+        m.put("efficiency", Double.isNaN(e) ? null : round(e));
+        double fitted = fits.fittedSamplesToTarget(r.curve(), fitFrom);
+        m.put("samples_to_target_fitted", Double.isNaN(fitted) ? null : Math.round(fitted));
+        double ef = oneFitted / fitted;
+        m.put("efficiency_fitted", Double.isNaN(ef) || Double.isInfinite(ef) ? null : round(ef));
+        m.put("samples_seen", r.samplesSeen());
+        m.put("rounds", r.phases().rounds());
+        m.put("master", r.master());
+        m.put("executors", r.workers());
+        m.put("cores_per_executor", SparkSessions.isLocal(r.master()) ? 0 : 1);
+        m.put("img_per_s", Math.round(r.imagesPerSecond()));
+        m.put("round_overhead_s", round(r.roundOverheadSeconds()));
+        m.put("seconds_to_target", r.reached() ? round(secondsAt(r.curve(), r.interpolatedSamplesToTarget())) : null);
+        m.put("round_phases", phases(r.phases()));
+        double compute = r.phases().fit();
+        m.put("projected_cluster_speedup", Double.isNaN(e) || compute <= 0 ? null
+                : round(r.workers() * e * compute / (compute + r.roundOverheadSeconds())));
+        m.put("outer_step", r.outerStep());
+        List<Map<String, Object>> pts = new ArrayList<>();
+        for (Point p : r.curve()) {
+            Map<String, Object> pm = new LinkedHashMap<>();
+            pm.put("samples", p.samples());
+            pm.put("accuracy", round(p.accuracy()));
+            pm.put("iou_at_0.6", round(p.shareFound()));
+            pm.put("mean_iou", round(p.meanIou()));
+            pts.add(pm);
+        }
+        m.put("curve", pts);
+        return m;
+    }
+
+    /** The projection to 1, 2, 4 and 8 two-core executors on 10 and 1 GbE, with E(N) measured where it was. */
+    private static List<Map<String, Object>> projectionRows(ScalingProjection projection, List<Run> runs, Run one) {
+    List<Map<String, Object>> rows = new ArrayList<>();
+    for (double gbit : new double[] {10, 1}) {
+        for (int n : new int[] {1, 2, 4, 8}) {
+            Run measured = runs.stream().filter(r -> r.workers() == n && r.reached()).findFirst().orElse(null);
+            double e = one == null || measured == null ? 1.0
+                    : one.interpolatedSamplesToTarget() / measured.interpolatedSamplesToTarget();
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("executors", n);
+            m.put("cores_per_executor", 2);
+            m.put("network_gbit", gbit);
+            m.put("efficiency", round(e));
+            m.put("efficiency_measured", measured != null && one != null);
+            m.put("compute_s", round(projection.compute(n)));
+            m.put("overhead_s", round(projection.overhead(n, gbit)));
+            m.put("speedup", round(projection.speedup(n, e, gbit)));
+            rows.add(m);
+        }
+    }
+        return rows;
+    }
+
+    private static Map<String, Object> projectionInputs(ScalingProjection projection) {
+    Map<String, Object> inputs = new LinkedHashMap<>();
+    inputs.put("step_seconds_two_cores", round(projection.stepSeconds()));
+    inputs.put("frequency", projection.frequency());
+    inputs.put("fixed_s", round(projection.fixedSeconds()));
+    inputs.put("per_worker_s", round(projection.perWorkerSeconds()));
+    inputs.put("bytes_per_worker", Math.round(projection.bytesPerWorker()));
+        return inputs;
     }
 
     private static double round(double v) {

@@ -97,7 +97,7 @@ final class BarrierRounds {
             for (BarrierWorker.Outcome o : outcomes) {
                 fit = Math.max(fit, o.fitNanos()[i]);
             }
-            phases.add(lead.wallNanos()[i], 0, fit, 0, fit, lead.exchangeNanos()[i], 0, bytes, bytes);
+            phases.add(new RoundPhases.Round(lead.wallNanos()[i], 0, fit, 0, fit, lead.exchangeNanos()[i], 0, bytes, bytes));
             rounds += lead.wallNanos()[i];
         }
         long setup = outcomes.stream().mapToLong(BarrierWorker.Outcome::startNanos).max().orElse(0);

@@ -42,13 +42,12 @@ import java.util.Random;
  * driver's configuration, and the clone drops the iteration counter, so every round restarts at
  * iteration 0: a learning-rate schedule never gets past its first averagingFrequency steps (no decay,
  * a warm-up replayed every round) and Adam's bias correction restarts too (with its moments carried
- * over, that shrinks every step, to ~0.25x after 64 iterations). Here the worker's network starts at
+ * over, that shrinks every step more and more). Here the worker's network starts at
  * the driver's iteration and epoch counts.</li>
  * <li><b>The end of each round is dropped.</b> DL4J cuts an epoch into
  * floor(batches / (workers x averagingFrequency)) rounds, so a round usually holds a few more batches
  * than workers x averagingFrequency, and its workers stop after averagingFrequency batches each: the
- * rest is never fitted (4.5% of a full-size epoch with one worker averaging every 64, a third of a
- * 12,000-canvas one). Here workers fit every batch they are handed, so parameters are averaged every
+ * rest is never fitted (docs/SCALING.md has how much). Here workers fit every batch they are handed, so parameters are averaged every
  * averagingFrequency batches or a few more.</li>
  * </ol>
  * <b>The round itself is rebuilt for batch files</b> ({@code fitPaths}, the export approach): dl4j-spark ran
@@ -206,8 +205,8 @@ public final class ParameterAveragingMaster extends ParameterAveragingTrainingMa
         // DL4J's count: averagingFrequency per round, whatever the round held (the schedule is planned on it)
         net.getConfiguration().setIterationCount(start.iteration() + averagingFrequency);
         long t4 = System.nanoTime();
-        phases.add(t4 - t0, t1 - t0, t2 - t1, setupNanos, fitNanos, t3 - t2, t4 - t3, start.arrays().bytes(),
-                results.isEmpty() ? 0 : results.get(0).arrays().bytes());
+        phases.add(new RoundPhases.Round(t4 - t0, t1 - t0, t2 - t1, setupNanos, fitNanos, t3 - t2, t4 - t3, start.arrays().bytes(),
+                results.isEmpty() ? 0 : results.get(0).arrays().bytes()));
     }
 
     @Override

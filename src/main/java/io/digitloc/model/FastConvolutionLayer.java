@@ -77,8 +77,8 @@ public class FastConvolutionLayer extends ConvolutionLayer {
     /**
      * The forward pass with oneDNN on channels-last memory. oneDNN's convolution chooses channels-last
      * for these shapes, and handed NCHW it reordered the whole output twice per call, once before (the
-     * output buffer's old contents) and once after: for conv1 ~6 of the ~7.5 ms the layer took
-     * (docs/BENCHMARKS.md, "Closing the gap to torch.compile"). The first layer's one-channel canvas
+     * output buffer's old contents) and once after, most of the layer's time (docs/BENCHMARKS.md,
+     * "Closing the gap to torch.compile"). The first layer's one-channel canvas
      * already is channels-last; the layers above get it from {@link AveragePooling2x2Layer}, which keeps
      * its input's layout. The result is that memory seen as [batch, channels, h, w] (a permuted view).
      */

@@ -10,8 +10,8 @@ import java.nio.FloatBuffer;
  * {@link FastConvolutionLayer#parameterGradients} for 3x3 kernels with the JDK's Vector API, the
  * nine taps' sums kept in registers: per example and output channel one pass over the loss gradient,
  * each vector of it multiplied with nine shifted loads of the input. The plain-Java pass cannot do
- * this (the JIT vectorises only same-index loops, so its sums live in memory): this one is ~4x faster
- * on conv1 (docs/BENCHMARKS.md, "Closing the gap to torch.compile"). {@link #channelsLast3x3} is the
+ * this (the JIT vectorises only same-index loops, so its sums live in memory); what it gains is in
+ * docs/BENCHMARKS.md, "Closing the gap to torch.compile". {@link #channelsLast3x3} is the
  * same gradient over channels-last memory, the output channels as the lanes, which the first layer uses
  * when it runs channels-last; this one serves NCHW (a CPU build without the oneDNN helper).
  * <p>
@@ -99,7 +99,7 @@ final class VectorGradients {
          * One example's sums for output channels v to v + lanes over its padded positions t (row t / w,
          * column t % w; the padding's gradient is 0), where tap (i, j) meets plane[t + i*w + j]. One flat
          * loop in a method of its own: with nested loops (rows, columns) the JDK 17 JIT kept the
-         * accumulators in memory, ~15x slower.
+         * accumulators in memory, many times slower.
          */
         private static void example(float[] plane, float[] grads, int v, int positions, int w, int out,
                                     float[] lane, double[] weightSums, double[] biasSums) {

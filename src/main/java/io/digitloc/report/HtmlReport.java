@@ -33,6 +33,27 @@ public final class HtmlReport {
     public static String render(String title, Map<String, String> facts, Metrics m, List<EpochRecord> history,
                                 byte[] grid, double referenceThreshold, int bestEpoch) {
         StringBuilder h = new StringBuilder(32_768);
+        head(h, title);
+        cards(h, m, referenceThreshold);
+        facts(h, facts);
+        curves(h, history, bestEpoch);
+        h.append("<h2>IoU thresholds</h2><table><tr><th>IoU ≥</th><th>boxes</th><th>share</th></tr>");
+        m.iouAt().forEach((t, v) -> h.append("<tr><td>").append(t).append("</td><td>").append(v.count())
+                .append("</td><td>").append(pct(v.share())).append("</td></tr>"));
+        h.append("</table>");
+        h.append("<h2>Predictions</h2><p>True box <span style='color:#00c800'>green</span>, predicted box "
+                + "<span style='color:#e60000'>red</span>, predicted digit beneath (red when wrong).</p>");
+        h.append("<img alt='prediction grid' src='data:image/png;base64,")
+                .append(Base64.getEncoder().encodeToString(grid)).append("'>");
+        confusion(h, m);
+        perClass(h, m);
+        h.append("<h2>IoU distribution</h2>").append(Svg.histogram("IoU of predicted boxes", "IoU",
+                m.iouHistogram().counts()));
+        h.append("</body></html>\n");
+        return h.toString();
+    }
+
+    private static void head(StringBuilder h, String title) {
         h.append("<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>")
                 .append(Svg.escape(title)).append("</title><style>")
                 .append("body{font-family:sans-serif;margin:24px;color:#222;max-width:1400px}")
@@ -43,7 +64,9 @@ public final class HtmlReport {
                 .append("text-align:right}th{background:#f4f4f4}.charts{display:flex;gap:12px;flex-wrap:wrap}")
                 .append("img{max-width:100%;border:1px solid #ddd}</style></head><body>");
         h.append("<h1>Digit classification and localisation: ").append(Svg.escape(title)).append("</h1>");
+    }
 
+    private static void cards(StringBuilder h, Metrics m, double referenceThreshold) {
         String key = Metrics.key(referenceThreshold);
         Metrics.Threshold ref = m.iouAt().get(key);
         h.append("<div class='cards'>");
@@ -55,43 +78,39 @@ public final class HtmlReport {
         card(h, "bounding-box MSE", String.format(Locale.ROOT, "%.2e", m.boxMse()));
         card(h, "validation canvases", Long.toString(m.count()));
         h.append("</div>");
+    }
 
+    private static void facts(StringBuilder h, Map<String, String> facts) {
         h.append("<h2>Run</h2><table>");
         for (Map.Entry<String, String> e : facts.entrySet()) {
             h.append("<tr><th style='text-align:left'>").append(Svg.escape(e.getKey())).append("</th><td style='text-align:left'>")
                     .append(Svg.escape(e.getValue())).append("</td></tr>");
         }
         h.append("</table>");
+    }
 
+    private static void curves(StringBuilder h, List<EpochRecord> history, int bestEpoch) {
         h.append("<h2>Learning curves</h2>");
         if (history.isEmpty()) {
             h.append("<p>No training history found beside the model.</p>");
-        } else {
-            int mark = -1;
-            for (int i = 0; i < history.size(); i++) {
-                mark = history.get(i).epoch() == bestEpoch ? i : mark;
-            }
-            String label = "best: epoch " + bestEpoch;
-            h.append("<div class='charts'>");
-            h.append(Svg.lineChart("loss", "epoch", series("train", history, EpochRecord::trainLoss,
-                    "validation", EpochRecord::valLoss), mark, label));
-            h.append(Svg.lineChart("validation accuracy", "epoch", series("accuracy", history,
-                    EpochRecord::valAccuracy, null, null), mark, label));
-            h.append(Svg.lineChart("validation mean IoU", "epoch", series("mean IoU", history,
-                    EpochRecord::valMeanIou, null, null), mark, label));
-            h.append("</div>");
+            return;
         }
+        int mark = -1;
+        for (int i = 0; i < history.size(); i++) {
+            mark = history.get(i).epoch() == bestEpoch ? i : mark;
+        }
+        String label = "best: epoch " + bestEpoch;
+        h.append("<div class='charts'>");
+        h.append(Svg.lineChart("loss", "epoch", series("train", history, EpochRecord::trainLoss,
+                "validation", EpochRecord::valLoss), mark, label));
+        h.append(Svg.lineChart("validation accuracy", "epoch", series("accuracy", history,
+                EpochRecord::valAccuracy, null, null), mark, label));
+        h.append(Svg.lineChart("validation mean IoU", "epoch", series("mean IoU", history,
+                EpochRecord::valMeanIou, null, null), mark, label));
+        h.append("</div>");
+    }
 
-        h.append("<h2>IoU thresholds</h2><table><tr><th>IoU ≥</th><th>boxes</th><th>share</th></tr>");
-        m.iouAt().forEach((t, v) -> h.append("<tr><td>").append(t).append("</td><td>").append(v.count())
-                .append("</td><td>").append(pct(v.share())).append("</td></tr>"));
-        h.append("</table>");
-
-        h.append("<h2>Predictions</h2><p>True box <span style='color:#00c800'>green</span>, predicted box "
-                + "<span style='color:#e60000'>red</span>, predicted digit beneath (red when wrong).</p>");
-        h.append("<img alt='prediction grid' src='data:image/png;base64,")
-                .append(Base64.getEncoder().encodeToString(grid)).append("'>");
-
+    private static void confusion(StringBuilder h, Metrics m) {
         h.append("<h2>Confusion matrix</h2><p>Rows: true digit; columns: predicted digit.</p><table><tr><th></th>");
         for (int c = 0; c < 10; c++) {
             h.append("<th>").append(c).append("</th>");
@@ -115,7 +134,9 @@ public final class HtmlReport {
             h.append("</tr>");
         }
         h.append("</table>");
+    }
 
+    private static void perClass(StringBuilder h, Metrics m) {
         h.append("<h2>Per class</h2><table><tr><th>digit</th><th>support</th><th>precision</th><th>recall</th>"
                 + "<th>F1</th><th>mean IoU</th>");
         m.iouAt().keySet().forEach(t -> h.append("<th>IoU ≥ ").append(t).append("</th>"));
@@ -128,11 +149,6 @@ public final class HtmlReport {
             h.append("</tr>");
         });
         h.append("</table>");
-
-        h.append("<h2>IoU distribution</h2>").append(Svg.histogram("IoU of predicted boxes", "IoU",
-                m.iouHistogram().counts()));
-        h.append("</body></html>\n");
-        return h.toString();
     }
 
     private static Map<String, double[]> series(String a, List<EpochRecord> h,

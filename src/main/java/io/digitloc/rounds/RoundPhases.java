@@ -23,21 +23,26 @@ public final class RoundPhases {
     private long stage;
 
     /**
-     * Adds one round; times in nanoseconds; {@code setup} and {@code fit} are the slowest worker's;
-     * bytes are per worker (parameters and state sent to one worker, and received from one).
+     * One round, in nanoseconds: its wall time, the driver's broadcast, the Spark job, the slowest worker's
+     * set-up and fit, the aggregation and outer step; bytes per worker (parameters and state sent to one
+     * worker, and received from one).
      */
-    public synchronized void add(long wallNanos, long broadcastNanos, long jobNanos, long setupNanos, long fitNanos,
-                                 long aggregateNanos, long stepNanos, long bytesOutPerWorker, long bytesInPerWorker) {
+    public record Round(long wallNanos, long broadcastNanos, long jobNanos, long setupNanos, long fitNanos,
+                        long aggregateNanos, long stepNanos, long bytesOutPerWorker, long bytesInPerWorker) {
+    }
+
+    /** Adds one round. */
+    public synchronized void add(Round r) {
         rounds++;
-        wall += wallNanos;
-        broadcast += broadcastNanos;
-        job += jobNanos;
-        setup += setupNanos;
-        fit += fitNanos;
-        aggregate += aggregateNanos;
-        step += stepNanos;
-        bytesOut += bytesOutPerWorker;
-        bytesIn += bytesInPerWorker;
+        wall += r.wallNanos();
+        broadcast += r.broadcastNanos();
+        job += r.jobNanos();
+        setup += r.setupNanos();
+        fit += r.fitNanos();
+        aggregate += r.aggregateNanos();
+        step += r.stepNanos();
+        bytesOut += r.bytesOutPerWorker();
+        bytesIn += r.bytesInPerWorker();
     }
 
     /**

@@ -40,7 +40,7 @@ public record TrainingMetadata(Provenance provenance, Shape shape, Outcome outco
                           double meanImagesPerSecond) {
     }
 
-    /** Reads metadata.json, also in the flat form written before 2026-11-28 (one level, figures as maps). */
+    /** Reads metadata.json, also in its earlier flat form (one level, figures as maps; the 2026-11-26 fixtures). */
     public static TrainingMetadata read(String json, String where) {
         JsonNode n = Json.read(json, JsonNode.class, where);
         if (n.has("provenance")) {

@@ -32,7 +32,7 @@ public final class SparkSessions {
                 System.getProperty("org.deeplearning4j.spark.time.TimeSource",
                         "org.deeplearning4j.spark.time.SystemClockTimeSource"));
         conf.setIfMissing("spark.ui.showConsoleProgress", "false");
-        // an averaging round's results (~5 MB of parameters and Adam state per worker) come back with the
+        // an averaging round's results (parameters and Adam state per worker) come back with the
         // task's status message instead of a second fetch through the block manager (default limit 1 MiB)
         conf.setIfMissing("spark.task.maxDirectResultSize", "64m");
         // the rounds' broadcasts are float parameters, which LZ4 hardly shrinks; the other broadcasts are

@@ -45,10 +45,10 @@ class ScalingBenchmarkTest {
     void projectsFromTheMeasuredPhases() {
         RoundPhases one = new RoundPhases();
         // 1 s wall, 0.9 s fit; job 0.95 = set-up 0.01 + fit 0.9 + launch/results 0.04; aggregation 0.01
-        one.add(1_000_000_000L, 20_000_000L, 950_000_000L, 10_000_000L, 900_000_000L, 10_000_000L, 0, 5_000_000, 5_000_000);
+        one.add(new RoundPhases.Round(1_000_000_000L, 20_000_000L, 950_000_000L, 10_000_000L, 900_000_000L, 10_000_000L, 0, 5_000_000, 5_000_000));
         RoundPhases two = new RoundPhases();
         // launch/results 0.06 and aggregation 0.02: 0.03 s more at the driver for the second worker
-        two.add(600_000_000L, 20_000_000L, 530_000_000L, 10_000_000L, 460_000_000L, 20_000_000L, 0, 5_000_000, 5_000_000);
+        two.add(new RoundPhases.Round(600_000_000L, 20_000_000L, 530_000_000L, 10_000_000L, 460_000_000L, 20_000_000L, 0, 5_000_000, 5_000_000));
         var runs = List.of(run(1, one), run(2, two));
         var projection = ScalingBenchmark.projection(runs, 0.05, 16);
         assertThat(projection.perWorkerSeconds()).isEqualTo(0.03, offset(1e-9));

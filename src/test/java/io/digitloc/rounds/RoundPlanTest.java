@@ -65,9 +65,9 @@ class RoundPlanTest {
     @Test
     void phasesAreMeansPerRoundAndOverheadIsWallLessTheSlowestFit() {
         RoundPhases p = new RoundPhases();
-        p.add(1_000_000_000L, 10_000_000L, 950_000_000L, 20_000_000L, 800_000_000L, 5_000_000L, 1_000_000L, 100, 200);
+        p.add(new RoundPhases.Round(1_000_000_000L, 10_000_000L, 950_000_000L, 20_000_000L, 800_000_000L, 5_000_000L, 1_000_000L, 100, 200));
         RoundPhases start = p.copy();
-        p.add(600_000_000L, 10_000_000L, 550_000_000L, 20_000_000L, 400_000_000L, 5_000_000L, 1_000_000L, 100, 200);
+        p.add(new RoundPhases.Round(600_000_000L, 10_000_000L, 550_000_000L, 20_000_000L, 400_000_000L, 5_000_000L, 1_000_000L, 100, 200));
         RoundPhases.Summary all = p.summary();
         assertThat(all.rounds()).isEqualTo(2);
         assertThat(all.wall()).isEqualTo(0.8);
