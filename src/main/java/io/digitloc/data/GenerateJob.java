@@ -117,7 +117,7 @@ public final class GenerateJob {
                 int wantedShards = split == Split.TRAIN ? data.trainShards() : data.validationShards();
                 int n = limit == 0 ? info.count() : Math.min(limit, info.count());
                 int shards = Math.min(wantedShards, n);
-                writeSplit(spark, jsc, source, synth, split, n, shards, new Path(tmp, split.dirName()));
+                writeSplit(spark, jsc, source, synth, split, ranges(n, shards), new Path(tmp, split.dirName()));
                 entries.put(split.dirName(), new DatasetManifest.SplitEntry(n, shards, limit, info.imagesFile(),
                         info.imagesSha256(), info.labelsFile(), info.labelsSha256()));
                 LOG.info("generate: {} canvases for {} in {} shards", n, split.dirName(), shards);
@@ -149,16 +149,21 @@ public final class GenerateJob {
         return infos;
     }
 
-    private static void writeSplit(SparkSession spark, JavaSparkContext jsc, IdxSource source, CanvasSynthesizer synth,
-                                   Split split, int n, int shards, Path target) {
+    /** {@code n} digits cut into {@code shards} ranges [from, to) of sizes differing by at most one. */
+    private static List<int[]> ranges(int n, int shards) {
         List<int[]> ranges = new ArrayList<>(shards);
         for (int s = 0; s < shards; s++) {
             int from = (int) ((long) n * s / shards);
             int to = (int) ((long) n * (s + 1) / shards);
             ranges.add(new int[] {from, to});
         }
+        return ranges;
+    }
+
+    private static void writeSplit(SparkSession spark, JavaSparkContext jsc, IdxSource source, CanvasSynthesizer synth,
+                                   Split split, List<int[]> ranges, Path target) {
         IdxSource.SplitFiles files = source.locate(split);
-        JavaRDD<Row> rows = jsc.parallelize(ranges, shards)
+        JavaRDD<Row> rows = jsc.parallelize(ranges, ranges.size())
                 .mapPartitions(it -> new RangeIterator(source, files, synth, split, it));
         spark.createDataFrame(rows, CanvasSchema.SCHEMA)
                 .write().mode(SaveMode.ErrorIfExists).parquet(target.toString());

@@ -158,8 +158,8 @@ public final class DigitLocalizerModel extends Model<DigitLocalizerModel> implem
         String prediction = getOrDefault(predictionCol);
         return new RowScorer(model, (Integer) getOrDefault(canvasSize), (Integer) getOrDefault(batchSize), schema,
                 getOrDefault(inputCol), RowScorer.Kind.ofParam(getOrDefault(inputKind)),
-                (Boolean) getOrDefault(withProbabilities), getOrDefault(outputCol),
-                prediction.isEmpty() ? null : prediction);
+                new RowScorer.Output((Boolean) getOrDefault(withProbabilities), getOrDefault(outputCol),
+                        prediction.isEmpty() ? null : prediction));
     }
 
     @Override

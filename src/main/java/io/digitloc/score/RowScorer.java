@@ -58,24 +58,31 @@ public final class RowScorer implements Serializable {
     private final String structColumn;
     private final String predictionColumn;
 
-    /** Appends the {@link ScoreColumns} as columns of their own (the score job's output). */
-    public RowScorer(BroadcastModel model, int size, int batch, StructType schema, String column, Kind kind,
-                     boolean probabilities) {
-        this(model, size, batch, schema, column, kind, probabilities, null, null);
-    }
-
     /**
-     * @param schema           the rows' schema
-     * @param column           the pixels or picture column
-     * @param size             the model's canvas side
+     * What the scorer adds to each row.
+     *
+     * @param probabilities    the ten class probabilities too
      * @param structColumn     null: the {@link ScoreColumns} as columns; else one struct column of that name
      * @param predictionColumn with a struct column: also the digit as a double column (Spark ML's evaluators
      *                         read one), or null for none
      */
+    public record Output(boolean probabilities, String structColumn, String predictionColumn) implements Serializable {
+        /** The {@link ScoreColumns} as columns of their own (the score job's output). */
+        public static Output columns(boolean probabilities) {
+            return new Output(probabilities, null, null);
+        }
+    }
+
+    /**
+     * @param schema the rows' schema
+     * @param column the pixels or picture column
+     * @param size   the model's canvas side
+     */
     public RowScorer(BroadcastModel model, int size, int batch, StructType schema, String column, Kind kind,
-                     boolean probabilities, String structColumn, String predictionColumn) {
-        this.structColumn = structColumn;
-        this.predictionColumn = predictionColumn;
+                     Output output) {
+        boolean probabilities = output.probabilities();
+        this.structColumn = output.structColumn();
+        this.predictionColumn = output.predictionColumn();
         this.model = model;
         this.size = size;
         this.batch = batch;

@@ -91,7 +91,8 @@ public final class ScoreJob {
         BroadcastModel model = new BroadcastModel(jsc, net);
         String column = format == Format.PICTURES ? "content" : req.pixelsColumn();
         RowScorer scorer = new RowScorer(model, req.canvasSize(), req.batchSize(), in.schema(), column,
-                format == Format.PICTURES ? RowScorer.Kind.PICTURE : RowScorer.Kind.CANVAS, req.probabilities());
+                format == Format.PICTURES ? RowScorer.Kind.PICTURE : RowScorer.Kind.CANVAS,
+                RowScorer.Output.columns(req.probabilities()));
         Path tmp = HadoopFiles.tempSibling(out);
         try {
             Dataset<Row> scored = spark.createDataFrame(in.javaRDD().mapPartitions(scorer::apply),

@@ -121,13 +121,10 @@ public final class EpochFeed {
 
     private double fitDirect(SparkComputationGraph sparkNet, int epoch, long warmupBatches) {
         TrainSettings t = settings.train();
-        long seed = settings.seed();
         int batchSize = Masters.workerBatch(settings, workers);
-        int size = this.size; // the closure must not capture this feed
-        boolean augment = t.augmentation().enabled();
-        DigitWarp warp = new DigitWarp(t.augmentation().rotation(), t.augmentation().scale());
+        Batching cut = Batching.of(settings, batchSize, size); // the closure must not capture this feed
         JavaRDD<MultiDataSet> data = rows.javaRDD()
-                .mapPartitionsWithIndex((index, it) -> batchesOf(it, seed, epoch, index, batchSize, size, augment, warp)
+                .mapPartitionsWithIndex((index, it) -> cut.batches(it, epoch, index)
                         .stream().map(CanvasBatch::toMultiDataSet).iterator(), true)
                 .persist(Masters.storageLevel(t));
         long total = data.count();
@@ -186,30 +183,36 @@ public final class EpochFeed {
      */
     static List<String> exportEpoch(Dataset<Row> rows, Settings settings, int batchSize, int size, int epoch,
                                     Path epochDir, HadoopConf conf) {
-        TrainSettings t = settings.train();
-        long seed = settings.seed();
-        boolean augment = t.augmentation().enabled();
-        DigitWarp warp = new DigitWarp(t.augmentation().rotation(), t.augmentation().scale());
+        Batching cut = Batching.of(settings, batchSize, size);
         return rows.javaRDD()
-                .mapPartitionsWithIndex((index, it) -> writeBatches(batchesOf(it, seed, epoch, index, batchSize, size,
-                        augment, warp), epochDir, index, conf).iterator(), true)
+                .mapPartitionsWithIndex((index, it) -> writeBatches(cut.batches(it, epoch, index), epochDir, index, conf)
+                        .iterator(), true)
                 .collect();
     }
 
-    /** A partition's rows, shuffled by (seed, epoch, partition), cut into mini-batches. */
-    static List<CanvasBatch> batchesOf(Iterator<Row> it, long seed, int epoch, int partition, int batchSize, int size,
-                                       boolean augment, DigitWarp warp) {
-        List<Row> rows = new ArrayList<>();
-        it.forEachRemaining(rows::add);
-        Collections.shuffle(rows, new Random(seed * 1_000_003L + epoch * 7_919L + partition));
-        List<CanvasBatch> out = new ArrayList<>();
-        FreshPlacement moves = augment && epoch > 1 ? new FreshPlacement(size, seed, epoch, warp) : null;
-        for (int from = 0; from < rows.size(); from += batchSize) {
-            List<Row> chunk = rows.subList(from, Math.min(rows.size(), from + batchSize));
-            CanvasBatch b = CanvasRows.batch(chunk, size);
-            out.add(moves == null ? b : moves.apply(b, CanvasRows.ids(chunk)));
+    /**
+     * How a partition's rows become an epoch's mini-batches: shuffled by (seed, epoch, partition), cut into
+     * batches of {@code batchSize}, re-placed after the first epoch when augmenting (runs on executors).
+     */
+    record Batching(long seed, int batchSize, int size, boolean augment, DigitWarp warp) implements java.io.Serializable {
+        static Batching of(Settings settings, int batchSize, int size) {
+            var a = settings.train().augmentation();
+            return new Batching(settings.seed(), batchSize, size, a.enabled(), new DigitWarp(a.rotation(), a.scale()));
         }
-        return out;
+
+        List<CanvasBatch> batches(Iterator<Row> it, int epoch, int partition) {
+            List<Row> rows = new ArrayList<>();
+            it.forEachRemaining(rows::add);
+            Collections.shuffle(rows, new Random(seed * 1_000_003L + epoch * 7_919L + partition));
+            List<CanvasBatch> out = new ArrayList<>();
+            FreshPlacement moves = augment && epoch > 1 ? new FreshPlacement(size, seed, epoch, warp) : null;
+            for (int from = 0; from < rows.size(); from += batchSize) {
+                List<Row> chunk = rows.subList(from, Math.min(rows.size(), from + batchSize));
+                CanvasBatch b = CanvasRows.batch(chunk, size);
+                out.add(moves == null ? b : moves.apply(b, CanvasRows.ids(chunk)));
+            }
+            return out;
+        }
     }
 
     /** Writes batches as files under {@code dir} and returns their paths (what the workers read). */

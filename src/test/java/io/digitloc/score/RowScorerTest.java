@@ -65,7 +65,7 @@ class RowScorerTest {
     @Test
     void eachRowGetsTheBoxInItsOwnPixelsAndBadRowsKeepTheirPlace() {
         RowScorer scorer = new RowScorer(model, SIZE, 4, CanvasSchema.SCHEMA, CanvasSchema.PIXELS,
-                RowScorer.Kind.CANVAS, true);
+                RowScorer.Kind.CANVAS, RowScorer.Output.columns(true));
         List<Row> in = List.of(
                 canvas(1, 75, 75, new byte[75 * 75]),     // the model's size: the box as it is
                 canvas(2, 75, 75, new byte[10]),          // wrong byte count
@@ -105,7 +105,7 @@ class RowScorerTest {
     @Test
     void aStructColumnCarriesTheSameAnswersAndThePredictionColumnTheDigit() {
         RowScorer scorer = new RowScorer(model, SIZE, 2, CanvasSchema.SCHEMA, CanvasSchema.PIXELS,
-                RowScorer.Kind.CANVAS, false, "located", "prediction");
+                RowScorer.Kind.CANVAS, new RowScorer.Output(false, "located", "prediction"));
         List<Row> out = scorer.scoreChunk(List.of(canvas(1, 75, 75, new byte[75 * 75]), canvas(2, 75, 75, null)));
         Row good = new org.apache.spark.sql.catalyst.expressions.GenericRowWithSchema(rowValues(out.get(0)),
                 scorer.outputSchema(CanvasSchema.SCHEMA));
