@@ -13,6 +13,7 @@ import io.digitloc.spark.SparkSessions;
 import io.digitloc.train.CanvasBatchLoader;
 import io.digitloc.train.QuickEvaluation;
 import io.digitloc.rounds.RoundPhases;
+import io.digitloc.rounds.AllReduceProjection;
 import io.digitloc.rounds.ScalingProjection;
 import io.digitloc.train.EpochFeed;
 import io.digitloc.train.TrainingData;
@@ -210,12 +211,16 @@ public final class ScalingBenchmark {
      * of that many cores.
      */
     public double stepSeconds(int threads) {
+        return stepSeconds(threads, settings.train().batchSize());
+    }
+
+    /** As {@link #stepSeconds(int)}, for a step of {@code batch} samples (a worker's share of the batch). */
+    public double stepSeconds(int threads, int batch) {
         SparkSession spark = SparkSessions.getOrCreate(new SparkSettings("local[1]", settings.spark().appName() + "-step"),
                 Map.of("spark.master", "local[1]"));
         try {
             CanvasDataset ds = CanvasDataset.open(spark, settings.data().dir());
             int size = ds.manifest().canvasSize();
-            int batch = settings.train().batchSize();
             List<Row> rows = ds.read(Split.TRAIN).orderBy("id").limit(25 * batch).collectAsList();
             List<org.nd4j.linalg.dataset.api.MultiDataSet> data = new ArrayList<>();
             for (int from = 0; from + batch <= rows.size(); from += batch) {
@@ -294,16 +299,23 @@ public final class ScalingBenchmark {
 
     /** The whole sweep as the JSON document of docs/scaling.json. */
     public static Map<String, Object> document(String command, String machine, Target target, List<Run> runs) {
-        return document(command, machine, target, runs, Double.NaN, 0);
+        return document(command, machine, target, runs, null);
     }
 
     /**
-     * As {@link #document(String, String, Target, List)}, with the projection to executors of two cores
-     * ({@code twoCoreStepSeconds}: one step of the global batch with two threads; {@code frequency}: steps per
-     * round) on 10 and 1 GbE, from the measured phases of the runs (docs/SCALING.md shows the arithmetic).
+     * What the projection to two-core executors is made from: one step's seconds on two threads by
+     * mini-batch (the global batch at least), the steps per round, the global batch, and which engine ran.
+     */
+    public record ProjectionInputs(Map<Integer, Double> twoCoreStepSeconds, int frequency, int globalBatch,
+                                   boolean allReduce) {
+    }
+
+    /**
+     * As {@link #document(String, String, Target, List)}, with the projection to executors of two cores on 10
+     * and 1 GbE from the measured phases of the runs (docs/SCALING.md shows the arithmetic).
      */
     public static Map<String, Object> document(String command, String machine, Target target, List<Run> runs,
-                                               double twoCoreStepSeconds, int frequency) {
+                                               ProjectionInputs inputs) {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("date", java.time.LocalDate.now().toString());
         doc.put("machine", machine);
@@ -324,10 +336,22 @@ public final class ScalingBenchmark {
             list.add(entry(r, one, oneFitted, fits, fitFrom));
         }
         doc.put("runs", list);
-        ScalingProjection projection = projection(runs, twoCoreStepSeconds, frequency);
-        if (projection != null) {
-            doc.put("projection_inputs", projectionInputs(projection));
-            doc.put("projection", projectionRows(projection, runs, one));
+        if (inputs != null && inputs.allReduce()) {
+            AllReduceProjection p = allReduceProjection(runs, inputs);
+            if (p != null) {
+                doc.put("projection_inputs", Map.of("step_seconds_two_cores_by_batch", p.stepSeconds(),
+                        "frequency", p.frequency(), "single_s", round(p.singleSeconds()),
+                        "fixed_s", round(p.fixedSeconds()), "state_bytes", Math.round(p.stateBytes())));
+                doc.put("projection", projectionRows(p::compute, p::overhead, p::speedup, p::workerBatch, runs, one));
+            }
+        } else if (inputs != null) {
+            ScalingProjection p = projection(runs, inputs.twoCoreStepSeconds().getOrDefault(inputs.globalBatch(), Double.NaN),
+                    inputs.frequency());
+            if (p != null) {
+                doc.put("projection_inputs", projectionInputs(p));
+                doc.put("projection", projectionRows(p::compute, p::overhead, p::speedup, n -> inputs.globalBatch() / n,
+                        runs, one));
+            }
         }
         return doc;
     }
@@ -373,37 +397,66 @@ public final class ScalingBenchmark {
         return m;
     }
 
-    /** The projection to 1, 2, 4 and 8 two-core executors on 10 and 1 GbE, with E(N) measured where it was. */
-    private static List<Map<String, Object>> projectionRows(ScalingProjection projection, List<Run> runs, Run one) {
-    List<Map<String, Object>> rows = new ArrayList<>();
-    for (double gbit : new double[] {10, 1}) {
-        for (int n : new int[] {1, 2, 4, 8}) {
-            Run measured = runs.stream().filter(r -> r.workers() == n && r.reached()).findFirst().orElse(null);
-            double e = one == null || measured == null ? 1.0
-                    : one.interpolatedSamplesToTarget() / measured.interpolatedSamplesToTarget();
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("executors", n);
-            m.put("cores_per_executor", 2);
-            m.put("network_gbit", gbit);
-            m.put("efficiency", round(e));
-            m.put("efficiency_measured", measured != null && one != null);
-            m.put("compute_s", round(projection.compute(n)));
-            m.put("overhead_s", round(projection.overhead(n, gbit)));
-            m.put("speedup", round(projection.speedup(n, e, gbit)));
-            rows.add(m);
-        }
+    /** A projection's answers, whichever model. */
+    private interface Speedup {
+        double at(int executors, double efficiency, double gbit);
     }
+
+    /**
+     * The projection to 1 to 64 two-core executors on 10 and 1 GbE, with E(N) measured where it was (else 1:
+     * an assumption, marked).
+     */
+    private static List<Map<String, Object>> projectionRows(java.util.function.IntToDoubleFunction compute,
+                                                            java.util.function.ToDoubleBiFunction<Integer, Double> overhead,
+                                                            Speedup speedup, java.util.function.IntUnaryOperator batch,
+                                                            List<Run> runs, Run one) {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (double gbit : new double[] {10, 1}) {
+            for (int n : new int[] {1, 2, 4, 8, 16, 64}) {
+                Run measured = runs.stream().filter(r -> r.workers() == n && r.reached()).findFirst().orElse(null);
+                double e = one == null || measured == null ? 1.0
+                        : one.interpolatedSamplesToTarget() / measured.interpolatedSamplesToTarget();
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("executors", n);
+                m.put("cores_per_executor", 2);
+                m.put("network_gbit", gbit);
+                m.put("worker_batch", batch.applyAsInt(n));
+                m.put("efficiency", round(e));
+                m.put("efficiency_measured", measured != null && one != null);
+                m.put("compute_s", round(compute.applyAsDouble(n)));
+                m.put("overhead_s", round(overhead.applyAsDouble(n, gbit)));
+                m.put("speedup", round(speedup.at(n, e, gbit)));
+                rows.add(m);
+            }
+        }
         return rows;
     }
 
     private static Map<String, Object> projectionInputs(ScalingProjection projection) {
-    Map<String, Object> inputs = new LinkedHashMap<>();
-    inputs.put("step_seconds_two_cores", round(projection.stepSeconds()));
-    inputs.put("frequency", projection.frequency());
-    inputs.put("fixed_s", round(projection.fixedSeconds()));
-    inputs.put("per_worker_s", round(projection.perWorkerSeconds()));
-    inputs.put("bytes_per_worker", Math.round(projection.bytesPerWorker()));
+        Map<String, Object> inputs = new LinkedHashMap<>();
+        inputs.put("step_seconds_two_cores", round(projection.stepSeconds()));
+        inputs.put("frequency", projection.frequency());
+        inputs.put("fixed_s", round(projection.fixedSeconds()));
+        inputs.put("per_worker_s", round(projection.perWorkerSeconds()));
+        inputs.put("bytes_per_worker", Math.round(projection.bytesPerWorker()));
         return inputs;
+    }
+
+    /**
+     * The barrier engine's projection from the measured runs: the one-executor run's overhead per round, the
+     * largest run's as the fixed overhead of several (its loopback transfer left in), and the bytes of one
+     * average. Null without a one-executor and a larger run.
+     */
+    static AllReduceProjection allReduceProjection(List<Run> runs, ProjectionInputs inputs) {
+        Run one = runs.stream().filter(r -> r.workers() == 1 && r.phases().rounds() > 0).findFirst().orElse(null);
+        Run big = runs.stream().filter(r -> r.workers() > 1 && r.phases().rounds() > 0)
+                .max(java.util.Comparator.comparingInt(Run::workers)).orElse(null);
+        if (one == null || big == null || inputs.twoCoreStepSeconds().isEmpty()) {
+            return null;
+        }
+        double state = big.phases().bytesOut() / (2.0 * (big.workers() - 1) / big.workers());
+        return AllReduceProjection.of(inputs.frequency(), inputs.globalBatch(), inputs.twoCoreStepSeconds(),
+                one.phases().overhead(), big.phases().overhead(), state);
     }
 
     private static double round(double v) {

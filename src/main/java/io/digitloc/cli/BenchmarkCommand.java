@@ -99,12 +99,20 @@ final class BenchmarkCommand implements Callable<Integer> {
             io.digitloc.io.HadoopFiles.writeString(new org.apache.hadoop.fs.Path(outFile), io.digitloc.io.Json.write(
                     io.digitloc.bench.ScalingBenchmark.document(command, io.digitloc.bench.Machine.describe(), target, runs)), hadoop);
         }
-        // the projection to two-core executors needs one step's time on two cores, measured in this JVM
-        double step = bench.stepSeconds(2);
-        System.out.printf("scaling: one step of the global batch on 2 threads %.4f s%n", step);
+        // the projection to two-core executors needs a step's time on two cores by worker batch, measured here
+        int global = settings.train().batchSize();
+        java.util.Map<Integer, Double> steps = new java.util.TreeMap<>();
+        for (int n : new int[] {1, 2, 4, 8}) {
+            int batch = settings.scaleOut().workerBatch(global, n);
+            steps.computeIfAbsent(batch, x -> bench.stepSeconds(2, x));
+        }
+        System.out.printf("scaling: one step on 2 threads by worker batch %s s%n", steps);
+        var inputs = new io.digitloc.bench.ScalingBenchmark.ProjectionInputs(steps,
+                settings.train().distribution().averagingFrequency(), global,
+                settings.train().distribution().engine() == io.digitloc.config.DistributionSettings.Engine.BARRIER);
         io.digitloc.io.HadoopFiles.writeString(new org.apache.hadoop.fs.Path(outFile), io.digitloc.io.Json.write(
                 io.digitloc.bench.ScalingBenchmark.document(command, io.digitloc.bench.Machine.describe(), target, runs,
-                        step, settings.train().distribution().averagingFrequency())), hadoop);
+                        inputs)), hadoop);
         System.out.println("scaling: written to " + outFile);
         return 0;
     }
