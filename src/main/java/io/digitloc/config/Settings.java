@@ -1,5 +1,10 @@
 package io.digitloc.config;
 
+import com.typesafe.config.ConfigUtil;
+import com.typesafe.config.ConfigValue;
+import java.util.Set;
+import java.util.TreeSet;
+
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
@@ -48,6 +53,10 @@ public record Settings(long seed, SparkSettings spark, DataSettings data, TrainS
         Objects.requireNonNull(retrain);
         Objects.requireNonNull(score);
         Objects.requireNonNull(benchmark);
+        if (train.distribution().overlap() && !scaleOut.resolve(2).isPlainAveraging()) {
+            throw new SettingsException("digitloc.train.overlap = true averages one round late, which takes plain "
+                    + "averaging: leave digitloc.train.scale-out.outer-lr and outer-momentum at auto (or 1 and 0)");
+        }
     }
 
     /** Every declared setting: the keys of conf/pipeline.conf, one each. */
@@ -104,6 +113,7 @@ public record Settings(long seed, SparkSettings spark, DataSettings data, TrainS
 
     static Settings from(Config c) {
         Config root = c.getConfig("digitloc");
+        requireKnownKeys(root);
         String rendered = root.root().render(ConfigRenderOptions.concise().setFormatted(true));
         return new Settings(SEED.read(root), SparkSettings.from(root), DataSettings.from(root), TrainSettings.from(root),
                 ScaleOutSettings.from(root), EvalSettings.from(root), RetrainSettings.from(root), ScoreSettings.from(root),
@@ -121,6 +131,57 @@ public record Settings(long seed, SparkSettings spark, DataSettings data, TrainS
             config = config.withValue(e.getKey(), ConfigValueFactory.fromAnyRef(e.getValue()));
         }
         return from(config.resolve());
+    }
+
+    /**
+     * Refuses a key under {@code digitloc} that no setting declares (a typo would otherwise be ignored and
+     * the default used), naming the nearest declared key.
+     */
+    static void requireKnownKeys(Config root) {
+        Set<String> known = new TreeSet<>();
+        declared().forEach(d -> known.add(d.path()));
+        for (Map.Entry<String, ConfigValue> e : root.entrySet()) {
+            String key = String.join(".", ConfigUtil.splitPath(e.getKey()));
+            if (!known.contains(key)) {
+                String near = nearest(key, known);
+                throw new SettingsException("unknown setting digitloc." + key
+                        + (near == null ? "" : "; did you mean " + near + "?")
+                        + " (" + e.getValue().origin().description() + ")");
+            }
+        }
+    }
+
+    /** The declared key closest to {@code key} by edit distance, if it is close enough to be a typo of it. */
+    static String nearest(String key, Set<String> known) {
+        String best = null;
+        int bestDistance = Integer.MAX_VALUE;
+        for (String k : known) {
+            int d = editDistance(key, k);
+            if (d < bestDistance) {
+                best = k;
+                bestDistance = d;
+            }
+        }
+        return bestDistance <= Math.max(3, key.length() / 3) ? best : null;
+    }
+
+    private static int editDistance(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            prev[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int sub = prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                cur[j] = Math.min(sub, Math.min(prev[j] + 1, cur[j - 1] + 1));
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
     }
 
     /** The defaults, read once: immutable, so every caller may share them. */

@@ -3,6 +3,7 @@ package io.digitloc.engine;
 import io.digitloc.config.DistributionSettings;
 import io.digitloc.io.HadoopConf;
 import io.digitloc.rounds.FlatState;
+import io.digitloc.rounds.OuterOptimizer;
 import io.digitloc.rounds.RoundPhases;
 import io.digitloc.rounds.SliceAllReduce;
 import org.apache.spark.SparkConf;
@@ -41,18 +42,36 @@ final class BarrierRounds {
      */
     double fit(JavaSparkContext jsc, ComputationGraph net, List<List<List<String>>> rounds, Fit fit,
                RoundPhases phases, BiConsumer<Integer, Double> progress) {
+        return fit(jsc, net, rounds, fit, new Driver(phases, progress));
+    }
+
+    /** What the driver keeps across a fit: the rounds' phases, the progress lines, the outer step's state. */
+    record Driver(RoundPhases phases, BiConsumer<Integer, Double> progress, OuterOptimizer outer) {
+        Driver(RoundPhases phases, BiConsumer<Integer, Double> progress) {
+            this(phases, progress, null);
+        }
+    }
+
+    /** As above, the outer step (if any) taken by the workers and its velocity kept in {@code driver.outer()}. */
+    double fit(JavaSparkContext jsc, ComputationGraph net, List<List<List<String>>> rounds, Fit fit, Driver driver) {
+        RoundPhases phases = driver.phases();
+        BiConsumer<Integer, Double> progress = driver.progress();
+        OuterOptimizer outer = driver.outer();
+        INDArray v = outer == null ? null : outer.velocity();
         BarrierStage.requireSlots(jsc, fit.workers(), settings.exchangeTimeout());
         INDArray updater = net.getUpdater().getStateViewArray();
         FlatState start = new FlatState(net.params().toFloatVector(), updater == null ? null : updater.toFloatVector());
         int iteration = net.getConfiguration().getIterationCount();
         SparkConf conf = jsc.getConf();
         String host = conf.get("spark.driver.host", "localhost");
-        try (Tracker tracker = new Tracker(conf, host, fit.workers(), new Tracker.Checkpoint(0, start, Double.NaN),
+        try (Tracker tracker = new Tracker(conf, host, fit.workers(), new Tracker.Checkpoint(0, start, Double.NaN,
+                v == null ? null : v.toFloatVector()),
                 c -> progress.accept(c.round(), c.score()))) {
             BarrierWorker.Setup setup = new BarrierWorker.Setup(fit.training(), net.getConfiguration(),
                     new HadoopConf(jsc.hadoopConfiguration()), fit.loader(), fit.batchSize(), fit.listeners(), iteration,
                     fit.frequency(), new BarrierWorker.Address(host, tracker.port()), settings.exchangeTimeout(),
-                    settings.checkpointRounds(), settings.overlap());
+                    settings.checkpointRounds(), settings.overlap(),
+                    outer == null ? new io.digitloc.config.ScaleOutSettings.Outer(1, 0, false) : outer.settings());
             long t0 = System.nanoTime();
             List<BarrierWorker.Outcome> outcomes = new ArrayList<>(BarrierStage.run(jsc, shares(rounds, fit.workers()),
                     new BarrierWorker(setup), BarrierWorker.Outcome.class));
@@ -68,6 +87,9 @@ final class BarrierRounds {
                 updater.assign(Nd4j.createFromArray(last.state().updater()));
             }
             net.getConfiguration().setIterationCount(iteration + rounds.size() * fit.frequency());
+            if (outer != null && last.velocity() != null) {
+                outer.restore(last.velocity());
+            }
             record(phases, outcomes, stage, start.bytes(), fit.workers());
             return last.score();
         }

@@ -1,6 +1,8 @@
 package io.digitloc.engine;
 
+import io.digitloc.config.ScaleOutSettings;
 import io.digitloc.io.HadoopConf;
+import io.digitloc.rounds.OuterOptimizer;
 import io.digitloc.rounds.FlatState;
 import org.apache.spark.BarrierTaskContext;
 import org.apache.spark.SparkEnv;
@@ -33,8 +35,8 @@ final class BarrierWorker implements FlatMapFunction<Iterator<BarrierWorker.Shar
     /** What every worker of the stage shares (in the stage's closure). */
     record Setup(String training, ComputationGraphConfiguration configuration, HadoopConf hadoop,
                  MultiDataSetLoader loader, int batchSize, List<TrainingListener> listeners, int iteration,
-                 int frequency, Address tracker, int timeoutSeconds, int checkpointRounds, boolean overlap)
-            implements Serializable {
+                 int frequency, Address tracker, int timeoutSeconds, int checkpointRounds, boolean overlap,
+                 ScaleOutSettings.Outer outer) implements Serializable {
     }
 
     /** A host and port. */
@@ -97,26 +99,30 @@ final class BarrierWorker implements FlatMapFunction<Iterator<BarrierWorker.Shar
         long[] wall = new long[total - first];
         boolean updater = start.state().updater() != null;
         Checkpoints checkpoints = new Checkpoints(share.worker() == 0 ? link : null, total);
+        OuterStep outer = new OuterStep(setup.outer(), start.velocity());
         float[] values = null;
         try (RoundAverage average = new RoundAverage(link, setup.overlap())) {
             for (int r = first; r < total; r++) {
                 long t0 = System.nanoTime();
                 List<String> paths = share.rounds().get(r);
+                outer.begin(net);
                 fit(net, paths, setup.iteration() + r * setup.frequency());
                 long t1 = System.nanoTime();
                 values = flat(net, updater, paths.isEmpty() ? 0 : net.score(), values);
                 average.after(r, values, paths.isEmpty() ? 0 : 1);
                 average.finishIf(r + 1 == total, values, total);
                 unflat(net, values, updater);
+                outer.end(net); // every worker the same step from the same average: they stay equal
                 long t2 = System.nanoTime();
                 fit[r - first] = t1 - t0;
                 exchange[r - first] = t2 - t1;
                 wall[r - first] = t2 - t0;
-                checkpoints.offer(average, net, updater);
+                checkpoints.offer(average, net, updater, outer);
             }
         }
         if (values != null) { // else a retry found the stage done: the driver holds its last average
-            checkpoints.last(new Tracker.Checkpoint(total, state(net, updater), values[values.length - 1]));
+            checkpoints.last(new Tracker.Checkpoint(total, state(net, updater), values[values.length - 1],
+                    outer.velocity()));
         }
         return new Outcome(share.worker(), first, fit, exchange, wall, startNanos, link.bytesOut());
     }
@@ -144,17 +150,19 @@ final class BarrierWorker implements FlatMapFunction<Iterator<BarrierWorker.Shar
             this.total = total;
         }
 
-        void offer(RoundAverage average, ComputationGraph net, boolean updater) throws Exception {
+        void offer(RoundAverage average, ComputationGraph net, boolean updater, OuterStep outer) throws Exception {
             int rounds = average.agreedRounds();
             int every = setup.checkpointRounds();
             if (link == null || every <= 0 || rounds <= sent || rounds % every != 0 || rounds >= total) {
                 return;
             }
             float[] a = average.agreed();
-            int np = Math.toIntExact(net.params().length());
-            FlatState state = new FlatState(java.util.Arrays.copyOfRange(a, 0, np),
-                    updater ? java.util.Arrays.copyOfRange(a, np, a.length - 1) : null);
-            driver().send(Tracker.write(new Tracker.Checkpoint(rounds, state, a[a.length - 1])));
+            // at once: the network holds the average (and the outer step); overlapped: only the agreed copy does
+            FlatState state = setup.overlap() ? new FlatState(
+                    java.util.Arrays.copyOfRange(a, 0, Math.toIntExact(net.params().length())),
+                    updater ? java.util.Arrays.copyOfRange(a, Math.toIntExact(net.params().length()), a.length - 1) : null)
+                    : state(net, updater);
+            driver().send(Tracker.write(new Tracker.Checkpoint(rounds, state, a[a.length - 1], outer.velocity())));
             sent = rounds;
         }
 
@@ -186,6 +194,39 @@ final class BarrierWorker implements FlatMapFunction<Iterator<BarrierWorker.Shar
     private static FlatState state(ComputationGraph net, boolean updater) {
         return new FlatState(net.params().toFloatVector(),
                 updater ? net.getUpdater().getStateViewArray().toFloatVector() : null);
+    }
+
+    /**
+     * The driver's outer step, taken by every worker after each average (plain averaging: nothing): from
+     * the parameters the round began with to the average, with the velocity carried through the stage.
+     */
+    private static final class OuterStep {
+        private final OuterOptimizer outer;
+        private INDArray start;
+
+        OuterStep(ScaleOutSettings.Outer settings, float[] velocity) {
+            this.outer = settings.isPlainAveraging() ? null : new OuterOptimizer(settings);
+            if (outer != null && velocity != null) {
+                outer.restore(velocity);
+            }
+        }
+
+        void begin(ComputationGraph net) {
+            if (outer != null) {
+                start = net.params().dup();
+            }
+        }
+
+        void end(ComputationGraph net) {
+            if (outer != null) {
+                outer.step(start, net.params());
+            }
+        }
+
+        /** The velocity to carry on, or null. */
+        float[] velocity() {
+            return outer == null || outer.velocity() == null ? null : outer.velocity().toFloatVector();
+        }
     }
 
     /** Parameters, then Adam's state (when it travels), then the score: what one average carries. */

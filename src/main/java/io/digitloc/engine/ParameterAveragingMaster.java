@@ -89,10 +89,6 @@ public final class ParameterAveragingMaster extends ParameterAveragingTrainingMa
         super(builder);
         this.outer = outer;
         this.barrier = barrier;
-        if (barrier != null && !outer.settings().isPlainAveraging()) {
-            throw new IllegalArgumentException("digitloc.train.scale-out.outer-lr / outer-momentum (an outer step) "
-                    + "need digitloc.train.engine = rounds: the barrier engine's workers average plainly");
-        }
     }
 
     public OuterOptimizer outer() {
@@ -140,7 +136,8 @@ public final class ParameterAveragingMaster extends ParameterAveragingTrainingMa
         if (barrier != null) {
             var fit = new BarrierRounds.Fit(trainingMasterUID, loader, batchSizePerWorker,
                     listeners == null ? List.of() : List.copyOf(listeners), averagingFrequency, numWorkers);
-            graph.setScore(barrier.fit(jsc, net, rounds, fit, phases, (done, score) -> progress(done, rounds.size(), score)));
+            graph.setScore(barrier.fit(jsc, net, rounds, fit, new BarrierRounds.Driver(phases,
+                    (done, score) -> progress(done, rounds.size(), score), outer)));
             progress(rounds.size(), rounds.size(), graph.getScore());
             return;
         }

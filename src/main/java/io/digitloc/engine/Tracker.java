@@ -31,8 +31,11 @@ import java.util.function.Consumer;
  * at most the rounds since it.
  */
 final class Tracker implements AutoCloseable {
-    /** Where a worker starts: after {@code round} rounds of the stage, from {@code state}. */
-    record Checkpoint(int round, FlatState state, double score) implements Serializable {
+    /**
+     * Where a worker starts: after {@code round} rounds of the stage, from {@code state}, with the outer
+     * step's velocity (null: none yet, or no outer momentum).
+     */
+    record Checkpoint(int round, FlatState state, double score, float[] velocity) implements Serializable {
     }
 
     /** A worker's greeting: its stage attempt, index and server address. */

@@ -42,10 +42,18 @@ public final class OuterOptimizer {
         INDArray delta = params.sub(start);
         INDArray update = delta;
         if (outer.momentum() > 0) {
+            if (velocity != null && !java.util.Arrays.equals(velocity.shape(), delta.shape())) {
+                velocity = velocity.reshape(delta.shape());
+            }
             velocity = velocity == null ? delta.dup() : velocity.muli(outer.momentum()).addi(delta);
             update = outer.nesterov() ? delta.add(velocity.mul(outer.momentum())) : velocity;
         }
         params.assign(start.add(update.mul(outer.lr())));
+    }
+
+    /** Continues from {@code velocity} (a barrier stage's workers carry it between the driver and themselves). */
+    public void restore(float[] velocity) {
+        this.velocity = Nd4j.createFromArray(velocity); // step() gives it the parameters' shape
     }
 
     /** The momentum buffer, null before the first round or without momentum. */

@@ -60,6 +60,28 @@ class SettingsTest {
     }
 
     @Test
+    void anUnknownKeyIsRefusedWithTheNearestKnownOne() throws IOException {
+        // --set train.learnig-rate=0.1 used to train with the default rate and exit 0
+        assertThatThrownBy(() -> Settings.load(null, Map.of("digitloc.train.learnig-rate", 0.1)))
+                .isInstanceOf(SettingsException.class)
+                .hasMessageContaining("unknown setting digitloc.train.learnig-rate")
+                .hasMessageContaining("did you mean train.learning-rate?");
+        // in a config file, nested
+        Path file = tmp.resolve("typo.conf");
+        Files.writeString(file, "digitloc { train { early-stopping { patiense = 3 } } }");
+        assertThatThrownBy(() -> Settings.load(file.toFile(), Map.of()))
+                .isInstanceOf(SettingsException.class)
+                .hasMessageContaining("digitloc.train.early-stopping.patiense")
+                .hasMessageContaining("did you mean train.early-stopping.patience?")
+                .hasMessageContaining("typo.conf");
+        // far from every key: no guess
+        assertThatThrownBy(() -> Settings.load(null, Map.of("digitloc.zzzzzzzzzzzzzzzzzzzzzz", 1)))
+                .isInstanceOf(SettingsException.class).hasMessageNotContaining("did you mean");
+        // keys outside digitloc are not ours to judge
+        assertThat(Settings.load(null, Map.of("other.thing", 1)).seed()).isEqualTo(42);
+    }
+
+    @Test
     void wrongTypesAndUnknownChoicesAreExplained() {
         assertThatThrownBy(() -> Settings.load(null, Map.of("digitloc.data.canvas-size", "big")))
                 .isInstanceOf(SettingsException.class).hasMessageContaining("digitloc.data.canvas-size has the wrong type");

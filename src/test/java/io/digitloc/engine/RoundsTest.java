@@ -168,6 +168,36 @@ class RoundsTest {
         assertThat(sparkNet.getScore()).isFinite();
     }
 
+    /**
+     * The outer step (here momentum 0.5): the barrier engine's workers each take it after every average,
+     * and must land where the per-round engine's driver lands, velocity included, over two fits.
+     */
+    @Test
+    void theBarrierWorkersOuterStepIsTheDriversOfTheRoundEngine() {
+        int size = 28;
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(TestSpark.get().sparkContext());
+        List<String> files = identicalBatchFiles(8, size);
+        ComputationGraph start = LocalizerNet.untrained(size, settings(2, "rounds").train(), 1);
+        ComputationGraph[] nets = new ComputationGraph[2];
+        ParameterAveragingMaster[] masters = new ParameterAveragingMaster[2];
+        String[] engines = {"rounds", "barrier"};
+        for (int e = 0; e < 2; e++) {
+            Settings s = Settings.load(null, Map.of("digitloc.train.averaging-frequency", 2,
+                    "digitloc.train.batch-size", 16, "digitloc.train.scale-out.worker-batch", 8,
+                    "digitloc.train.engine", engines[e], "digitloc.train.scale-out.outer-momentum", 0.5));
+            nets[e] = start.clone();
+            masters[e] = Masters.master(s, new Path(tmp.toString()), 2);
+            SparkComputationGraph sparkNet = new SparkComputationGraph(jsc, nets[e], masters[e]);
+            masters[e].fitRounds(sparkNet, files, new CanvasBatchLoader());
+            masters[e].fitRounds(sparkNet, files, new CanvasBatchLoader()); // the velocity carried into a second fit
+            masters[e].release();
+        }
+        assertThat(nets[1].params().equalsWithEps(nets[0].params(), 1e-5)).as("parameters").isTrue();
+        assertThat(masters[1].outer().velocity().reshape(-1).equalsWithEps(masters[0].outer().velocity().reshape(-1), 1e-5))
+                .as("velocity").isTrue();
+        assertThat(nets[1].params().equalsWithEps(start.params(), 1e-3)).as("it moved").isFalse();
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"rounds", "barrier"})
     void aRoundSmallerThanTheWorkersRunsOnlyTheBusyOnes(String engine) {
