@@ -49,6 +49,17 @@ class BadInputTest {
         }
     }
 
+    /** A mistyped setting stops the command before Spark starts, exit 2, naming the key meant. */
+    @Test
+    void aMistypedSettingIsRefused() {
+        java.nio.file.Path out = tmp.resolve("never-typo");
+        Cli.Run r = Cli.run("train", "--data-dir", out.toString(), "--model-dir", out.resolve("m").toString(),
+                "--set", "train.learnig-rate=0.1");
+        assertThat(r.code()).isEqualTo(Main.USAGE);
+        assertThat(r.err()).contains("unknown setting digitloc.train.learnig-rate", "did you mean train.learning-rate?");
+        assertThat(out).doesNotExist();
+    }
+
     @Test
     void emptyIdxFile() {
         java.nio.file.Path dir = IdxFixtures.mnistDir(tmp.resolve("empty-idx"), 5, 5);

@@ -119,9 +119,10 @@ class StandaloneClusterIT {
     }
 
     /**
-     * Fault test: an executor JVM is killed in the middle of a retrain on the cluster. Spark notices the
-     * lost executor, the Worker starts a replacement, and the failed training tasks are re-run (up to
-     * spark.task.maxFailures = 4 attempts), so the run finishes; the champion seeded before the run
+     * Fault test: an executor JVM is killed in the middle of a retrain on the cluster, while the second
+     * epoch's barrier stage trains. Spark notices the lost executor, the Worker starts a replacement, the
+     * surviving worker's wait for its peer fails at once, and Spark retries the barrier stage, which starts
+     * from the latest average the driver holds; so the run finishes. The champion seeded before the run
      * stays intact whether or not the new run is promoted.
      */
     @Test
@@ -137,21 +138,25 @@ class StandaloneClusterIT {
         List<String> cmd = List.of(ROOT.resolve("submit.sh").toString(), "--master", cluster.masterUrl(),
                 "--executor-memory", "1500m", "retrain", "--registry", registry.toString(),
                 "--mnist-dir", Mnist.dir().toAbsolutePath().toString(), "--data-dir", out.resolve("data").toString(),
-                "--train-limit", "1280", "--validation-limit", "200", "--set", "data.train-shards=2",
+                "--train-limit", "2560", "--validation-limit", "200", "--set", "data.train-shards=2",
+                "--set", "train.scale-out.warmup-samples=0", "--set", "train.checkpoint-rounds=2",
                 "--epochs", "3", "--averaging-frequency", "2");
         Process submit = submit(cmd, "fault.log");
 
-        // wait until training has written its first checkpoint, then kill one executor
+        // wait until the first epoch is checkpointed and the second one's batch files are out (its barrier
+        // stage starts next), then kill one executor while that stage trains
         Path runs = registry.resolve("runs");
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
         boolean training = false;
         while (!training && System.nanoTime() < deadline && submit.isAlive()) {
             try (Stream<Path> s = Files.list(runs)) {
-                training = s.anyMatch(p -> Files.exists(p.resolve("checkpoints/epoch-0001.zip")));
+                training = s.anyMatch(p -> Files.exists(p.resolve("checkpoints/epoch-0001.zip"))
+                        && Files.isDirectory(p.resolve("_batches/epoch-2")));
             }
-            Thread.sleep(200);
+            Thread.sleep(100);
         }
         assertThat(training).as(Files.readString(DIR.resolve("logs/fault.log"))).isTrue();
+        Thread.sleep(1_500);
         List<ProcessHandle> executors = cluster.executors();
         assertThat(executors).isNotEmpty();
         executors.get(0).destroyForcibly();
@@ -162,6 +167,8 @@ class StandaloneClusterIT {
         // Spark re-ran the tasks lost with the executor, so the run finished rather than failed; the seeded
         // champion has no readable metrics.json, which counts as no champion, so the new run is promoted (0).
         assertThat(submit.exitValue()).as(log).isZero();
+        System.out.println("fault test: the kill " + (log.contains("BarrierWorker") || log.contains("worker 0:")
+                || log.contains("worker 1:") ? "failed a barrier stage, which Spark retried" : "fell between stages"));
         assertThat(seed.resolve("marker.txt")).hasContent("the champion before the fault");
         try (Stream<Path> s = Files.list(runs)) {
             Path run = s.filter(p -> !p.getFileName().toString().startsWith(".")
