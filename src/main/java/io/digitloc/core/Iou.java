@@ -11,11 +11,13 @@ public final class Iou {
      * so zero intersection rather than a negative one; a zero-area union gives 0.
      */
     public static double of(float[] a, float[] b) {
-        return of(a[0], a[1], a[2], a[3], b[0], b[1], b[2], b[3]);
+        return of(new double[] {a[0], a[1], a[2], a[3]}, new double[] {b[0], b[1], b[2], b[3]});
     }
 
-    public static double of(double ax0, double ay0, double ax1, double ay1,
-                            double bx0, double by0, double bx1, double by1) {
+    /** As {@link #of(float[], float[])}, in double precision. */
+    public static double of(double[] a, double[] b) {
+        double ax0 = a[0], ay0 = a[1], ax1 = a[2], ay1 = a[3];
+        double bx0 = b[0], by0 = b[1], bx1 = b[2], by1 = b[3];
         double areaA = Math.max(0, ax1 - ax0) * Math.max(0, ay1 - ay0);
         double areaB = Math.max(0, bx1 - bx0) * Math.max(0, by1 - by0);
         double iw = Math.min(ax1, bx1) - Math.max(ax0, bx0);

@@ -260,28 +260,30 @@ public final class ParameterAveragingMaster extends ParameterAveragingTrainingMa
         WorkerConfiguration worker = new WorkerConfiguration(true, rddDataSetNumExamples, batchSizePerWorker, 0,
                 prefetchNumBatches, collectTrainingStats);
         return new Worker(broadcast, saveUpdater, worker, trainingHookList, listeners, getRouterProvider(),
-                net.getConfiguration().getIterationCount(), net.getConfiguration().getEpochCount());
+                new Counts(net.getConfiguration().getIterationCount(), net.getConfiguration().getEpochCount()));
+    }
+
+    /** The driver network's step and epoch counts, which a worker's copy continues from. */
+    record Counts(int iteration, int epoch) implements java.io.Serializable {
     }
 
     /** DL4J's worker whose network continues from the driver's step and epoch counts. */
     static final class Worker extends ParameterAveragingTrainingWorker {
         private static final long serialVersionUID = 1L;
-        private final int iteration;
-        private final int epoch;
+        private final Counts counts;
 
         Worker(Broadcast<NetBroadcastTuple> broadcast, boolean saveUpdater, WorkerConfiguration configuration,
                Collection<TrainingHook> hooks, Collection<TrainingListener> listeners,
-               StatsStorageRouterProvider router, int iteration, int epoch) {
+               StatsStorageRouterProvider router, Counts counts) {
             super(broadcast, saveUpdater, configuration, hooks, listeners, router);
-            this.iteration = iteration;
-            this.epoch = epoch;
+            this.counts = counts;
         }
 
         @Override
         public ComputationGraph getInitialModelGraph() {
             ComputationGraph net = super.getInitialModelGraph();
-            net.getConfiguration().setIterationCount(iteration);
-            net.getConfiguration().setEpochCount(epoch);
+            net.getConfiguration().setIterationCount(counts.iteration());
+            net.getConfiguration().setEpochCount(counts.epoch());
             return net;
         }
     }

@@ -50,8 +50,9 @@ public class AveragePooling2x2Layer extends AbstractLayer<AveragePooling2x2> {
             ByteBuffer from = HostArrays.bytes(input);
             ByteBuffer to = HostArrays.bytes(out);
             boolean relu = layerConf().isRelu();
+            Planes planes = Planes.of(s);
             PlaneChunks.run(Math.toIntExact(s[0]), (first, end) ->
-                    VectorPooling.forward(from, to, first, end, (int) s[1], (int) s[2], (int) s[3], relu));
+                    VectorPooling.forward(from, to, first, end, planes, relu));
             return out.permute(0, 3, 1, 2);
         }
         INDArray in = HostArrays.contiguousFloat(input);
@@ -85,8 +86,8 @@ public class AveragePooling2x2Layer extends AbstractLayer<AveragePooling2x2> {
             ByteBuffer e = HostArrays.bytes(HostArrays.channelsLastMemory(epsilon));
             ByteBuffer g = HostArrays.bytes(gradIn);
             ByteBuffer z = layerConf().isRelu() ? HostArrays.bytes(input) : null;
-            PlaneChunks.run(Math.toIntExact(s[0]), (first, end) ->
-                    VectorPooling.backward(e, g, z, first, end, (int) s[1], (int) s[2], (int) s[3]));
+            Planes planes = Planes.of(s);
+            PlaneChunks.run(Math.toIntExact(s[0]), (first, end) -> VectorPooling.backward(e, g, z, first, end, planes));
             return new Pair<>(new DefaultGradient(), gradIn.permute(0, 3, 1, 2));
         }
         INDArray eps = HostArrays.contiguousFloat(epsilon);

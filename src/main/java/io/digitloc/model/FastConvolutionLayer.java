@@ -150,15 +150,13 @@ public class FastConvolutionLayer extends ConvolutionLayer {
         float[] biasGrad = new float[out];
         FloatBuffer x = HostArrays.floats(in);
         FloatBuffer d = HostArrays.floats(delta);
-        long[] shape = in.shape();
+        ConvShape shape = ConvShape.of(in.shape(), out, k);
         boolean vector = VectorGradients.applies(k[0], k[1]);
         PlaneChunks.run(out, (first, end) -> {
             if (vector) {
-                VectorGradients.parameterGradients3x3(x, d, (int) shape[0], (int) shape[1], (int) shape[2],
-                        (int) shape[3], out, first, end, weightGrad, biasGrad);
+                VectorGradients.parameterGradients3x3(x, d, shape, first, end, weightGrad, biasGrad);
             } else {
-                parameterGradients(x, d, (int) shape[0], (int) shape[1], (int) shape[2], (int) shape[3], out, k[0],
-                        k[1], first, end, weightGrad, biasGrad);
+                parameterGradients(x, d, shape, first, end, weightGrad, biasGrad);
             }
         });
         return parameterGradient(weightGrad, biasGrad, workspaceMgr);
@@ -178,10 +176,11 @@ public class FastConvolutionLayer extends ConvolutionLayer {
         FloatBuffer g = HostArrays.floats(d);
         double[] weightSums = new double[9 * out]; // [kH, kW, out]
         double[] biasSums = new double[out];
+        ConvShape shape = ConvShape.of(s, out, new int[] {3, 3});
         PlaneChunks.run((int) s[0], (first, end) -> {
             double[] weights = new double[weightSums.length];
             double[] biases = new double[out];
-            VectorGradients.channelsLast3x3(x, g, (int) s[2], (int) s[3], out, first, end, weights, biases);
+            VectorGradients.channelsLast3x3(x, g, shape, first, end, weights, biases);
             synchronized (weightSums) {
                 for (int i = 0; i < weights.length; i++) {
                     weightSums[i] += weights[i];
@@ -284,10 +283,15 @@ public class FastConvolutionLayer extends ConvolutionLayer {
      * for only out x kH x kW results; short row-by-row loops vectorise poorly. The alternatives measured:
      * docs/BENCHMARKS.md, "Closing the gap".)
      */
-    static void parameterGradients(FloatBuffer x, FloatBuffer d, int batch, int channels, int h, int w, int out,
-                                   int kh, int kw, int first, int end, float[] weightGrad, float[] biasGrad) {
-        int oh = h - kh + 1;
-        int ow = w - kw + 1;
+    static void parameterGradients(FloatBuffer x, FloatBuffer d, ConvShape shape, int first, int end,
+                                   float[] weightGrad, float[] biasGrad) {
+        int channels = shape.channels();
+        int h = shape.height();
+        int w = shape.width();
+        int kh = shape.kernelHeight();
+        int kw = shape.kernelWidth();
+        int oh = shape.outHeight();
+        int ow = shape.outWidth();
         int taps = channels * kh * kw;
         int outs = end - first;
         int blockLen = BLOCK_ROWS * w;
@@ -302,13 +306,9 @@ public class FastConvolutionLayer extends ConvolutionLayer {
         for (int y0 = 0; y0 < oh; y0 += BLOCK_ROWS) {
             int blockRows = Math.min(BLOCK_ROWS, oh - y0);
             int len = blockRows * w;
-            for (float[] a : acc) {
-                java.util.Arrays.fill(a, 0, len, 0f);
-            }
-            for (float[] a : biasAcc) {
-                java.util.Arrays.fill(a, 0, len, 0f);
-            }
-            for (int b = 0; b < batch; b++) {
+            clear(acc, len);
+            clear(biasAcc, len);
+            for (int b = 0; b < shape.batch(); b++) {
                 for (int c = 0; c < channels; c++) {
                     int inRows = blockRows + kh - 1;
                     x.get(((b * channels + c) * h + y0) * w, rows, 0, inRows * w);
@@ -320,7 +320,7 @@ public class FastConvolutionLayer extends ConvolutionLayer {
                     }
                 }
                 for (int o = first; o < end; o++) {
-                    d.get(((b * out + o) * oh + y0) * ow, dRows, 0, blockRows * ow);
+                    d.get(((b * shape.out() + o) * oh + y0) * ow, dRows, 0, blockRows * ow);
                     for (int y = 0; y < blockRows; y++) {
                         System.arraycopy(dRows, y * ow, padded, y * w, ow);
                     }
@@ -337,11 +337,21 @@ public class FastConvolutionLayer extends ConvolutionLayer {
                 biasSums[k] += sum(biasAcc[k], len);
             }
         }
-        for (int k = 0; k < outs * taps; k++) {
-            weightGrad[first * taps + k] = (float) weightSums[k];
+        store(weightSums, weightGrad, first * taps);
+        store(biasSums, biasGrad, first);
+    }
+
+    /** to[at + k] = sums[k], rounded to float. */
+    private static void store(double[] sums, float[] to, int at) {
+        for (int k = 0; k < sums.length; k++) {
+            to[at + k] = (float) sums[k];
         }
-        for (int k = 0; k < outs; k++) {
-            biasGrad[first + k] = (float) biasSums[k];
+    }
+
+    /** Zeros the first n elements of every array. */
+    private static void clear(float[][] arrays, int n) {
+        for (float[] a : arrays) {
+            java.util.Arrays.fill(a, 0, n, 0f);
         }
     }
 

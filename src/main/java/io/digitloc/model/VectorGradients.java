@@ -47,9 +47,9 @@ final class VectorGradients {
      * that position t of that padded plane meets input element t + i*w + j for tap (i, j): every load
      * is a whole vector, no masks.
      */
-    static void parameterGradients3x3(FloatBuffer x, FloatBuffer d, int batch, int channels, int h, int w, int out,
-                                      int first, int end, float[] weightGrad, float[] biasGrad) {
-        Kernel.run(x, d, batch, channels, h, w, out, first, end, weightGrad, biasGrad);
+    static void parameterGradients3x3(FloatBuffer x, FloatBuffer d, ConvShape shape, int first, int end,
+                                      float[] weightGrad, float[] biasGrad) {
+        Kernel.run(x, d, shape, first, end, weightGrad, biasGrad);
     }
 
     /** Whether {@link #channelsLast3x3} computes this shape here: 3x3, output channels whole vectors. */
@@ -62,11 +62,16 @@ final class VectorGradients {
      * whose loss gradient d is channels-last ([batch, h-2, w-2, out], as {@link FastConvolutionLayer} makes
      * it for the first layer), for examples {@code first} to {@code end} of input x ([batch, h, w]); adds
      * them to {@code weightSums} ([3, 3, out]: tap-major) and {@code biasSums}. The output channels are the
-     * vector lanes: per position one load of d, nine broadcast input pixels, nine multiply-adds.
+     * vector lanes: per position one load of d, nine broadcast input pixels, nine multiply-adds. Of
+     * {@code shape}, only the height, width and output channels are read.
      */
-    static void channelsLast3x3(FloatBuffer x, FloatBuffer d, int h, int w, int out, int first, int end,
+    static void channelsLast3x3(FloatBuffer x, FloatBuffer d, ConvShape shape, int first, int end,
                                 double[] weightSums, double[] biasSums) {
-        ChannelsLast.run(x, d, h, w, out, first, end, weightSums, biasSums);
+        ChannelsLast.run(x, d, shape, first, end, new Sums(weightSums, biasSums));
+    }
+
+    /** Where a pass adds its weight and bias sums. */
+    private record Sums(double[] weights, double[] biases) {
     }
 
     /** Channels-last Vector API code, loaded only with the module. */
@@ -77,8 +82,10 @@ final class VectorGradients {
             return S.length();
         }
 
-        static void run(FloatBuffer x, FloatBuffer d, int h, int w, int out, int first, int end,
-                        double[] weightSums, double[] biasSums) {
+        static void run(FloatBuffer x, FloatBuffer d, ConvShape shape, int first, int end, Sums sums) {
+            int h = shape.height();
+            int w = shape.width();
+            int out = shape.out();
             int oh = h - 2;
             int ow = w - 2;
             float[] plane = new float[h * w + 2]; // the last positions' taps read 2 past the plane (times 0)
@@ -90,7 +97,7 @@ final class VectorGradients {
                     d.get((b * oh + y) * ow * out, grads, y * w * out, ow * out);
                 }
                 for (int v = 0; v < out; v += S.length()) {
-                    example(plane, grads, v, oh * w, w, out, lane, weightSums, biasSums);
+                    example(plane, grads, v, w, out, lane, sums);
                 }
             }
         }
@@ -101,8 +108,9 @@ final class VectorGradients {
          * loop in a method of its own: with nested loops (rows, columns) the JDK 17 JIT kept the
          * accumulators in memory, many times slower.
          */
-        private static void example(float[] plane, float[] grads, int v, int positions, int w, int out,
-                                    float[] lane, double[] weightSums, double[] biasSums) {
+        private static void example(float[] plane, float[] grads, int v, int w, int out, float[] lane, Sums sums) {
+            int positions = grads.length / out;
+            double[] weightSums = sums.weights();
             FloatVector a00 = FloatVector.zero(S), a01 = a00, a02 = a00, a10 = a00, a11 = a00, a12 = a00;
             FloatVector a20 = a00, a21 = a00, a22 = a00, bs = a00;
             for (int t = 0, g = v; t < positions; t++, g += out) {
@@ -127,7 +135,7 @@ final class VectorGradients {
             add(a20, lane, weightSums, 6 * out + v);
             add(a21, lane, weightSums, 7 * out + v);
             add(a22, lane, weightSums, 8 * out + v);
-            add(bs, lane, biasSums, v);
+            add(bs, lane, sums.biases(), v);
         }
 
         /** sums[at + l] += a's lane l. */
@@ -143,8 +151,13 @@ final class VectorGradients {
     private static final class Kernel {
         private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
 
-        static void run(FloatBuffer x, FloatBuffer d, int batch, int channels, int h, int w, int out,
-                        int first, int end, float[] weightGrad, float[] biasGrad) {
+        static void run(FloatBuffer x, FloatBuffer d, ConvShape shape, int first, int end, float[] weightGrad,
+                        float[] biasGrad) {
+            int batch = shape.batch();
+            int channels = shape.channels();
+            int h = shape.height();
+            int w = shape.width();
+            int out = shape.out();
             int oh = h - 2;
             int ow = w - 2;
             int lanes = S.length();
@@ -153,6 +166,7 @@ final class VectorGradients {
             float[] dPlane = new float[positions]; // columns ow..w-1 and the tail stay 0
             double[] weightSums = new double[(end - first) * channels * 9];
             double[] biasSums = new double[end - first];
+            Sums sums = new Sums(weightSums, biasSums);
             for (int b = 0; b < batch; b++) {
                 x.get(b * channels * h * w, planes, 0, channels * h * w);
                 for (int o = first; o < end; o++) {
@@ -161,8 +175,8 @@ final class VectorGradients {
                         d.get(dBase + y * ow, dPlane, y * w, ow);
                     }
                     for (int c = 0; c < channels; c++) {
-                        tapSums(planes, c * h * w, dPlane, positions, w, weightSums, ((o - first) * channels + c) * 9,
-                                c == 0 ? biasSums : null, o - first);
+                        tapSums(planes, c * h * w, dPlane, w, sums, ((o - first) * channels + c) * 9,
+                                c == 0 ? o - first : -1);
                     }
                 }
             }
@@ -175,11 +189,12 @@ final class VectorGradients {
         }
 
         /**
-         * Adds sum over t of dPlane[t] * planes[base + t + i*w + j] to sums[at + i*3 + j] for the nine
-         * taps, and (when bias is given) sum of dPlane[t] to bias[biasAt].
+         * Adds sum over t of dPlane[t] * planes[base + t + i*w + j] to the weight sums at at + i*3 + j for
+         * the nine taps, and (when biasAt is not negative) sum of dPlane[t] to the bias sum at biasAt.
          */
-        private static void tapSums(float[] planes, int base, float[] dPlane, int positions, int w, double[] sums,
-                                    int at, double[] bias, int biasAt) {
+        private static void tapSums(float[] planes, int base, float[] dPlane, int w, Sums target, int at, int biasAt) {
+            int positions = dPlane.length;
+            double[] sums = target.weights();
             FloatVector a00 = FloatVector.zero(S), a01 = a00, a02 = a00, a10 = a00, a11 = a00, a12 = a00;
             FloatVector a20 = a00, a21 = a00, a22 = a00, bs = a00;
             int r1 = base + w;
@@ -206,8 +221,8 @@ final class VectorGradients {
             sums[at + 6] += a20.reduceLanes(VectorOperators.ADD);
             sums[at + 7] += a21.reduceLanes(VectorOperators.ADD);
             sums[at + 8] += a22.reduceLanes(VectorOperators.ADD);
-            if (bias != null) {
-                bias[biasAt] += bs.reduceLanes(VectorOperators.ADD);
+            if (biasAt >= 0) {
+                target.biases()[biasAt] += bs.reduceLanes(VectorOperators.ADD);
             }
         }
     }

@@ -24,8 +24,8 @@ final class VectorPooling {
      * {@code out} ([batch, h/2, w/2, c]): relu first when asked, then 0.25 * (((a + b) + c) + d) over the
      * window's top-left, top-right, bottom-left, bottom-right pixels, as the planar pass adds them.
      */
-    static void forward(ByteBuffer in, ByteBuffer out, int first, int end, int c, int h, int w, boolean relu) {
-        Kernel.forward(in, out, first, end, c, h, w, relu);
+    static void forward(ByteBuffer in, ByteBuffer out, int first, int end, Planes planes, boolean relu) {
+        Kernel.forward(in, out, first, end, planes, relu);
     }
 
     /**
@@ -34,9 +34,8 @@ final class VectorPooling {
      * pixels, none where channels-last {@code reluInput} (when given) is not positive, 0 for an odd last
      * row and column.
      */
-    static void backward(ByteBuffer eps, ByteBuffer grad, ByteBuffer reluInput, int first, int end, int c, int h,
-                         int w) {
-        Kernel.backward(eps, grad, reluInput, first, end, c, h, w);
+    static void backward(ByteBuffer eps, ByteBuffer grad, ByteBuffer reluInput, int first, int end, Planes planes) {
+        Kernel.backward(eps, grad, reluInput, first, end, planes);
     }
 
     /** The Vector API code proper, loaded only with the module. */
@@ -44,7 +43,10 @@ final class VectorPooling {
         private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
         private static final ByteOrder ORDER = ByteOrder.nativeOrder();
 
-        static void forward(ByteBuffer in, ByteBuffer out, int first, int end, int c, int h, int w, boolean relu) {
+        static void forward(ByteBuffer in, ByteBuffer out, int first, int end, Planes planes, boolean relu) {
+            int c = planes.channels();
+            int h = planes.height();
+            int w = planes.width();
             int ph = h / 2;
             int pw = w / 2;
             int vectorEnd = c - c % S.length();
@@ -85,8 +87,10 @@ final class VectorPooling {
             return relu ? Math.max(v, 0f) : v;
         }
 
-        static void backward(ByteBuffer eps, ByteBuffer grad, ByteBuffer reluInput, int first, int end, int c,
-                             int h, int w) {
+        static void backward(ByteBuffer eps, ByteBuffer grad, ByteBuffer reluInput, int first, int end, Planes planes) {
+            int c = planes.channels();
+            int h = planes.height();
+            int w = planes.width();
             int ph = h / 2;
             int pw = w / 2;
             int vectorEnd = c - c % S.length();

@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.within;
 
 class IouTest {
     private static double iou(double... v) {
-        return Iou.of(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7]);
+        return Iou.of(new double[] {v[0], v[1], v[2], v[3]}, new double[] {v[4], v[5], v[6], v[7]});
     }
 
     @Test

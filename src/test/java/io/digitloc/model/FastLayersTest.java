@@ -133,8 +133,7 @@ class FastLayersTest {
 
     /** A pass over output channels first to end: the plain-Java one or the Vector API one. */
     interface GradientPass {
-        void run(FloatBuffer x, FloatBuffer d, int batch, int channels, int h, int w, int out, int kh, int kw,
-                 int first, int end, float[] weights, float[] biases);
+        void run(FloatBuffer x, FloatBuffer d, ConvShape shape, int first, int end, float[] weights, float[] biases);
     }
 
     @Test
@@ -149,8 +148,7 @@ class FastLayersTest {
         assertThat(VectorGradients.AVAILABLE).as("JVM started with --add-modules=jdk.incubator.vector").isTrue();
         assertThat(VectorGradients.applies(3, 3)).isTrue();
         assertThat(VectorGradients.applies(3, 2)).isFalse();
-        GradientPass vector = (x, d, batch, channels, h, w, out, kh, kw, first, end, weights, biases) ->
-                VectorGradients.parameterGradients3x3(x, d, batch, channels, h, w, out, first, end, weights, biases);
+        GradientPass vector = VectorGradients::parameterGradients3x3;
         assertMatchesDefinition(vector, 3, 2, 7, 6, 4, 3, 3);
         assertMatchesDefinition(vector, 2, 1, 75, 75, 3, 3, 3); // conv1's planes: 73 wide, not whole vectors
         assertMatchesDefinition(vector, 1, 3, 5, 21, 2, 3, 3);
@@ -171,8 +169,9 @@ class FastLayersTest {
         float[] weights = new float[out * channels * kh * kw];
         float[] biases = new float[out];
         // two calls over disjoint output channels, as two threads do
-        pass.run(FloatBuffer.wrap(x), FloatBuffer.wrap(d), batch, channels, h, w, out, kh, kw, 0, 1, weights, biases);
-        pass.run(FloatBuffer.wrap(x), FloatBuffer.wrap(d), batch, channels, h, w, out, kh, kw, 1, out, weights, biases);
+        ConvShape shape = new ConvShape(batch, channels, h, w, out, kh, kw);
+        pass.run(FloatBuffer.wrap(x), FloatBuffer.wrap(d), shape, 0, 1, weights, biases);
+        pass.run(FloatBuffer.wrap(x), FloatBuffer.wrap(d), shape, 1, out, weights, biases);
         for (int o = 0; o < out; o++) {
             double bias = 0;
             for (int b = 0; b < batch; b++) {
@@ -217,8 +216,9 @@ class FastLayersTest {
         double[] weights = new double[9 * out];
         double[] biases = new double[out];
         // two calls over disjoint examples, as two threads do: they add up
-        VectorGradients.channelsLast3x3(FloatBuffer.wrap(x), FloatBuffer.wrap(d), h, w, out, 0, 1, weights, biases);
-        VectorGradients.channelsLast3x3(FloatBuffer.wrap(x), FloatBuffer.wrap(d), h, w, out, 1, batch, weights, biases);
+        ConvShape shape = new ConvShape(batch, 1, h, w, out, 3, 3);
+        VectorGradients.channelsLast3x3(FloatBuffer.wrap(x), FloatBuffer.wrap(d), shape, 0, 1, weights, biases);
+        VectorGradients.channelsLast3x3(FloatBuffer.wrap(x), FloatBuffer.wrap(d), shape, 1, batch, weights, biases);
         for (int o = 0; o < out; o++) {
             double bias = 0;
             for (int p = 0; p < batch * oh * ow; p++) {
@@ -265,8 +265,8 @@ class FastLayersTest {
             AveragePooling2x2Layer.forward(FloatBuffer.wrap(planar), FloatBuffer.wrap(expected), n * c, h, w, relu);
             // the Vector API pass, in place in native memory, over two example ranges as two threads do
             ByteBuffer out = direct(new float[eps.length]);
-            VectorPooling.forward(direct(last), out, 0, 1, c, h, w, relu);
-            VectorPooling.forward(direct(last), out, 1, n, c, h, w, relu);
+            VectorPooling.forward(direct(last), out, 0, 1, new Planes(c, h, w), relu);
+            VectorPooling.forward(direct(last), out, 1, n, new Planes(c, h, w), relu);
             assertThat(floats(out)).containsExactly(toChannelsLast(expected, n, c, h / 2, w / 2));
 
             float[] gradPlanar = new float[planar.length];
@@ -276,8 +276,8 @@ class FastLayersTest {
             Arrays.fill(nans, Float.NaN); // every element must be written
             ByteBuffer grad = direct(nans);
             ByteBuffer epsLast = direct(toChannelsLast(eps, n, c, h / 2, w / 2));
-            VectorPooling.backward(epsLast, grad, relu ? direct(last) : null, 0, 1, c, h, w);
-            VectorPooling.backward(epsLast, grad, relu ? direct(last) : null, 1, n, c, h, w);
+            VectorPooling.backward(epsLast, grad, relu ? direct(last) : null, 0, 1, new Planes(c, h, w));
+            VectorPooling.backward(epsLast, grad, relu ? direct(last) : null, 1, n, new Planes(c, h, w));
             assertThat(floats(grad)).containsExactly(toChannelsLast(gradPlanar, n, c, h, w));
         }
     }
