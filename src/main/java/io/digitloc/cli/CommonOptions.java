@@ -1,6 +1,7 @@
 package io.digitloc.cli;
 
 import io.digitloc.config.Settings;
+import io.digitloc.spark.ClusterPaths;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
@@ -50,7 +51,7 @@ public final class CommonOptions {
             }
         }
         overrides.putAll(extra);
-        return Settings.load(config, overrides);
+        return ClusterPaths.qualify(Settings.load(config, overrides));
     }
 
     /** The path of the setting {@code option} sets, or null: its descriptionKey when that is a declared setting. */

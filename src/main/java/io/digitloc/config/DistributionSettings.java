@@ -37,7 +37,7 @@ public record DistributionSettings(int averagingFrequency, int prefetch, Approac
             "at least 1");
     static final Setting<Integer> PREFETCH = Setting.integer("train.prefetch", v -> v >= 0, "0 or more");
     static final Setting<Approach> APPROACH = Setting.choice("train.approach", Approach.class);
-    static final Setting<String> EXPORT_DIR = Setting.text("train.export-dir", v -> true,
+    static final Setting<String> EXPORT_DIR = Setting.directoryOrDefault("train.export-dir",
             "a directory path, or \"\" for the default");
     static final Setting<String> STORAGE_LEVEL = Setting.text("train.storage-level", v -> v != null && STORAGE_LEVELS.contains(v),
             "a Spark storage level such as MEMORY_ONLY, MEMORY_AND_DISK, MEMORY_ONLY_SER or NONE");

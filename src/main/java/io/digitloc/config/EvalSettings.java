@@ -19,8 +19,8 @@ import java.util.List;
  */
 public record EvalSettings(String model, String out, int limit, List<Double> iouThresholds, int gridColumns,
                            int sampleRows, int batchSize) implements Serializable {
-    static final Setting<String> MODEL = Setting.text("eval.model", v -> true, "a model zip, or \"\" for the default");
-    static final Setting<String> OUT = Setting.text("eval.out", v -> true, "a directory path, or \"\" for the default");
+    static final Setting<String> MODEL = Setting.driverPath("eval.model", "a model zip, or \"\" for the default");
+    static final Setting<String> OUT = Setting.driverPath("eval.out", "a directory path, or \"\" for the default");
     static final Setting<Integer> LIMIT = Setting.integer("eval.limit", v -> v >= 0, "0 (all) or a positive count");
     static final Setting<List<Double>> IOU_THRESHOLDS = Setting.numbers("eval.iou-thresholds",
             v -> v != null && !v.isEmpty() && v.stream().allMatch(t -> t > 0 && t <= 1),

@@ -18,7 +18,7 @@ public record MonitorSettings(boolean tensorboard, String tensorboardDir, EarlyS
         implements Serializable {
 
     static final Setting<Boolean> TENSORBOARD = Setting.flag("train.tensorboard");
-    static final Setting<String> TENSORBOARD_DIR = Setting.text("train.tensorboard-dir", v -> v != null,
+    static final Setting<String> TENSORBOARD_DIR = Setting.driverPath("train.tensorboard-dir",
             "\"\" (the run directory) or a directory path");
 
     public MonitorSettings {

@@ -27,16 +27,32 @@ public final class Setting<T> {
         T read(Config config, String path);
     }
 
+    /** Whether a setting names a place on a filesystem, and which JVMs open it. */
+    public enum Place {
+        /** Not a path. */
+        NONE,
+        /** A path only the driver opens (a report, a model it reads and broadcasts). */
+        DRIVER,
+        /** A path tasks on the executors open too (the digits, the dataset, the run directory). */
+        EVERY_NODE
+    }
+
     private final String path;
     private final Reader<T> reader;
     private final Predicate<? super T> valid;
     private final String expected;
+    private final Place place;
 
     private Setting(String path, Reader<T> reader, Predicate<? super T> valid, String expected) {
+        this(path, reader, valid, expected, Place.NONE);
+    }
+
+    private Setting(String path, Reader<T> reader, Predicate<? super T> valid, String expected, Place place) {
         this.path = path;
         this.reader = reader;
         this.valid = valid;
         this.expected = expected;
+        this.place = place;
     }
 
     static Setting<Integer> integer(String path, Predicate<Integer> valid, String expected) {
@@ -59,9 +75,20 @@ public final class Setting<T> {
         return new Setting<>(path, Config::getString, valid, expected);
     }
 
-    /** A non-blank path on any Hadoop filesystem. */
+    /** A non-blank path on any Hadoop filesystem, which executors' tasks open too. */
     static Setting<String> directory(String path) {
-        return text(path, v -> v != null && !v.isBlank(), "a directory path");
+        return new Setting<>(path, Config::getString, v -> v != null && !v.isBlank(), "a directory path",
+                Place.EVERY_NODE);
+    }
+
+    /** As {@link #directory}, or {@code ""} for a default the code derives. */
+    static Setting<String> directoryOrDefault(String path, String expected) {
+        return new Setting<>(path, Config::getString, v -> v != null, expected, Place.EVERY_NODE);
+    }
+
+    /** A path only the driver opens, or {@code ""} for a default the code derives. */
+    static Setting<String> driverPath(String path, String expected) {
+        return new Setting<>(path, Config::getString, v -> v != null, expected, Place.DRIVER);
     }
 
     static Setting<Duration> duration(String path, Predicate<Duration> valid, String expected) {
@@ -96,6 +123,11 @@ public final class Setting<T> {
     /** The path under {@code digitloc}, e.g. {@code train.epochs}: what {@code --set} and the user's file name. */
     public String path() {
         return path;
+    }
+
+    /** Whether the value is a path, and who opens it. */
+    public Place place() {
+        return place;
     }
 
     /** The full key, e.g. {@code digitloc.train.epochs}: what messages name. */

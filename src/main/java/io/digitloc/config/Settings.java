@@ -134,6 +134,22 @@ public record Settings(long seed, SparkSettings spark, DataSettings data, TrainS
     }
 
     /**
+     * Each declared path setting ({@link Setting#place()}) and its value, those left {@code ""} (a default
+     * the code derives) aside: what the driver qualifies before a cluster's tasks see them.
+     */
+    public Map<Setting<?>, String> paths() {
+        Config root = ConfigFactory.parseString(rendered);
+        Map<Setting<?>, String> paths = new java.util.LinkedHashMap<>();
+        for (Setting<?> s : declared()) {
+            String value = s.place() == Setting.Place.NONE ? "" : root.getString(s.path()).trim();
+            if (!value.isEmpty()) {
+                paths.put(s, value);
+            }
+        }
+        return paths;
+    }
+
+    /**
      * Refuses a key under {@code digitloc} that no setting declares (a typo would otherwise be ignored and
      * the default used), naming the nearest declared key.
      */

@@ -40,13 +40,25 @@ public final class SparkSessions {
         conf.setIfMissing("spark.broadcast.compress", "false");
         // a barrier stage that cannot get its slots fails after 8 checks 15 s apart, not Spark's 40
         conf.setIfMissing("spark.scheduler.barrier.maxConcurrentTasksCheck.maxFailures", "8");
-        // native set-up on every executor before its first task (see NativeSetupPlugin)
-        String plugins = conf.get("spark.plugins", "");
-        if (!plugins.contains(NativeSetupPlugin.class.getName())) {
-            conf.set("spark.plugins", plugins.isBlank() ? NativeSetupPlugin.class.getName()
-                    : plugins + "," + NativeSetupPlugin.class.getName());
-        }
+        // native set-up on every executor before its first task (see NativeSetupPlugin); the training
+        // figures as driver metrics (TrainingMetricsPlugin)
+        addPlugin(conf, NativeSetupPlugin.class);
+        // Prometheus's text format on the driver's UI: the driver's metrics (the training gauges among
+        // them) at /metrics/prometheus, the executors' at /metrics/executors/prometheus
+        conf.setIfMissing("spark.metrics.conf.*.sink.prometheusServlet.class",
+                "org.apache.spark.metrics.sink.PrometheusServlet");
+        conf.setIfMissing("spark.metrics.conf.*.sink.prometheusServlet.path", "/metrics/prometheus");
+        conf.setIfMissing("spark.ui.prometheus.enabled", "true");
+        conf.setIfMissing("spark.metrics.namespace", "digitloc");
+        addPlugin(conf, TrainingMetricsPlugin.class);
         return SparkSession.builder().config(conf).getOrCreate();
+    }
+
+    private static void addPlugin(SparkConf conf, Class<?> plugin) {
+        String plugins = conf.get("spark.plugins", "");
+        if (!java.util.Arrays.asList(plugins.split("\\s*,\\s*")).contains(plugin.getName())) {
+            conf.set("spark.plugins", plugins.isBlank() ? plugin.getName() : plugins + "," + plugin.getName());
+        }
     }
 
     /** Whether {@code master} runs in this JVM ({@code local}, {@code local[N]}, ...). */

@@ -1,5 +1,8 @@
 package io.digitloc.train;
 
+import io.digitloc.monitor.LiveFigures;
+import io.digitloc.monitor.LiveFigures.Figure;
+import io.digitloc.rounds.RoundPhases;
 import io.digitloc.run.TrainingHistory;
 import io.digitloc.engine.Masters;
 import io.digitloc.engine.ParameterAveragingMaster;
@@ -41,6 +44,7 @@ final class RunMonitor implements Closeable {
     private final List<float[]> gridBoxes = new ArrayList<>();
     private final List<Integer> gridLabels = new ArrayList<>();
     private final int size;
+    private final LiveFigures live = LiveFigures.driver();
     private long samplesBefore;
 
     RunMonitor(Settings settings, Path work, Path modelDir, HadoopConf conf, TrainingHistory history,
@@ -67,15 +71,33 @@ final class RunMonitor implements Closeable {
     /** The master's progress lines, as scalars at this epoch's sample count. */
     ParameterAveragingMaster.Progress progress(ComputationGraph net) {
         String layer = net.getLayers()[0].conf().getLayer().getLayerName();
-        return (epochSamples, score, imagesPerSecond) -> board.scalars(samplesBefore + epochSamples, Map.of(
-                TrainingBoard.TRAIN_LOSS, score, TrainingBoard.LEARNING_RATE, net.getLearningRate(layer),
-                TrainingBoard.IMAGES_PER_SECOND, imagesPerSecond));
+        return (epochSamples, score, imagesPerSecond) -> {
+            board.scalars(samplesBefore + epochSamples, Map.of(TrainingBoard.TRAIN_LOSS, score,
+                    TrainingBoard.LEARNING_RATE, net.getLearningRate(layer), TrainingBoard.IMAGES_PER_SECOND,
+                    imagesPerSecond));
+            live.set(Map.of(Figure.SAMPLES, (double) (samplesBefore + epochSamples), Figure.TRAIN_LOSS, score,
+                    Figure.IMAGES_PER_SECOND, imagesPerSecond));
+        };
+    }
+
+    /** Before an epoch's fit: its number on the live figures. */
+    void beginEpoch(int epoch) {
+        live.set(Figure.EPOCH, epoch);
+    }
+
+    /** The epoch's rounds on the live figures: their count and where their time went. */
+    void rounds(RoundPhases.Summary rounds) {
+        live.set(Map.of(Figure.ROUNDS, (double) rounds.rounds(), Figure.ROUND_SECONDS, rounds.wall(),
+                Figure.ROUND_FIT_SECONDS, rounds.fit(), Figure.ROUND_OVERHEAD_SECONDS, rounds.overhead()));
     }
 
     /** After an epoch's checkpoint: its figures and grid on the board, and the policy's verdict. */
     EarlyStopping.Verdict epoch(TrainingHistory history, EpochRecord record, ComputationGraph net) {
         samplesBefore = TrainingBoard.samplesThrough(history.epochs());
         board.epochs(history.epochs());
+        live.set(Map.of(Figure.SAMPLES, (double) samplesBefore, Figure.VAL_LOSS, record.valLoss(),
+                Figure.VAL_ACCURACY, record.valAccuracy(), Figure.VAL_MEAN_IOU, record.valMeanIou(),
+                Figure.VAL_IOU_SHARE, record.valIouShare(), Figure.VAL_BOX_MSE, record.valBoxMse()));
         board.image(TrainingBoard.PREDICTIONS, samplesBefore, grid(net));
         EarlyStopping.Verdict v = stopping.observe(record);
         if (stopping.enabled()) {

@@ -129,6 +129,7 @@ public final class TrainJob {
         long epochStart = System.nanoTime();
         ParameterAveragingMaster master = session.master();
         master.beginEpoch(epoch, run.trainCount());
+        monitor.beginEpoch(epoch);
         RoundPhases before = master.phases().copy();
         EpochFeed feed = session.feed();
         double fitSeconds = feed.fit(session.sparkNet(), epoch, feed.warmupBatches(epoch, run.start().warmStartModel() != null));
@@ -151,7 +152,9 @@ public final class TrainJob {
                         + "%.1f s, %.0f img/s, ETA %s", epoch, train.epochs(), trainLoss, valLoss,
                 100 * val.accuracy(), val.meanIou(), epochSeconds, record.imagesPerSecond(),
                 Durations.format(epochSeconds * (train.epochs() - epoch))));
-        LOG.info("epoch {} rounds: {}", epoch, master.phases().since(before).summary());
+        RoundPhases.Summary rounds = master.phases().since(before).summary();
+        monitor.rounds(rounds);
+        LOG.info("epoch {} rounds: {}", epoch, rounds);
     }
 
     /**

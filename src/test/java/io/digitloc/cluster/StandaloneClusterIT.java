@@ -53,20 +53,24 @@ class StandaloneClusterIT {
     void pipelineTrainsOnTwoExecutors() throws Exception {
         Path events = Files.createDirectories(DIR.resolve("events"));
         Path out = DIR.resolve("out");
+        // relative paths, as a user types them: the driver qualifies them (its working directory is ROOT,
+        // each executor's its own work directory)
+        String rel = ROOT.relativize(out).toString();
         List<String> cmd = new ArrayList<>(List.of(ROOT.resolve("submit.sh").toString(),
                 "--master", cluster.masterUrl(),
                 "--executor-memory", "1500m",
                 "--conf", "spark.eventLog.enabled=true",
                 "--conf", "spark.eventLog.dir=file://" + events,
                 "pipeline",
-                "--mnist-dir", Mnist.dir().toAbsolutePath().toString(),
-                "--data-dir", out.resolve("data").toString(),
+                "--mnist-dir", ROOT.relativize(Mnist.dir().toAbsolutePath()).toString(),
+                "--data-dir", rel + "/data",
                 "--train-limit", "640", "--validation-limit", "200",
                 "--set", "data.train-shards=2",
-                "--model-dir", out.resolve("model").toString(),
+                "--model-dir", rel + "/model",
                 "--epochs", "2"));
         String log = awaitSuccess(submit(cmd, "submit.log"), "submit.log", 8);
         assertThat(log).contains("train: 2 epochs", "evaluate: 200 canvases");
+        assertThat(Files.readString(out.resolve("model/metadata.json"))).contains("file:" + out.resolve("data"));
 
         JsonNode metrics = Json.MAPPER.readTree(out.resolve("model/metrics.json").toFile());
         assertThat(metrics.get("count").asLong()).isEqualTo(200);
@@ -108,7 +112,7 @@ class StandaloneClusterIT {
         // the trained model scores new data on the cluster through submit.sh (the score job)
         Path scored = out.resolve("scored");
         List<String> score = List.of(ROOT.resolve("submit.sh").toString(), "--master", cluster.masterUrl(),
-                "--executor-memory", "1500m", "score", "--model", out.resolve("model/model.zip").toString(),
+                "--executor-memory", "1500m", "score", "--model", rel + "/model/model.zip",
                 "--input", out.resolve("data/validation").toString(), "--out", scored.toString());
         String scoreLog = awaitSuccess(submit(score, "score.log"), "score.log", 5);
         assertThat(scoreLog).contains("score: 200 rows, 200 scored, 0 unscored");
@@ -193,7 +197,7 @@ class StandaloneClusterIT {
 
     /** Starts submit.sh (its embedded SparkSubmit path) with the cluster's secret, logging to logs/{@code log}. */
     private static Process submit(List<String> cmd, String log) throws IOException {
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(ROOT.toFile()).redirectErrorStream(true)
                 .redirectOutput(DIR.resolve("logs").resolve(log).toFile());
         pb.environment().remove("SPARK_HOME"); // the embedded SparkSubmit path of submit.sh
         pb.environment().put("_SPARK_AUTH_SECRET", SECRET);

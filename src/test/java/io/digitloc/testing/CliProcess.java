@@ -13,6 +13,11 @@ public final class CliProcess {
     }
 
     public static Process start(Path log, String... args) {
+        return start(log, List.of(), args);
+    }
+
+    /** As {@link #start(Path, String...)}, with {@code jvmOptions} (e.g. {@code -Dspark.ui.port=N}) for the JVM. */
+    public static Process start(Path log, List<String> jvmOptions, String... args) {
         Path root = Path.of("").toAbsolutePath();
         try {
             String cp = root.resolve("target/classes") + java.io.File.pathSeparator
@@ -21,6 +26,7 @@ public final class CliProcess {
             cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
             cmd.add("-Xmx3g");
             cmd.addAll(OPENS);
+            cmd.addAll(jvmOptions);
             cmd.add("-cp");
             cmd.add(cp);
             cmd.add("io.digitloc.cli.Main");

@@ -1,0 +1,49 @@
+package io.digitloc.spark;
+
+import io.digitloc.config.Setting;
+import io.digitloc.config.Settings;
+import io.digitloc.config.SettingsException;
+import io.digitloc.io.DriverPaths;
+import io.digitloc.io.HadoopConf;
+import org.apache.spark.SparkConf;
+import org.apache.spark.deploy.SparkHadoopUtil;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The path settings of a run on a cluster, qualified on the driver before Spark starts (see
+ * {@link DriverPaths}), and refused where no executor can reach them: on YARN or Kubernetes, whose
+ * containers run on other hosts, a path on the driver's local disk that tasks open (or any local path,
+ * when the driver itself runs in a container: {@code --deploy-mode cluster}).
+ */
+public final class ClusterPaths {
+    private ClusterPaths() {
+    }
+
+    /** {@code settings} with its paths qualified for the master spark-submit gave (local mode: unchanged). */
+    public static Settings qualify(Settings settings) {
+        SparkConf spark = new SparkConf();
+        String master = spark.get("spark.master", settings.spark().master());
+        if (SparkSessions.isLocal(master)) {
+            return settings;
+        }
+        boolean containers = master.startsWith("yarn") || master.startsWith("k8s://");
+        boolean driverInContainer = containers && "cluster".equals(spark.get("spark.submit.deployMode", "client"));
+        HadoopConf hadoop = new HadoopConf(SparkHadoopUtil.get().newConfiguration(spark));
+        Map<String, Object> qualified = new LinkedHashMap<>();
+        settings.paths().forEach((setting, value) -> {
+            String path = DriverPaths.qualify(value, hadoop);
+            boolean tasksOpenIt = setting.place() == Setting.Place.EVERY_NODE || driverInContainer;
+            if (containers && tasksOpenIt && DriverPaths.onLocalDisk(path)) {
+                throw new SettingsException(setting.key() + " = '" + value + "' is on this machine's disk (" + path
+                        + "), which " + (master.startsWith("yarn") ? "YARN's" : "Kubernetes'") + " containers "
+                        + "cannot read: give a path every node reaches, e.g. hdfs://namenode:8020/...");
+            }
+            if (!path.equals(value)) {
+                qualified.put(setting.key(), path);
+            }
+        });
+        return qualified.isEmpty() ? settings : settings.with(qualified);
+    }
+}
