@@ -113,7 +113,13 @@ if [ ! -f "$cp_file" ] || [ "$root/pom.xml" -nt "$cp_file" ]; then
   (cd "$root" && mvn -q -B -DskipTests package >&2) || exit 1
 fi
 driver_opts=$(sed -n 's/^spark.driver.extraJavaOptions[[:space:]]*//p' "$props" | tail -n 1)
+# As spark-class does: the Hadoop and YARN configuration directories on the classpath (YARN's address,
+# the default filesystem); SparkSubmit also ships them to YARN's containers.
+classpath=$(cat "$cp_file")
+for conf_dir in "${YARN_CONF_DIR:-}" "${HADOOP_CONF_DIR:-}"; do
+  [ -n "$conf_dir" ] && classpath="$conf_dir:$classpath"
+done
 # shellcheck disable=SC2086
 java -Xmx"${driver_memory:-4g}" $driver_opts -Dlog4j2.configurationFile="file:$root/conf/log4j2.properties" \
-  -cp "$(cat "$cp_file")" org.apache.spark.deploy.SparkSubmit --class io.digitloc.cli.Main \
+  -cp "$classpath" org.apache.spark.deploy.SparkSubmit --class io.digitloc.cli.Main \
   --properties-file "$props" "${spark_args[@]}" "$jar" "$sub" "${job_args[@]}"

@@ -62,6 +62,11 @@ final class BenchmarkCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "FILE", descriptionKey = "benchmark.scaling-out")
     String outFile;
 
+    @Option(names = "--cluster-shape", paramLabel = "FILE",
+            description = "With --scaling on an emulated cluster: the shape file scripts/emulated-cluster.sh wrote "
+                    + "(its CPU quota and link), recorded as 'emulated' in --out.")
+    java.nio.file.Path clusterShape;
+
     @Override
     public Integer call() {
         Settings settings = common.load();
@@ -91,13 +96,13 @@ final class BenchmarkCommand implements Callable<Integer> {
                 b.checkEvery(), b.validationCanvases());
         var bench = new io.digitloc.bench.ScalingBenchmark(settings, target, System.out::println);
         List<io.digitloc.bench.ScalingBenchmark.Run> runs = new java.util.ArrayList<>();
-        var hadoop = io.digitloc.io.HadoopConf.local();
+        var shape = clusterShape == null ? null : io.digitloc.bench.ClusterShape.read(clusterShape);
         String command = "scripts/digitloc benchmark " + String.join(" ", spec.commandLine().getParseResult().originalArgs()).replaceFirst("^benchmark ", "");
         for (int n : scaling) {
             runs.add(bench.run(n));
             // rewritten after each worker count: a long sweep cut short keeps what it measured
-            io.digitloc.io.HadoopFiles.writeString(new org.apache.hadoop.fs.Path(outFile), io.digitloc.io.Json.write(
-                    io.digitloc.bench.ScalingBenchmark.document(command, io.digitloc.bench.Machine.describe(), target, runs)), hadoop);
+            write(outFile, io.digitloc.bench.ScalingBenchmark.document(command, io.digitloc.bench.Machine.describe(),
+                    target, runs), shape);
         }
         // the projection to two-core executors needs a step's time on two cores by worker batch, measured here
         int global = settings.train().batchSize();
@@ -110,10 +115,17 @@ final class BenchmarkCommand implements Callable<Integer> {
         var inputs = new io.digitloc.bench.ScalingBenchmark.ProjectionInputs(steps,
                 settings.train().distribution().averagingFrequency(), global,
                 settings.train().distribution().engine() == io.digitloc.config.DistributionSettings.Engine.BARRIER);
-        io.digitloc.io.HadoopFiles.writeString(new org.apache.hadoop.fs.Path(outFile), io.digitloc.io.Json.write(
-                io.digitloc.bench.ScalingBenchmark.document(command, io.digitloc.bench.Machine.describe(), target, runs,
-                        inputs)), hadoop);
+        write(outFile, io.digitloc.bench.ScalingBenchmark.document(command, io.digitloc.bench.Machine.describe(),
+                target, runs, inputs), shape);
         System.out.println("scaling: written to " + outFile);
         return 0;
+    }
+
+    private static void write(String outFile, java.util.Map<String, Object> doc, io.digitloc.bench.ClusterShape shape) {
+        if (shape != null) {
+            doc.put("emulated", shape.toJson());
+        }
+        io.digitloc.io.HadoopFiles.writeString(new org.apache.hadoop.fs.Path(outFile), io.digitloc.io.Json.write(doc),
+                io.digitloc.io.HadoopConf.local());
     }
 }

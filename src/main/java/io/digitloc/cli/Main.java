@@ -23,7 +23,21 @@ public final class Main implements Runnable {
 
     public static void main(String[] args) {
         int code = execute(args);
+        if (inYarnApplicationMaster()) {
+            // YARN's application master reports the run's status when main returns or throws; an exit
+            // from here runs its shutdown hook first, and every run would be reported FAILED
+            if (code != 0) {
+                throw new IllegalStateException("digitloc: exit code " + code);
+            }
+            return;
+        }
         System.exit(code);
+    }
+
+    /** The driver of a YARN cluster-mode run: in a container, with the master's properties set by the AM. */
+    static boolean inYarnApplicationMaster() {
+        return System.getenv("CONTAINER_ID") != null && System.getProperty("spark.master", "").startsWith("yarn")
+                && "cluster".equals(System.getProperty("spark.submit.deployMode"));
     }
 
     /** Runs the CLI and returns the exit code (tests call this instead of main). */
