@@ -45,7 +45,7 @@ start() { # n quota rate
   [ "$(id -u)" = 0 ] || fail "the emulated cluster needs root (network namespaces, tc, cgroups)"
   [ -d /sys/fs/cgroup/cpu ] || fail "no cgroup v1 cpu controller at /sys/fs/cgroup/cpu"
   [ -f "$cp_file" ] || fail "$cp_file missing: run mvn package first"
-  python3 -c "import sys; q=float('$quota'); sys.exit(0 < q <= $(nproc))" 2>/dev/null \
+  python3 -c "import sys; q=float('$quota'); sys.exit(0 if 0 < q <= $(nproc) else 1)" 2>/dev/null \
     || fail "CPU_QUOTA must be a number of cores in (0, $(nproc)]: $quota"
   stop >/dev/null 2>&1 || true
   mkdir -p "$dir/logs" "$dir/spark-home/jars" "$dir/work" "$cg"
@@ -77,11 +77,11 @@ start() { # n quota rate
     shape eth0 "$rate" "$ns"
     mkdir -p "$cg/w$w"
     echo 100000 > "$cg/w$w/cpu.cfs_period_us"
-    python3 -c "print(int(float('$quota') * 100000))" > "$cg/w$w/cpu.cfs_quota_us"
-    # the shell joins the cgroup, then becomes the Worker JVM: the Worker and its executors inherit both
-    ip netns exec "$ns" env SPARK_LOCAL_IP="$net.$((10 + w))" nohup bash -c \
-      'echo $$ > "$0/cgroup.procs"; shift; exec "$@"' "$cg/w$w" _ \
-      java -Xmx512m "${opens[@]}" -Dspark.authenticate=true -Dspark.network.crypto.enabled=true \
+    echo "$(python3 -c "print(int(float('$quota') * 100000))")" > "$cg/w$w/cpu.cfs_quota_us"
+    # the shell joins the cgroup, then becomes the Worker JVM in the namespace: the Worker and its
+    # executors inherit both (in that order: `ip netns exec` mounts its own /sys, without the cgroups)
+    nohup bash -c 'echo $$ > "$0/cgroup.procs"; shift; exec "$@"' "$cg/w$w" _ \
+      ip netns exec "$ns" env SPARK_LOCAL_IP="$net.$((10 + w))" java -Xmx512m "${opens[@]}" -Dspark.authenticate=true -Dspark.network.crypto.enabled=true \
       -cp "$(cat "$cp_file")" org.apache.spark.deploy.worker.Worker "spark://$net.1:$port" \
       --host "$net.$((10 + w))" --cores 1 --memory 6g --webui-port 0 --work-dir "$dir/work" \
       > "$dir/logs/worker-$w.log" 2>&1 &

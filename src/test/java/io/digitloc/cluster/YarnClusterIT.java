@@ -91,7 +91,11 @@ class YarnClusterIT {
         ApplicationReport app = onlyNewApplication(0);
         assertThat(app.getYarnApplicationState()).isEqualTo(YarnApplicationState.FINISHED);
         assertThat(app.getFinalApplicationStatus()).isEqualTo(FinalApplicationStatus.SUCCEEDED);
-        assertThat(executorContainers(app)).as("containers that ran an executor").hasSize(2);
+        List<String> executors = containerLogs(app).stream()
+                .filter(l -> l.contains("Successfully registered with driver")).toList();
+        assertThat(executors).as("containers that ran an executor").hasSize(2);
+        assertThat(executors).as("spark.authenticate on in each executor (conf/spark/yarn.conf)")
+                .allSatisfy(l -> assertThat(l).contains("SecurityManager: authentication enabled"));
 
         FileSystem fs = cluster.fileSystem();
         JsonNode metrics = Json.MAPPER.readTree(read(fs, "/digitloc/model/metrics.json"));
@@ -143,20 +147,6 @@ class YarnClusterIT {
         apps.sort(Comparator.comparing(a -> a.getApplicationId().getId()));
         assertThat(apps).hasSize(before + 1);
         return apps.get(apps.size() - 1);
-    }
-
-    /** The containers of an application whose log shows an executor backend that registered with its driver. */
-    private static List<String> executorContainers(ApplicationReport app) throws IOException {
-        Path dir = cluster.containerLogs().resolve(app.getApplicationId().toString());
-        List<String> executors = new ArrayList<>();
-        try (Stream<Path> containers = Files.list(dir)) {
-            for (Path c : containers.toList()) {
-                if (text(c).contains("Successfully registered with driver")) {
-                    executors.add(c.getFileName().toString());
-                }
-            }
-        }
-        return executors;
     }
 
     /** Every container's logs of an application, one string each. */
