@@ -8,6 +8,9 @@
 #   scripts/emulated-cluster.sh start N CPU_QUOTA RATE   e.g. start 4 0.45 10gbit (prints the master URL)
 #   scripts/emulated-cluster.sh stop
 #
+# CPU_PERIOD_US (default 100000, the kernel's) is the quota's accounting period; a shorter one was
+# measured slower for both one and four executors (docs/SCALING.md).
+#
 # The driver stays in the host namespace, unconstrained, on the bridge's address: submit with
 # SPARK_LOCAL_IP=$(cat $CLUSTER_DIR/driver-ip) and _SPARK_AUTH_SECRET=$(cat $CLUSTER_DIR/secret).
 set -euo pipefail
@@ -41,7 +44,7 @@ shape() { # device rate [netns]
 }
 
 start() { # n quota rate
-  local n=$1 quota=$2 rate=$3 port w ns
+  local n=$1 quota=$2 rate=$3 period=${CPU_PERIOD_US:-100000} port w ns
   [ "$(id -u)" = 0 ] || fail "the emulated cluster needs root (network namespaces, tc, cgroups)"
   [ -d /sys/fs/cgroup/cpu ] || fail "no cgroup v1 cpu controller at /sys/fs/cgroup/cpu"
   [ -f "$cp_file" ] || fail "$cp_file missing: run mvn package first"
@@ -76,8 +79,8 @@ start() { # n quota rate
     shape "dlh$w" "$rate"
     shape eth0 "$rate" "$ns"
     mkdir -p "$cg/w$w"
-    echo 100000 > "$cg/w$w/cpu.cfs_period_us"
-    echo "$(python3 -c "print(int(float('$quota') * 100000))")" > "$cg/w$w/cpu.cfs_quota_us"
+    echo "$period" > "$cg/w$w/cpu.cfs_period_us"
+    echo "$(python3 -c "print(int(float('$quota') * $period))")" > "$cg/w$w/cpu.cfs_quota_us"
     # the shell joins the cgroup, then becomes the Worker JVM in the namespace: the Worker and its
     # executors inherit both (in that order: `ip netns exec` mounts its own /sys, without the cgroups)
     nohup bash -c 'echo $$ > "$0/cgroup.procs"; shift; exec "$@"' "$cg/w$w" _ \
@@ -88,7 +91,7 @@ start() { # n quota rate
     echo $! >> "$dir/pids"
     wait_for "$dir/logs/worker-$w.log" "Successfully registered with master"
   done
-  printf 'workers %s\ncpu_quota %s\nlink %s\n' "$n" "$quota" "$rate" > "$dir/shape"
+  printf 'workers %s\ncpu_quota %s\ncpu_period_us %s\nlink %s\n' "$n" "$quota" "$period" "$rate" > "$dir/shape"
   echo "spark://$net.1:$port" | tee "$dir/master-url"
 }
 

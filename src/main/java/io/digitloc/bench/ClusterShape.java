@@ -11,12 +11,14 @@ import java.util.Map;
 
 /**
  * The shape of an emulated cluster as scripts/emulated-cluster.sh writes it (lines of {@code key value}:
- * workers, cpu_quota, link), recorded beside the runs it measured so that a figure carries its quota and
- * link.
+ * workers, cpu_quota, cpu_period_us, link), recorded beside the runs it measured so that a figure carries
+ * its quota and link. A file without the period had the kernel's default of 100 ms.
  */
-public record ClusterShape(int workers, double cpuQuota, String link) {
+public record ClusterShape(int workers, double cpuQuota, long cpuPeriodMicros, String link) {
 
     private static final List<String> KEYS = List.of("workers", "cpu_quota", "link");
+    private static final String PERIOD = "cpu_period_us";
+    private static final long KERNEL_PERIOD = 100_000;
 
     /** Reads the file; a missing, unknown or malformed line is a {@link SettingsException} naming it. */
     public static ClusterShape read(Path file) {
@@ -24,7 +26,7 @@ public record ClusterShape(int workers, double cpuQuota, String link) {
         try {
             for (String line : Files.readAllLines(file)) {
                 String[] kv = line.trim().split("\\s+", 2);
-                if (kv.length != 2 || !KEYS.contains(kv[0])) {
+                if (kv.length != 2 || !(KEYS.contains(kv[0]) || PERIOD.equals(kv[0]))) {
                     throw new SettingsException("--cluster-shape " + file + ": not a 'key value' line of "
                             + KEYS + ": '" + line + "'");
                 }
@@ -38,7 +40,7 @@ public record ClusterShape(int workers, double cpuQuota, String link) {
         }
         try {
             return new ClusterShape(Integer.parseInt(values.get("workers")), Double.parseDouble(values.get("cpu_quota")),
-                    values.get("link"));
+                    values.containsKey(PERIOD) ? Long.parseLong(values.get(PERIOD)) : KERNEL_PERIOD, values.get("link"));
         } catch (NumberFormatException e) {
             throw new SettingsException("--cluster-shape " + file + ": " + e.getMessage());
         }
@@ -49,6 +51,7 @@ public record ClusterShape(int workers, double cpuQuota, String link) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("executors", workers);
         m.put("cpu_quota_cores", cpuQuota);
+        m.put("cpu_period_us", cpuPeriodMicros);
         m.put("link", link);
         m.put("how", "scripts/emulated-cluster.sh: a network namespace per executor, tc tbf on both ends of its veth, "
                 + "a cgroup v1 cpu quota per executor; the driver unconstrained");

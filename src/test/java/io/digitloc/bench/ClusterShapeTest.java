@@ -16,11 +16,13 @@ class ClusterShapeTest {
 
     @Test
     void readsTheShapeTheScriptWrites() throws Exception {
-        Path f = Files.writeString(dir.resolve("shape"), "workers 4\ncpu_quota 0.45\nlink 10gbit\n");
+        Path f = Files.writeString(dir.resolve("shape"), "workers 4\ncpu_quota 0.45\ncpu_period_us 10000\nlink 10gbit\n");
         ClusterShape shape = ClusterShape.read(f);
-        assertThat(shape).isEqualTo(new ClusterShape(4, 0.45, "10gbit"));
+        assertThat(shape).isEqualTo(new ClusterShape(4, 0.45, 10_000, "10gbit"));
         assertThat(shape.toJson()).containsEntry("executors", 4).containsEntry("cpu_quota_cores", 0.45)
-                .containsEntry("link", "10gbit");
+                .containsEntry("cpu_period_us", 10_000L).containsEntry("link", "10gbit");
+        Path older = Files.writeString(dir.resolve("older"), "workers 2\ncpu_quota 0.4\nlink 1gbit\n");
+        assertThat(ClusterShape.read(older).cpuPeriodMicros()).as("the kernel's default period").isEqualTo(100_000);
     }
 
     @Test
