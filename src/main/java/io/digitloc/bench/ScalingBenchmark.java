@@ -107,12 +107,14 @@ public final class ScalingBenchmark {
         TrainingSession.Plan plan = TrainingSession.plan(jsc, settings, trainCount, workers);
         Path dir = new Path(System.getProperty("java.io.tmpdir"), "digitloc-scaling-" + System.nanoTime());
         // counted steps as the train job's schedule counts them, so the same recipe means the same rates
-        ComputationGraph net = LocalizerNet.untrained(size, settings.train(), settings.seed(), plan.stepsPerEpoch());
+        ComputationGraph net = LocalizerNet.untrained(size, settings.train(), settings.seed(), plan.stepsPerEpoch(),
+                plan.lrScaling());
         // the train job's own session: the same export, shuffling, warm-up and engine
         Trial trial = new Trial(jsc, TrainingSession.open(jsc, settings,
                 new TrainingData(ds.read(Split.TRAIN), trainCount, size, dir, conf), plan, net), validation, size);
-        out.accept(String.format("scaling: %d workers (%s), batch %d per worker, %s", workers, jsc.master(),
-                plan.workerBatch(), trial.outer));
+        out.accept(String.format("scaling: %d workers (%s), batch %d per worker, rate x %.2f (ramp %d iterations), %s",
+                workers, jsc.master(), plan.workerBatch(), plan.lrScaling().factor(), plan.lrScaling().rampIterations(),
+                trial.outer));
         try {
             for (int epoch = 1; !trial.done(); epoch++) {
                 trial.epoch(epoch);

@@ -19,10 +19,13 @@ import java.util.Set;
  * @param exchangeTimeout    {@code train.exchange-timeout}, seconds
  * @param checkpointRounds   {@code train.checkpoint-rounds}; 0 = only at a stage's end
  * @param overlap            {@code train.overlap}: a round's average travels while the next round fits
+ * @param localMoments       {@code train.local-moments}: Adam's moments stay on each barrier worker within a
+ *                           stage; only the parameters are averaged each round, the whole state at its end
  */
 public record DistributionSettings(int averagingFrequency, int prefetch, Approach approach, String exportDir,
                                    String storageLevel, int threadsPerTask, Engine engine, int exchangeTimeout,
-                                   int checkpointRounds, boolean overlap) implements Serializable {
+                                   int checkpointRounds, boolean overlap, boolean localMoments)
+        implements Serializable {
 
     /** dl4j-spark's two ways of feeding workers. */
     public enum Approach { EXPORT, DIRECT }
@@ -49,6 +52,7 @@ public record DistributionSettings(int averagingFrequency, int prefetch, Approac
     static final Setting<Integer> CHECKPOINT_ROUNDS = Setting.integer("train.checkpoint-rounds", v -> v >= 0,
             "0 or a number of rounds");
     static final Setting<Boolean> OVERLAP = Setting.flag("train.overlap");
+    static final Setting<Boolean> LOCAL_MOMENTS = Setting.flag("train.local-moments");
 
     public DistributionSettings {
         AVERAGING_FREQUENCY.check(averagingFrequency);
@@ -59,11 +63,20 @@ public record DistributionSettings(int averagingFrequency, int prefetch, Approac
         ENGINE.check(engine);
         EXCHANGE_TIMEOUT.check(exchangeTimeout);
         CHECKPOINT_ROUNDS.check(checkpointRounds);
+        if (localMoments && engine == Engine.ROUNDS) {
+            throw new SettingsException(LOCAL_MOMENTS.key() + " = true keeps Adam's moments in the barrier engine's "
+                    + "long-lived workers: it takes " + ENGINE.key() + " = barrier, not rounds");
+        }
+        if (localMoments && overlap) {
+            throw new SettingsException(LOCAL_MOMENTS.key() + " = true and " + OVERLAP.key()
+                    + " = true cannot be combined: choose one");
+        }
     }
 
     static DistributionSettings from(Config root) {
         return new DistributionSettings(AVERAGING_FREQUENCY.read(root), PREFETCH.read(root), APPROACH.read(root),
                 EXPORT_DIR.read(root), STORAGE_LEVEL.read(root), THREADS_PER_TASK.read(root), ENGINE.read(root),
-                EXCHANGE_TIMEOUT.read(root), CHECKPOINT_ROUNDS.read(root), OVERLAP.read(root));
+                EXCHANGE_TIMEOUT.read(root), CHECKPOINT_ROUNDS.read(root), OVERLAP.read(root),
+                LOCAL_MOMENTS.read(root));
     }
 }

@@ -17,12 +17,28 @@ import java.io.Serializable;
  * @param nesterov      {@code scale-out.nesterov}: Nesterov (true) or heavy-ball momentum
  * @param warmupSamples {@code scale-out.warmup-samples}; null = auto ({@link #AUTO_WARMUP_SAMPLES} with two
  *                      or more workers)
- * @param workerBatch   {@code scale-out.worker-batch}; null = auto: {@code train.batch-size} shared out among
- *                      the workers
+ * @param workerBatch   {@code scale-out.worker-batch}; null = auto: by {@code batchRule}
+ * @param batchRule     {@code scale-out.batch-rule}: the global batch shared out, or a batch per worker
+ * @param lrRule        {@code scale-out.lr-scaling}: how the rate follows a global batch larger than batch-size
+ * @param lrRampSamples {@code scale-out.lr-ramp-samples}; null = auto ({@link #AUTO_LR_RAMP_SAMPLES})
  */
 public record ScaleOutSettings(Double outerLr, Double outerMomentum, boolean nesterov, Long warmupSamples,
-                               Integer workerBatch)
+                               Integer workerBatch, BatchRule batchRule, LrRule lrRule, Long lrRampSamples)
         implements Serializable {
+
+    /** How N workers' mini-batches relate to {@code train.batch-size}. */
+    public enum BatchRule {
+        /** The global batch stays batch-size, shared out: each worker fits batch-size / N. */
+        SHARED,
+        /** Each worker fits batch-size: the global batch is N x batch-size, the rate scaled by lr-scaling. */
+        PER_WORKER
+    }
+
+    /** How the rate follows a global batch k times batch-size: unchanged, times k, or times sqrt(k). */
+    public enum LrRule { NONE, LINEAR, SQRT }
+
+    /** The automatic ramp of a scaled rate: two of the one-worker warm-ups' samples. */
+    public static final long AUTO_LR_RAMP_SAMPLES = 49_152;
 
     /**
      * The automatic warm-up, 384 steps of 64: past the classifier's initial plateau on one worker. Why a
@@ -42,12 +58,19 @@ public record ScaleOutSettings(Double outerLr, Double outerMomentum, boolean nes
             v -> v == null || v >= 0, "auto or a count of samples, 0 or more");
     static final Setting<Double> WORKER_BATCH = Setting.autoOrNumber("train.scale-out.worker-batch",
             v -> v == null || v >= 1, "auto or a mini-batch size, 1 or more");
+    static final Setting<BatchRule> BATCH_RULE = Setting.choice("train.scale-out.batch-rule", BatchRule.class);
+    static final Setting<LrRule> LR_SCALING = Setting.choice("train.scale-out.lr-scaling", LrRule.class);
+    static final Setting<Double> LR_RAMP_SAMPLES = Setting.autoOrNumber("train.scale-out.lr-ramp-samples",
+            v -> v == null || v >= 0, "auto or a count of samples, 0 or more");
 
     public ScaleOutSettings {
         OUTER_LR.check(outerLr);
         OUTER_MOMENTUM.check(outerMomentum);
         WARMUP_SAMPLES.check(warmupSamples == null ? null : warmupSamples.doubleValue());
         WORKER_BATCH.check(workerBatch == null ? null : workerBatch.doubleValue());
+        BATCH_RULE.check(batchRule);
+        LR_SCALING.check(lrRule);
+        LR_RAMP_SAMPLES.check(lrRampSamples == null ? null : lrRampSamples.doubleValue());
     }
 
     /**
@@ -55,24 +78,37 @@ public record ScaleOutSettings(Double outerLr, Double outerMomentum, boolean nes
      * the global batch (rather than giving each worker {@code batchSize}) is what keeps the samples to a
      * given accuracy nearly independent of N: with the batch per worker fixed, N workers act as one
      * worker with an N-times larger batch (docs/SCALING.md, "What limited E(N) then"). Never below
-     * {@link #MIN_WORKER_BATCH}.
+     * {@link #MIN_WORKER_BATCH}. With {@link BatchRule#PER_WORKER}, {@code batchSize} each.
      */
     public int workerBatch(int batchSize, int workers) {
         if (workerBatch != null) {
             return workerBatch;
+        }
+        if (batchRule == BatchRule.PER_WORKER) {
+            return batchSize;
         }
         return Math.max(Math.min(batchSize, MIN_WORKER_BATCH), (int) Math.round(batchSize / (double) Math.max(1, workers)));
     }
 
     /**
      * Samples one worker fits before {@code workers} workers take over: none for one worker, else the set
-     * value or {@link #AUTO_WARMUP_SAMPLES} (the same for every count of two or more).
+     * value, or by default {@link #AUTO_WARMUP_SAMPLES} with the shared batch (the same for every count of
+     * two or more) and none with a batch per worker, whose scaled rate ramps up instead on all N workers
+     * (one worker alone at the start would leave N - 1 idle).
      */
     public long warmup(int workers) {
         if (workers <= 1) {
             return 0;
         }
-        return warmupSamples != null ? warmupSamples : AUTO_WARMUP_SAMPLES;
+        if (warmupSamples != null) {
+            return warmupSamples;
+        }
+        return batchRule == BatchRule.PER_WORKER ? 0 : AUTO_WARMUP_SAMPLES;
+    }
+
+    /** Samples of the global batch over which a scaled rate ramps up: the set value or {@link #AUTO_LR_RAMP_SAMPLES}. */
+    public long lrRamp() {
+        return lrRampSamples != null ? lrRampSamples : AUTO_LR_RAMP_SAMPLES;
     }
 
     /** The outer step in force for {@code workers} workers. */
@@ -95,7 +131,8 @@ public record ScaleOutSettings(Double outerLr, Double outerMomentum, boolean nes
 
     static ScaleOutSettings from(Config root) {
         return new ScaleOutSettings(OUTER_LR.read(root), OUTER_MOMENTUM.read(root), NESTEROV.read(root),
-                toLong(WARMUP_SAMPLES.read(root)), toInt(WORKER_BATCH.read(root)));
+                toLong(WARMUP_SAMPLES.read(root)), toInt(WORKER_BATCH.read(root)), BATCH_RULE.read(root),
+                LR_SCALING.read(root), toLong(LR_RAMP_SAMPLES.read(root)));
     }
 
     private static Integer toInt(Double d) {

@@ -5,7 +5,6 @@ import io.digitloc.io.HadoopConf;
 import io.digitloc.rounds.FlatState;
 import io.digitloc.rounds.OuterOptimizer;
 import io.digitloc.rounds.RoundPhases;
-import io.digitloc.rounds.SliceAllReduce;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.deeplearning4j.core.loader.MultiDataSetLoader;
@@ -70,7 +69,7 @@ final class BarrierRounds {
             BarrierWorker.Setup setup = new BarrierWorker.Setup(fit.training(), net.getConfiguration(),
                     new HadoopConf(jsc.hadoopConfiguration()), fit.loader(), fit.batchSize(), fit.listeners(), iteration,
                     fit.frequency(), new BarrierWorker.Address(host, tracker.port()), settings.exchangeTimeout(),
-                    settings.checkpointRounds(), settings.overlap(),
+                    settings.checkpointRounds(), settings.overlap(), settings.localMoments(),
                     outer == null ? new io.digitloc.config.ScaleOutSettings.Outer(1, 0, false) : outer.settings());
             long t0 = System.nanoTime();
             List<BarrierWorker.Outcome> outcomes = new ArrayList<>(BarrierStage.run(jsc, shares(rounds, fit.workers()),
@@ -90,7 +89,7 @@ final class BarrierRounds {
             if (outer != null && last.velocity() != null) {
                 outer.restore(last.velocity());
             }
-            record(phases, outcomes, stage, start.bytes(), fit.workers());
+            record(phases, outcomes, stage);
             return last.score();
         }
     }
@@ -107,12 +106,13 @@ final class BarrierRounds {
 
     /**
      * Each round as the first worker saw it (its wall time, its wait for the average) with the slowest
-     * worker's fitting; the stage's time beyond its rounds as the stage's own cost.
+     * worker's fitting, the bytes a worker sent its peers per round (measured: an all-reduce receives as
+     * much); the stage's time beyond its rounds as the stage's own cost.
      */
-    private static void record(RoundPhases phases, List<BarrierWorker.Outcome> outcomes, long stageNanos,
-                               long stateBytes, int workers) {
+    private static void record(RoundPhases phases, List<BarrierWorker.Outcome> outcomes, long stageNanos) {
         BarrierWorker.Outcome lead = outcomes.get(0);
-        long bytes = SliceAllReduce.bytesPerWorker(stateBytes / 4 + 1, workers);
+        long sent = outcomes.stream().mapToLong(BarrierWorker.Outcome::bytesOut).sum() / outcomes.size();
+        long bytes = sent / Math.max(1, lead.wallNanos().length);
         long rounds = 0;
         for (int i = 0; i < lead.wallNanos().length; i++) {
             long fit = 0;

@@ -36,7 +36,7 @@ final class BarrierWorker implements FlatMapFunction<Iterator<BarrierWorker.Shar
     record Setup(String training, ComputationGraphConfiguration configuration, HadoopConf hadoop,
                  MultiDataSetLoader loader, int batchSize, List<TrainingListener> listeners, int iteration,
                  int frequency, Address tracker, int timeoutSeconds, int checkpointRounds, boolean overlap,
-                 ScaleOutSettings.Outer outer) implements Serializable {
+                 boolean localMoments, ScaleOutSettings.Outer outer) implements Serializable {
     }
 
     /** A host and port. */
@@ -108,10 +108,12 @@ final class BarrierWorker implements FlatMapFunction<Iterator<BarrierWorker.Shar
                 outer.begin(net);
                 fit(net, paths, setup.iteration() + r * setup.frequency());
                 long t1 = System.nanoTime();
-                values = flat(net, updater, paths.isEmpty() ? 0 : net.score(), values);
+                // local moments: Adam's state is averaged only in the stage's last round
+                boolean moments = updater && (!setup.localMoments() || r + 1 == total);
+                values = flat(net, moments, paths.isEmpty() ? 0 : net.score(), values);
                 average.after(r, values, paths.isEmpty() ? 0 : 1);
                 average.finishIf(r + 1 == total, values, total);
-                unflat(net, values, updater);
+                unflat(net, values, moments);
                 outer.end(net); // every worker the same step from the same average: they stay equal
                 long t2 = System.nanoTime();
                 fit[r - first] = t1 - t0;

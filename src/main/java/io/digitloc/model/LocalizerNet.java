@@ -1,5 +1,6 @@
 package io.digitloc.model;
 
+import io.digitloc.config.LrScaling;
 import io.digitloc.config.OptimiserSettings;
 import io.digitloc.config.TrainSettings;
 import io.digitloc.core.Digits;
@@ -59,7 +60,13 @@ public final class LocalizerNet {
      *                      (0 when no decay is configured)
      */
     public static ComputationGraph untrained(int canvasSize, TrainSettings train, long seed, long stepsPerEpoch) {
-        ComputationGraph net = new ComputationGraph(finalModel(canvasSize, train, seed, stepsPerEpoch));
+        return untrained(canvasSize, train, seed, stepsPerEpoch, LrScaling.NONE);
+    }
+
+    /** As {@link #untrained(int, TrainSettings, long, long)}, every rate of the schedule scaled by {@code scaling}. */
+    public static ComputationGraph untrained(int canvasSize, TrainSettings train, long seed, long stepsPerEpoch,
+                                             LrScaling scaling) {
+        ComputationGraph net = new ComputationGraph(finalModel(canvasSize, train, seed, stepsPerEpoch, scaling));
         net.init();
         io.digitloc.platform.NativeSetup.blasOnCallingThread();
         return net;
@@ -71,9 +78,14 @@ public final class LocalizerNet {
      */
     public static ComputationGraphConfiguration finalModel(int canvasSize, TrainSettings train, long seed,
                                                            long stepsPerEpoch) {
+        return finalModel(canvasSize, train, seed, stepsPerEpoch, LrScaling.NONE);
+    }
+
+    static ComputationGraphConfiguration finalModel(int canvasSize, TrainSettings train, long seed,
+                                                    long stepsPerEpoch, LrScaling scaling) {
         ComputationGraphConfiguration.GraphBuilder g = new NeuralNetConfiguration.Builder()
                 .seed(seed)
-                .updater(updater(train, stepsPerEpoch))
+                .updater(updater(train, stepsPerEpoch, scaling))
                 .weightInit(WeightInit.XAVIER_UNIFORM) // Keras' glorot_uniform, zero biases
                 .convolutionMode(ConvolutionMode.Truncate) // Keras' "valid" padding
                 .trainingWorkspaceMode(WorkspaceMode.ENABLED)
@@ -163,8 +175,8 @@ public final class LocalizerNet {
         return 64L * side * side;
     }
 
-    static IUpdater updater(TrainSettings train, long stepsPerEpoch) {
-        ISchedule lr = learningRate(train, stepsPerEpoch);
+    static IUpdater updater(TrainSettings train, long stepsPerEpoch, LrScaling scaling) {
+        ISchedule lr = learningRate(train, stepsPerEpoch, scaling);
         return switch (train.optimiser().updater()) {
             case ADAM -> new Adam(lr);
             case NESTEROVS -> new Nesterovs(lr, 0.9);
@@ -175,14 +187,19 @@ public final class LocalizerNet {
     /**
      * The learning rate per iteration (one worker's optimiser step): constant, stepped down by
      * lr-decay-factor after each of lr-decay-epochs, or linear down to zero at the last step; optionally
-     * ramped up from zero over lr-warmup-epochs first. Always a {@link MapSchedule} (piecewise constant,
+     * ramped up from zero over lr-warmup-epochs first; then times {@code scaling}'s multiplier (the global
+     * batch's rule, ramped over its first iterations). Always a {@link MapSchedule} (piecewise constant,
      * at most ~{@value #SCHEDULE_POINTS} points), so the configuration stays plain JSON for Spark workers
      * and saved models. (ND4J's PolySchedule cannot do this: it computes lr * (1 + i/max)^power, which grows.)
      */
     static ISchedule learningRate(TrainSettings train, long stepsPerEpoch) {
+        return learningRate(train, stepsPerEpoch, LrScaling.NONE);
+    }
+
+    static ISchedule learningRate(TrainSettings train, long stepsPerEpoch, LrScaling scaling) {
         double lr = train.optimiser().learningRate();
         if (stepsPerEpoch <= 0) {
-            return new MapSchedule(ScheduleType.ITERATION, Map.of(0, lr));
+            return new MapSchedule(ScheduleType.ITERATION, Map.of(0, lr * scaling.factor()));
         }
         int total = iterations(train.epochs(), stepsPerEpoch);
         int warmup = iterations(train.optimiser().warmupEpochs(), stepsPerEpoch);
@@ -199,6 +216,11 @@ public final class LocalizerNet {
             }
             points.add(total);
         }
+        int ramp = (int) Math.min(total, scaling.rampIterations());
+        for (int i = 0; i < ramp; i += Math.max(1, ramp / RAMP_POINTS)) {
+            points.add(i);
+        }
+        points.add(ramp);
         Map<Integer, Double> values = new HashMap<>();
         for (int i : points) {
             double base;
@@ -212,12 +234,13 @@ public final class LocalizerNet {
                     }
                 }
             }
-            values.put(i, i < warmup ? base * (i + 1) / warmup : base);
+            values.put(i, (i < warmup ? base * (i + 1) / warmup : base) * scaling.multiplier(i));
         }
         return new MapSchedule(ScheduleType.ITERATION, values);
     }
 
     static final int SCHEDULE_POINTS = 500;
+    static final int RAMP_POINTS = 100;
 
     private static int iterations(double epochs, long stepsPerEpoch) {
         return (int) Math.min(Integer.MAX_VALUE, Math.round(epochs * stepsPerEpoch));

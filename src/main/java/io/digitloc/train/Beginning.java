@@ -31,7 +31,7 @@ final class Beginning {
     record Begin(ComputationGraph net, TrainingHistory history, ValidationFigures initialFigures, int lastDone) {
     }
 
-    static Begin begin(TrainRun run, long stepsPerEpoch) {
+    static Begin begin(TrainRun run, TrainingSession.Plan plan) {
         TrainSettings train = run.settings().train();
         Path work = run.work();
         HadoopConf conf = run.conf();
@@ -55,7 +55,8 @@ final class Beginning {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create " + work + ": " + e.getMessage(), e);
         }
-        ComputationGraph net = LocalizerNet.untrained(run.size(), train, run.settings().seed(), stepsPerEpoch);
+        ComputationGraph net = LocalizerNet.untrained(run.size(), train, run.settings().seed(), plan.stepsPerEpoch(),
+                plan.lrScaling());
         String warm = run.start().warmStartModel();
         if (warm != null) {
             ComputationGraph from = ModelStore.load(new Path(warm), false, conf);

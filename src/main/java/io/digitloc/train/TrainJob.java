@@ -89,7 +89,7 @@ public final class TrainJob {
         TrainRun run = TrainRun.of(spark, settings, start, dataset, conf, t0);
         TrainingSession.Plan plan = TrainingSession.plan(run.jsc(), settings, run.trainCount(),
                 SparkSessions.workers(run.jsc()));
-        Beginning.Begin begin = Beginning.begin(run, plan.stepsPerEpoch());
+        Beginning.Begin begin = Beginning.begin(run, plan);
         var data = new TrainingData(trainRows, run.trainCount(), run.size(), batches(settings.train(), run.work()),
                 conf);
         try (TrainingSession session = TrainingSession.open(run.jsc(), settings, data, plan, begin.net())) {
@@ -196,12 +196,17 @@ public final class TrainJob {
                                  ParameterAveragingMaster master) {
         TrainSettings train = settings.train();
         var outer = master.outer().settings();
-        LOG.info("train: {} canvases, {} epochs, batch {} per worker, {} workers, averaging every {} batches, {}, {} ({})",
-                trainCount, train.epochs(), plan.workerBatch(), plan.workers(),
+        LOG.info("train: {} canvases, {} epochs, batch {} per worker, {} workers, {}, averaging every {} batches, {}, {} ({})",
+                trainCount, train.epochs(), plan.workerBatch(), plan.workers(), rate(plan.lrScaling()),
                 train.distribution().averagingFrequency(),
                 outer.isPlainAveraging() ? "plain averaging" : String.format("outer step lr %.2f momentum %.2f%s",
                         outer.lr(), outer.momentum(), outer.nesterov() ? " (Nesterov)" : ""),
                 train.distribution().approach().name().toLowerCase(), engine(train));
+    }
+
+    private static String rate(io.digitloc.config.LrScaling scaling) {
+        return scaling.isNone() ? "rate as configured"
+                : String.format("rate x %.2f after a ramp of %d iterations", scaling.factor(), scaling.rampIterations());
     }
 
     private static String engine(TrainSettings train) {

@@ -5,6 +5,7 @@ import io.digitloc.engine.Masters;
 import io.digitloc.engine.ParameterAveragingMaster;
 import io.digitloc.io.HadoopConf;
 import io.digitloc.platform.NativeSetup;
+import io.digitloc.config.LrScaling;
 import io.digitloc.rounds.RoundPlan;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -23,10 +24,10 @@ import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
 public final class TrainingSession implements AutoCloseable {
 
     /**
-     * A session's size: its workers, each worker's mini-batch, and the steps a learning-rate schedule
-     * counts per epoch at that size (as dl4j-spark counts them).
+     * A session's size: its workers, each worker's mini-batch, the steps a learning-rate schedule
+     * counts per epoch at that size (as dl4j-spark counts them), and how the rate follows the global batch.
      */
-    public record Plan(int workers, int workerBatch, long stepsPerEpoch) {
+    public record Plan(int workers, int workerBatch, long stepsPerEpoch, LrScaling lrScaling) {
     }
 
     private final Plan plan;
@@ -49,7 +50,8 @@ public final class TrainingSession implements AutoCloseable {
         NativeSetup.limitThreads(Masters.threadsPerTask(settings.train(), jsc));
         int batch = Masters.workerBatch(settings, workers);
         return new Plan(workers, batch, RoundPlan.countedStepsPerEpoch(trainCount, batch, workers,
-                settings.train().distribution().averagingFrequency()));
+                settings.train().distribution().averagingFrequency()),
+                LrScaling.of(settings.scaleOut(), settings.train().batchSize(), workers, batch));
     }
 
     /** The session that trains {@code network} (fresh, warm-started or resumed) at {@code plan}'s size. */

@@ -123,8 +123,21 @@ class RoundsTest {
         twoWorkersOverTwoRoundsEqualOneNetworkFittingItsShareAlone(settings(2, "barrier", true), 1, 2);
     }
 
-    private static void twoWorkersOverTwoRoundsEqualOneNetworkFittingItsShareAlone(Settings settings, int jobCount,
-                                                                                  int stages)
+    /**
+     * Adam's moments kept on the workers: identical workers' moments are equal, so the result is the same;
+     * the rounds but the last carry only the parameters (frequency 1: four rounds, three of them a third).
+     */
+    @Test
+    void localMomentsEqualOneNetworkAndCarryAThirdOfTheBytesBetweenTheStagesEnds() throws Exception {
+        Map<String, Object> local = Map.of("digitloc.train.local-moments", true);
+        var plain = twoWorkersOverTwoRoundsEqualOneNetworkFittingItsShareAlone(settings(1, "barrier"), 1, 2);
+        var moments = twoWorkersOverTwoRoundsEqualOneNetworkFittingItsShareAlone(settings(1, "barrier").with(local), 1, 2);
+        assertThat(plain.rounds()).isEqualTo(4);
+        assertThat(moments.bytesOut()).isGreaterThan(0).isLessThan(0.55 * plain.bytesOut());
+    }
+
+    private static io.digitloc.rounds.RoundPhases.Summary twoWorkersOverTwoRoundsEqualOneNetworkFittingItsShareAlone(
+            Settings settings, int jobCount, int stages)
             throws Exception {
         int size = 28;
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(TestSpark.get().sparkContext());
@@ -148,9 +161,9 @@ class RoundsTest {
         assertThat(jobs.stages.get()).isEqualTo(stages);
         // one network per task slot, kept for the second round (dl4j-spark built 2 a round: 4)
         assertThat(Networks.SEEN).hasSizeLessThanOrEqualTo(2);
-        assertThat(master.phases().rounds()).isEqualTo(2);
+        assertThat(master.phases().rounds()).isEqualTo(8 / (2 * settings.train().distribution().averagingFrequency()));
 
-        // the same four steps on one network (each worker fitted 2 per round)
+        // the same four steps on one network (each worker fitted 4 in all)
         var one = new CanvasBatchLoader();
         for (int i = 0; i < 4; i++) {
             try (var in = new java.io.FileInputStream(files.get(0).replace("file:", ""))) {
@@ -163,9 +176,10 @@ class RoundsTest {
         assertThat(driver.params().equalsWithEps(expected, 1e-5)).as("parameters").isTrue();
         assertThat(driver.getUpdater().getStateViewArray().equalsWithEps(alone.getUpdater().getStateViewArray(), 1e-5))
                 .as("Adam's state").isTrue();
-        // the schedule's count: 2 per round, as dl4j-spark counts
+        // the schedule's count: frequency per round, as dl4j-spark counts
         assertThat(driver.getConfiguration().getIterationCount()).isEqualTo(4);
         assertThat(sparkNet.getScore()).isFinite();
+        return master.phases().summary();
     }
 
     /**

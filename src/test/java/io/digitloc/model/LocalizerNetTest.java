@@ -108,6 +108,22 @@ class LocalizerNetTest {
     }
 
     @Test
+    void aScaledRateRampsUpOverItsIterationsAndScalesTheWholeSchedule() {
+        var linear = Settings.load(null, java.util.Map.of("digitloc.train.lr-schedule", "linear",
+                "digitloc.train.learning-rate", 0.002, "digitloc.train.epochs", 10)).train();
+        var scaled = LocalizerNet.learningRate(linear, 100, new io.digitloc.config.LrScaling(2, 50));
+        var plain = LocalizerNet.learningRate(linear, 100);
+        assertThat(scaled.valueAt(0, 0)).isCloseTo(plain.valueAt(0, 0), within(1e-12));
+        assertThat(scaled.valueAt(24, 0)).isCloseTo(plain.valueAt(24, 0) * 1.48, within(1e-12)); // both schedules' points
+        for (int i = 50; i <= 1000; i += 7) {
+            assertThat(scaled.valueAt(i, 0)).isCloseTo(plain.valueAt(i, 0) * 2, within(1e-12));
+        }
+        for (int i = 0; i < 50; i++) {
+            assertThat(scaled.valueAt(i + 1, 0)).isGreaterThanOrEqualTo(scaled.valueAt(i, 0));
+        }
+    }
+
+    @Test
     void theScheduleSurvivesTheJsonThatSparkWorkersAndSavedModelsUse() {
         var train = Settings.load(null, java.util.Map.of("digitloc.train.lr-schedule", "linear",
                 "digitloc.train.lr-warmup-epochs", 0.5)).train();
