@@ -112,8 +112,8 @@ public final class ScalingBenchmark {
         // the train job's own session: the same export, shuffling, warm-up and engine
         Trial trial = new Trial(jsc, TrainingSession.open(jsc, settings,
                 new TrainingData(ds.read(Split.TRAIN), trainCount, size, dir, conf), plan, net), validation, size);
-        out.accept(String.format("scaling: %d workers (%s), batch %d per worker, rate x %.2f (ramp %d iterations), %s",
-                workers, jsc.master(), plan.workerBatch(), plan.lrScaling().factor(), plan.lrScaling().rampIterations(),
+        out.accept(String.format("scaling: %d workers (%s), batch %d per worker, rate x %.2f (ramp to iteration %d), %s",
+                workers, jsc.master(), plan.workerBatch(), plan.lrScaling().factor(), plan.lrScaling().endIteration(),
                 trial.outer));
         try {
             for (int epoch = 1; !trial.done(); epoch++) {
@@ -154,7 +154,8 @@ public final class ScalingBenchmark {
             this.workers = session.plan().workers();
             this.warmupBatches = feed.warmupBatches(1, false);
             this.outer = settings.scaleOut().resolve(workers).toString()
-                    + (warmupBatches > 0 ? ", one-worker warm-up " + warmupBatches * batch + " samples" : "");
+                    + (warmupBatches > 0 ? ", warm-up " + warmupBatches * batch + " samples on "
+                    + settings.scaleOut().warmupWorkers(workers) + " worker(s)" : "");
         }
 
         boolean done() {

@@ -74,36 +74,47 @@ public record ScaleOutSettings(Double outerLr, Double outerMomentum, boolean nes
     }
 
     /**
-     * Each worker's mini-batch when {@code workers} share a global batch of {@code batchSize}. Keeping
-     * the global batch (rather than giving each worker {@code batchSize}) is what keeps the samples to a
-     * given accuracy nearly independent of N: with the batch per worker fixed, N workers act as one
-     * worker with an N-times larger batch (docs/SCALING.md, "What limited E(N) then"). Never below
-     * {@link #MIN_WORKER_BATCH}. With {@link BatchRule#PER_WORKER}, {@code batchSize} each.
+     * Each worker's mini-batch for {@code workers} workers: the set worker-batch, else batch-size each with
+     * {@link BatchRule#PER_WORKER}, else {@link #sharedBatch}.
      */
     public int workerBatch(int batchSize, int workers) {
         if (workerBatch != null) {
             return workerBatch;
         }
-        if (batchRule == BatchRule.PER_WORKER) {
-            return batchSize;
-        }
+        return batchRule == BatchRule.PER_WORKER ? batchSize : sharedBatch(batchSize, workers);
+    }
+
+    /**
+     * Each worker's mini-batch when {@code workers} share a global batch of {@code batchSize}. Keeping
+     * the global batch (rather than giving each worker {@code batchSize}) is what keeps the samples to a
+     * given accuracy nearly independent of N: with the batch per worker fixed, N workers act as one
+     * worker with an N-times larger batch (docs/SCALING.md, "What limited E(N) then"). Never below
+     * {@link #MIN_WORKER_BATCH}.
+     */
+    public static int sharedBatch(int batchSize, int workers) {
         return Math.max(Math.min(batchSize, MIN_WORKER_BATCH), (int) Math.round(batchSize / (double) Math.max(1, workers)));
     }
 
     /**
-     * Samples one worker fits before {@code workers} workers take over: none for one worker, else the set
-     * value, or by default {@link #AUTO_WARMUP_SAMPLES} with the shared batch (the same for every count of
-     * two or more) and none with a batch per worker, whose scaled rate ramps up instead on all N workers
-     * (one worker alone at the start would leave N - 1 idle).
+     * Samples fitted at the global batch of batch-size before {@code workers} workers take over: none for
+     * one worker, else the set value or {@link #AUTO_WARMUP_SAMPLES} (the same for every count of two or
+     * more): past the classifier's initial plateau, which a larger global batch crosses only after many
+     * more samples. Who fits them: {@link #warmupWorkers}.
      */
     public long warmup(int workers) {
         if (workers <= 1) {
             return 0;
         }
-        if (warmupSamples != null) {
-            return warmupSamples;
-        }
-        return batchRule == BatchRule.PER_WORKER ? 0 : AUTO_WARMUP_SAMPLES;
+        return warmupSamples != null ? warmupSamples : AUTO_WARMUP_SAMPLES;
+    }
+
+    /**
+     * Workers of the warm-up: one, stepping with the global batch (the shared batch's rule, whose N
+     * workers then share that batch), or, with {@link BatchRule#PER_WORKER}, all N sharing it out
+     * ({@link #sharedBatch} each) so none waits, before each takes batch-size: the global batch grows.
+     */
+    public int warmupWorkers(int workers) {
+        return batchRule == BatchRule.PER_WORKER ? workers : 1;
     }
 
     /** Samples of the global batch over which a scaled rate ramps up: the set value or {@link #AUTO_LR_RAMP_SAMPLES}. */

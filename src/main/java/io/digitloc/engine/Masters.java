@@ -19,12 +19,25 @@ public final class Masters {
 
     /** The master of {@code workers} workers, each fitting {@link #workerBatch} samples per step. */
     public static ParameterAveragingMaster master(Settings settings, Path batches, int workers) {
-        return master(settings, batches, workers, workerBatch(settings, workers), settings.scaleOut().resolve(workers));
+        return master(settings, batches, workers, workerBatch(settings, workers), settings.scaleOut().resolve(workers),
+                settings.train().distribution().averagingFrequency());
     }
 
-    /** The one-worker master of the scale-out warm-up: the global batch per step, no outer step. */
+    /**
+     * The master of the scale-out warm-up, plain averaging: one worker stepping with the global batch
+     * ({@link #warmupBatch}), or with a batch per worker all N sharing batch-size out, each fitting as many
+     * steps a round as after the warm-up (a round's batch files hold batch-size each).
+     */
     public static ParameterAveragingMaster warmupMaster(Settings settings, Path batches, int workers) {
-        return master(settings, batches, 1, warmupBatch(settings, workers), new ScaleOutSettings.Outer(1, 0, false));
+        ScaleOutSettings.Outer plain = new ScaleOutSettings.Outer(1, 0, false);
+        int frequency = settings.train().distribution().averagingFrequency();
+        int warmers = settings.scaleOut().warmupWorkers(workers);
+        if (warmers == 1) {
+            return master(settings, batches, 1, warmupBatch(settings, workers), plain, frequency);
+        }
+        int shared = ScaleOutSettings.sharedBatch(settings.train().batchSize(), warmers);
+        int files = (int) Math.max(1, Math.round(frequency * shared / (double) workerBatch(settings, workers)));
+        return master(settings, batches, warmers, shared, plain, files);
     }
 
     /** The mini-batch each of {@code workers} workers fits (the batch files are cut to it). */
@@ -61,16 +74,17 @@ public final class Masters {
 
     /**
      * @param workers Spark tasks fitting at once
-     * @param batch   each task's mini-batch (workers merge or split loaded batches to it)
+     * @param batch     each task's mini-batch (workers merge or split loaded batches to it)
+     * @param frequency batch files each worker fits per round
      */
     private static ParameterAveragingMaster master(Settings settings, Path batches, int workers, int batch,
-                                                   ScaleOutSettings.Outer outer) {
+                                                   ScaleOutSettings.Outer outer, int frequency) {
         TrainSettings t = settings.train();
         // numWorkers given explicitly: DL4J M2's path-based fit of a ComputationGraph otherwise asks a null
         // SparkDl4jMultiLayer for it (NullPointerException in executeTrainingPathsHelper).
         return new ParameterAveragingMaster(new ParameterAveragingTrainingMaster.Builder(workers, batch)
                 .batchSizePerWorker(batch)
-                .averagingFrequency(t.distribution().averagingFrequency())
+                .averagingFrequency(frequency)
                 .workerPrefetchNumBatches(t.distribution().prefetch())
                 .saveUpdater(true)
                 .rddTrainingApproach(t.distribution().approach() == DistributionSettings.Approach.DIRECT

@@ -216,11 +216,12 @@ public final class LocalizerNet {
             }
             points.add(total);
         }
-        int ramp = (int) Math.min(total, scaling.rampIterations());
-        for (int i = 0; i < ramp; i += Math.max(1, ramp / RAMP_POINTS)) {
+        int rampStart = (int) Math.min(total, scaling.startIteration());
+        int rampEnd = (int) Math.min(total, scaling.endIteration());
+        for (int i = rampStart; i < rampEnd; i += Math.max(1, (rampEnd - rampStart) / RAMP_POINTS)) {
             points.add(i);
         }
-        points.add(ramp);
+        points.add(rampEnd);
         Map<Integer, Double> values = new HashMap<>();
         for (int i : points) {
             double base;

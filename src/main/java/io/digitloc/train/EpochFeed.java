@@ -100,8 +100,8 @@ public final class EpochFeed {
     }
 
     /**
-     * Shuffles {@code paths} (seeded by seed and epoch), fits the first {@code warmupBatches} with one worker
-     * and returns the rest, for the N workers (all of them, unshuffled, without a warm-up).
+     * Shuffles {@code paths} (seeded by seed and epoch), fits the first {@code warmupBatches} with the warm-up's
+     * workers and returns the rest, for the N workers (all of them, unshuffled, without a warm-up).
      */
     public List<String> warmUp(SparkComputationGraph sparkNet, int epoch, List<String> paths, long warmupBatches) {
         if (warmupBatches <= 0) {
@@ -110,7 +110,9 @@ public final class EpochFeed {
         List<String> shuffled = new ArrayList<>(paths);
         Collections.shuffle(shuffled, new Random(settings.seed() * 31 + epoch));
         int cut = (int) Math.min(shuffled.size(), warmupBatches);
-        LOG.info("train: one worker fits the first {} batches (scale-out warm-up), then {} workers", cut, workers);
+        int warmers = settings.scaleOut().warmupWorkers(workers);
+        LOG.info("train: {} fit the first {} batches (scale-out warm-up, global batch {}), then {} workers", warmers == 1
+                ? "one worker" : warmers + " workers", cut, settings.train().batchSize(), workers);
         double score = warmUp(sparkNet.getNetwork(), single -> master(single).fitRounds(single,
                 shuffled.subList(0, cut), new CanvasBatchLoader()), cut, shuffled.size() - cut);
         sparkNet.setScore(score); // the epoch's training loss if the warm-up took all of it
@@ -149,15 +151,15 @@ public final class EpochFeed {
     }
 
     /**
-     * The warm-up for any way of feeding data: {@code fit} hands the warm-up batches to a one-worker network
-     * that trains {@code net} itself. The step counter is then set to what N workers would have counted for
+     * The warm-up for any way of feeding data: {@code fit} hands the warm-up batches to the warm-up's
+     * network ({@link Masters#warmupMaster}), which trains {@code net} itself. The step counter is then set to what N workers would have counted for
      * as many batches, so the learning-rate schedule (planned for N workers) stays on plan.
      */
     private double warmUp(ComputationGraph net, Consumer<SparkComputationGraph> fit, long warm, long rest) {
         int start = net.getConfiguration().getIterationCount();
         // one worker has nothing to average: no outer step, whatever scale-out says for N workers
         SparkComputationGraph single = new SparkComputationGraph(jsc, net, Masters.warmupMaster(settings, batches, workers));
-        boolean local = jsc.master().startsWith("local");
+        boolean local = jsc.master().startsWith("local") && settings.scaleOut().warmupWorkers(workers) == 1;
         if (local) { // the one task may use every core of this JVM meanwhile
             NativeSetup.limitThreads(Runtime.getRuntime().availableProcessors());
         }

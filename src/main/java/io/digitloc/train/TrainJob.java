@@ -206,7 +206,8 @@ public final class TrainJob {
 
     private static String rate(io.digitloc.config.LrScaling scaling) {
         return scaling.isNone() ? "rate as configured"
-                : String.format("rate x %.2f after a ramp of %d iterations", scaling.factor(), scaling.rampIterations());
+                : String.format("rate x %.2f ramped over iterations %d-%d", scaling.factor(),
+                scaling.startIteration(), scaling.endIteration());
     }
 
     private static String engine(TrainSettings train) {

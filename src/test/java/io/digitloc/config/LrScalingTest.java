@@ -11,18 +11,21 @@ import static org.assertj.core.api.Assertions.within;
 class LrScalingTest {
 
     @Test
-    void theRuleScalesByTheGlobalBatchAndRampsFromTheConfiguredRate() {
-        // 4 workers of 64 against batch-size 64: k = 4; a ramp of 2,560 samples = 10 iterations of 256
-        LrScaling linear = LrScaling.of(ScaleOutSettings.LrRule.LINEAR, 256, 64, 2_560);
+    void theRuleScalesByTheGlobalBatchAndRampsFromTheConfiguredRateAfterTheWarmUp() {
+        // 4 workers of 64 against batch-size 64: k = 4; 1,280 samples of warm-up = 5 iterations of 256,
+        // then a ramp of 2,560 samples = 10 iterations
+        LrScaling linear = LrScaling.of(ScaleOutSettings.LrRule.LINEAR, 256, 64, 1_280, 2_560);
         assertThat(linear.factor()).isEqualTo(4.0);
+        assertThat(linear.startIteration()).isEqualTo(5);
         assertThat(linear.rampIterations()).isEqualTo(10);
         assertThat(linear.multiplier(0)).isEqualTo(1.0);
-        assertThat(linear.multiplier(5)).isCloseTo(2.5, within(1e-12));
-        assertThat(linear.multiplier(10)).isEqualTo(4.0);
+        assertThat(linear.multiplier(5)).isEqualTo(1.0);
+        assertThat(linear.multiplier(10)).isCloseTo(2.5, within(1e-12));
+        assertThat(linear.multiplier(15)).isEqualTo(4.0);
         assertThat(linear.multiplier(1_000)).isEqualTo(4.0);
-        assertThat(LrScaling.of(ScaleOutSettings.LrRule.SQRT, 256, 64, 2_560).factor()).isEqualTo(2.0);
-        assertThat(LrScaling.of(ScaleOutSettings.LrRule.SQRT, 256, 64, 0).multiplier(0)).isEqualTo(2.0);
-        assertThat(LrScaling.of(ScaleOutSettings.LrRule.NONE, 256, 64, 2_560)).isEqualTo(LrScaling.NONE);
+        assertThat(LrScaling.of(ScaleOutSettings.LrRule.SQRT, 256, 64, 0, 2_560).factor()).isEqualTo(2.0);
+        assertThat(LrScaling.of(ScaleOutSettings.LrRule.SQRT, 256, 64, 0, 0).multiplier(0)).isEqualTo(2.0);
+        assertThat(LrScaling.of(ScaleOutSettings.LrRule.NONE, 256, 64, 0, 2_560)).isEqualTo(LrScaling.NONE);
     }
 
     @Test
@@ -30,23 +33,26 @@ class LrScalingTest {
         Settings shared = Settings.load(null, Map.of("digitloc.train.scale-out.lr-scaling", "linear"));
         int batch = shared.scaleOut().workerBatch(64, 4);
         assertThat(batch).isEqualTo(16);
+        assertThat(shared.scaleOut().warmupWorkers(4)).isEqualTo(1);
         assertThat(LrScaling.of(shared.scaleOut(), 64, 4, batch).isNone()).isTrue();
         assertThat(LrScaling.of(shared.scaleOut(), 64, 1, 64).isNone()).isTrue();
     }
 
     @Test
-    void aBatchPerWorkerGrowsTheGlobalBatchAndDropsTheOneWorkerWarmUp() {
+    void aBatchPerWorkerGrowsTheGlobalBatchAfterAWarmUpThatSharesItOut() {
         Settings perWorker = Settings.load(null, Map.of("digitloc.train.scale-out.batch-rule", "per-worker"));
         ScaleOutSettings s = perWorker.scaleOut();
         assertThat(s.workerBatch(64, 4)).isEqualTo(64);
-        assertThat(s.warmup(4)).isZero();
-        LrScaling scaling = LrScaling.of(s, 64, 4, 64); // the default rule: sqrt
-        assertThat(scaling.factor()).isEqualTo(2.0);
+        assertThat(s.warmup(4)).isEqualTo(ScaleOutSettings.AUTO_WARMUP_SAMPLES);
+        assertThat(s.warmupWorkers(4)).isEqualTo(4); // all four, 16 each
+        assertThat(ScaleOutSettings.sharedBatch(64, 4)).isEqualTo(16);
+        LrScaling scaling = LrScaling.of(s, 64, 4, 64); // the default rule
+        assertThat(scaling.factor()).isEqualTo(perWorker.scaleOut().lrRule() == ScaleOutSettings.LrRule.LINEAR ? 4.0 : 2.0);
+        assertThat(scaling.startIteration()).isEqualTo(ScaleOutSettings.AUTO_WARMUP_SAMPLES / 256);
         assertThat(scaling.rampIterations()).isEqualTo(ScaleOutSettings.AUTO_LR_RAMP_SAMPLES / 256);
-        // a warm-up asked for explicitly is still fitted
-        Settings asked = perWorker.with(Map.of("digitloc.train.scale-out.warmup-samples", 1_000));
-        assertThat(asked.scaleOut().warmup(4)).isEqualTo(1_000);
-        assertThat(Settings.defaults().scaleOut().warmup(4)).isEqualTo(ScaleOutSettings.AUTO_WARMUP_SAMPLES);
+        Settings none = perWorker.with(Map.of("digitloc.train.scale-out.warmup-samples", 0));
+        assertThat(none.scaleOut().warmup(4)).isZero();
+        assertThat(LrScaling.of(none.scaleOut(), 64, 4, 64).startIteration()).isZero();
     }
 
     @Test
@@ -55,6 +61,8 @@ class LrScalingTest {
                 .hasMessageContaining("digitloc.train.scale-out.batch-rule").hasMessageContaining("per-worker");
         assertThatThrownBy(() -> Settings.load(null, Map.of("digitloc.train.scale-out.lr-scaling", "cubic")))
                 .hasMessageContaining("digitloc.train.scale-out.lr-scaling").hasMessageContaining("sqrt");
-        assertThatThrownBy(() -> new LrScaling(0, 1)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Settings.load(null, Map.of("digitloc.train.local-moments", true,
+                "digitloc.train.engine", "rounds"))).hasMessageContaining("digitloc.train.local-moments");
+        assertThatThrownBy(() -> new LrScaling(0, 0, 1)).isInstanceOf(IllegalArgumentException.class);
     }
 }

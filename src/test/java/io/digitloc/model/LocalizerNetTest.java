@@ -111,7 +111,7 @@ class LocalizerNetTest {
     void aScaledRateRampsUpOverItsIterationsAndScalesTheWholeSchedule() {
         var linear = Settings.load(null, java.util.Map.of("digitloc.train.lr-schedule", "linear",
                 "digitloc.train.learning-rate", 0.002, "digitloc.train.epochs", 10)).train();
-        var scaled = LocalizerNet.learningRate(linear, 100, new io.digitloc.config.LrScaling(2, 50));
+        var scaled = LocalizerNet.learningRate(linear, 100, new io.digitloc.config.LrScaling(2, 0, 50));
         var plain = LocalizerNet.learningRate(linear, 100);
         assertThat(scaled.valueAt(0, 0)).isCloseTo(plain.valueAt(0, 0), within(1e-12));
         assertThat(scaled.valueAt(24, 0)).isCloseTo(plain.valueAt(24, 0) * 1.48, within(1e-12)); // both schedules' points
