@@ -9,7 +9,6 @@ import org.apache.spark.SparkEnv;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.network.client.TransportClient;
 import org.deeplearning4j.core.loader.MultiDataSetLoader;
-import org.deeplearning4j.datasets.iterator.IteratorMultiDataSetIterator;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.optimize.api.TrainingListener;
@@ -132,8 +131,7 @@ final class BarrierWorker implements FlatMapFunction<Iterator<BarrierWorker.Shar
     /** Fits a round's batch files from the driver's step count (the schedule and Adam's bias correction read it). */
     private void fit(ComputationGraph net, List<String> paths, int iteration) {
         net.getConfiguration().setIterationCount(iteration);
-        var it = new IteratorMultiDataSetIterator(new RoundTask.Loading(paths, setup.loader(), setup.hadoop()),
-                setup.batchSize());
+        var it = BatchFiles.batches(paths, setup.loader(), setup.hadoop(), setup.batchSize());
         while (it.hasNext()) {
             net.fit(it.next());
         }

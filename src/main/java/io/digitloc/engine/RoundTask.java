@@ -1,26 +1,17 @@
 package io.digitloc.engine;
 
 import io.digitloc.io.HadoopConf;
-import io.digitloc.io.HadoopFiles;
 import io.digitloc.rounds.FlatState;
-import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.deeplearning4j.core.loader.MultiDataSetLoader;
-import org.deeplearning4j.datasets.iterator.IteratorMultiDataSetIterator;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.optimize.api.TrainingListener;
-import org.nd4j.common.loader.Source;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.io.Serializable;
-import java.io.UncheckedIOException;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
@@ -77,7 +68,7 @@ final class RoundTask implements FlatMapFunction<Iterator<List<String>>, RoundTa
                 net.setListeners(s.listeners());
             }
             long fitStart = System.nanoTime();
-            var it = new IteratorMultiDataSetIterator(new Loading(paths, s.loader(), s.hadoop()), s.batchSize());
+            var it = BatchFiles.batches(paths, s.loader(), s.hadoop(), s.batchSize());
             while (it.hasNext()) {
                 net.fit(it.next());
             }
@@ -101,43 +92,5 @@ final class RoundTask implements FlatMapFunction<Iterator<List<String>>, RoundTa
         net.init();
         io.digitloc.platform.NativeSetup.blasOnCallingThread();
         return net;
-    }
-
-    /** The share's batch files, read one at a time as the fit asks for them. */
-    static final class Loading implements Iterator<MultiDataSet> {
-        private final Iterator<String> paths;
-        private final MultiDataSetLoader loader;
-        private final HadoopConf hadoop;
-
-        Loading(List<String> paths, MultiDataSetLoader loader, HadoopConf hadoop) {
-            this.paths = new ArrayList<>(paths).iterator();
-            this.loader = loader;
-            this.hadoop = hadoop;
-        }
-
-        @Override
-        public boolean hasNext() {
-            return paths.hasNext();
-        }
-
-        @Override
-        public MultiDataSet next() {
-            String path = paths.next();
-            try {
-                return loader.load(new Source() {
-                    @Override
-                    public InputStream getInputStream() throws IOException {
-                        return HadoopFiles.open(new Path(path), hadoop);
-                    }
-
-                    @Override
-                    public String getPath() {
-                        return path;
-                    }
-                });
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot read training batch " + path + ": " + e.getMessage(), e);
-            }
-        }
     }
 }
