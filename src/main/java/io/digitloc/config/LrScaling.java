@@ -27,10 +27,12 @@ public record LrScaling(double factor, long startIteration, long rampIterations)
     /**
      * The scaling for {@code workers} workers fitting {@code workerBatch} each against the configured
      * {@code batchSize}: none while the global batch is batch-size (one worker, or the shared batch), else
-     * the settings' rule ramped over their ramp's samples from the end of their warm-up.
+     * the settings' rule ramped over their ramp's samples from the end of their warm-up (which ends with the
+     * first epoch of {@code epochSamples} at the latest).
      */
-    public static LrScaling of(ScaleOutSettings scaleOut, int batchSize, int workers, int workerBatch) {
-        return of(scaleOut.lrRule(), (long) workers * workerBatch, batchSize, scaleOut.warmup(workers), scaleOut.lrRamp());
+    public static LrScaling of(ScaleOutSettings scaleOut, int batchSize, int workers, int workerBatch, long epochSamples) {
+        return of(scaleOut.lrRule(), (long) workers * workerBatch, batchSize,
+                Math.min(epochSamples, scaleOut.warmup(workers)), scaleOut.lrRamp());
     }
 
     /**

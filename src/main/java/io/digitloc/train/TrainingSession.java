@@ -51,7 +51,7 @@ public final class TrainingSession implements AutoCloseable {
         int batch = Masters.workerBatch(settings, workers);
         return new Plan(workers, batch, RoundPlan.countedStepsPerEpoch(trainCount, batch, workers,
                 settings.train().distribution().averagingFrequency()),
-                LrScaling.of(settings.scaleOut(), settings.train().batchSize(), workers, batch));
+                LrScaling.of(settings.scaleOut(), settings.train().batchSize(), workers, batch, trainCount));
     }
 
     /** The session that trains {@code network} (fresh, warm-started or resumed) at {@code plan}'s size. */

@@ -34,8 +34,8 @@ class LrScalingTest {
         int batch = shared.scaleOut().workerBatch(64, 4);
         assertThat(batch).isEqualTo(16);
         assertThat(shared.scaleOut().warmupWorkers(4)).isEqualTo(1);
-        assertThat(LrScaling.of(shared.scaleOut(), 64, 4, batch).isNone()).isTrue();
-        assertThat(LrScaling.of(shared.scaleOut(), 64, 1, 64).isNone()).isTrue();
+        assertThat(LrScaling.of(shared.scaleOut(), 64, 4, batch, 60_000).isNone()).isTrue();
+        assertThat(LrScaling.of(shared.scaleOut(), 64, 1, 64, 60_000).isNone()).isTrue();
     }
 
     @Test
@@ -46,13 +46,15 @@ class LrScalingTest {
         assertThat(s.warmup(4)).isEqualTo(ScaleOutSettings.AUTO_WARMUP_SAMPLES);
         assertThat(s.warmupWorkers(4)).isEqualTo(4); // all four, 16 each
         assertThat(ScaleOutSettings.sharedBatch(64, 4)).isEqualTo(16);
-        LrScaling scaling = LrScaling.of(s, 64, 4, 64); // the default rule
+        LrScaling scaling = LrScaling.of(s, 64, 4, 64, 60_000); // the default rule
         assertThat(scaling.factor()).isEqualTo(perWorker.scaleOut().lrRule() == ScaleOutSettings.LrRule.LINEAR ? 4.0 : 2.0);
         assertThat(scaling.startIteration()).isEqualTo(ScaleOutSettings.AUTO_WARMUP_SAMPLES / 256);
         assertThat(scaling.rampIterations()).isEqualTo(ScaleOutSettings.AUTO_LR_RAMP_SAMPLES / 256);
         Settings none = perWorker.with(Map.of("digitloc.train.scale-out.warmup-samples", 0));
         assertThat(none.scaleOut().warmup(4)).isZero();
-        assertThat(LrScaling.of(none.scaleOut(), 64, 4, 64).startIteration()).isZero();
+        assertThat(LrScaling.of(none.scaleOut(), 64, 4, 64, 60_000).startIteration()).isZero();
+        // an epoch smaller than the warm-up: the warm-up is the first epoch, the ramp starts after it
+        assertThat(LrScaling.of(s, 64, 4, 64, 12_000).startIteration()).isEqualTo(12_000 / 256);
     }
 
     @Test
