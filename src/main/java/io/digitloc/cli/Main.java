@@ -22,7 +22,7 @@ public final class Main implements Runnable {
     public static final int USAGE = 2;
 
     public static void main(String[] args) {
-        int code = execute(args);
+        int code = executeOrFail(args);
         if (inYarnApplicationMaster()) {
             // YARN's application master reports the run's status when main returns or throws; an exit
             // from here runs its shutdown hook first, and every run would be reported FAILED
@@ -38,6 +38,21 @@ public final class Main implements Runnable {
     static boolean inYarnApplicationMaster() {
         return System.getenv("CONTAINER_ID") != null && System.getProperty("spark.master", "").startsWith("yarn")
                 && "cluster".equals(System.getProperty("spark.submit.deployMode"));
+    }
+
+    /**
+     * {@link #execute}, an {@link Error} (out of memory, a class gone from under a running JVM) included:
+     * it is reported and fails the run, where it would otherwise end only the main thread and leave the JVM
+     * hanging on Spark's threads, never exiting (a scheduled retrain waiting forever).
+     */
+    static int executeOrFail(String... args) {
+        try {
+            return execute(args);
+        } catch (Throwable t) {
+            System.err.println("error: " + t);
+            t.printStackTrace();
+            return FAILED;
+        }
     }
 
     /** Runs the CLI and returns the exit code (tests call this instead of main). */

@@ -97,15 +97,19 @@ public record ScaleOutSettings(Double outerLr, Double outerMomentum, boolean nes
 
     /**
      * Samples fitted at the global batch of batch-size before {@code workers} workers take over: none for
-     * one worker, else the set value or {@link #AUTO_WARMUP_SAMPLES} (the same for every count of two or
-     * more): past the classifier's initial plateau, which a larger global batch crosses only after many
-     * more samples. Who fits them: {@link #warmupWorkers}.
+     * one worker, else the set value, or by default {@link #AUTO_WARMUP_SAMPLES} with the shared batch
+     * (the same for every count of two or more: past the classifier's initial plateau) and none with a
+     * batch per worker, whose scaled rate ramps up instead (a warm-up there learned less: docs/SCALING.md,
+     * "A batch per worker"). Who fits them: {@link #warmupWorkers}.
      */
     public long warmup(int workers) {
         if (workers <= 1) {
             return 0;
         }
-        return warmupSamples != null ? warmupSamples : AUTO_WARMUP_SAMPLES;
+        if (warmupSamples != null) {
+            return warmupSamples;
+        }
+        return batchRule == BatchRule.PER_WORKER ? 0 : AUTO_WARMUP_SAMPLES;
     }
 
     /**

@@ -39,16 +39,19 @@ class LrScalingTest {
     }
 
     @Test
-    void aBatchPerWorkerGrowsTheGlobalBatchAfterAWarmUpThatSharesItOut() {
+    void aBatchPerWorkerGrowsTheGlobalBatchWithoutAWarmUpUnlessOneIsAskedFor() {
         Settings perWorker = Settings.load(null, Map.of("digitloc.train.scale-out.batch-rule", "per-worker"));
+        assertThat(perWorker.scaleOut().warmup(4)).isZero();
+        assertThat(LrScaling.of(perWorker.scaleOut(), 64, 4, 64, 60_000).startIteration()).isZero();
+        perWorker = perWorker.with(Map.of("digitloc.train.scale-out.warmup-samples", 24_576));
         ScaleOutSettings s = perWorker.scaleOut();
         assertThat(s.workerBatch(64, 4)).isEqualTo(64);
-        assertThat(s.warmup(4)).isEqualTo(ScaleOutSettings.AUTO_WARMUP_SAMPLES);
+        assertThat(s.warmup(4)).isEqualTo(24_576);
         assertThat(s.warmupWorkers(4)).isEqualTo(4); // all four, 16 each
         assertThat(ScaleOutSettings.sharedBatch(64, 4)).isEqualTo(16);
         LrScaling scaling = LrScaling.of(s, 64, 4, 64, 60_000); // the default rule
         assertThat(scaling.factor()).isEqualTo(perWorker.scaleOut().lrRule() == ScaleOutSettings.LrRule.LINEAR ? 4.0 : 2.0);
-        assertThat(scaling.startIteration()).isEqualTo(ScaleOutSettings.AUTO_WARMUP_SAMPLES / 256);
+        assertThat(scaling.startIteration()).isEqualTo(24_576 / 256);
         assertThat(scaling.rampIterations()).isEqualTo(ScaleOutSettings.AUTO_LR_RAMP_SAMPLES / 256);
         Settings none = perWorker.with(Map.of("digitloc.train.scale-out.warmup-samples", 0));
         assertThat(none.scaleOut().warmup(4)).isZero();
