@@ -54,7 +54,8 @@ public final class ScalingBenchmark {
     /** One worker count's run. */
     public record Run(int workers, int workerBatch, String master, boolean reached, long samplesToTarget,
                       double interpolatedSamplesToTarget, long samplesSeen, double fitSeconds,
-                      double imagesPerSecond, RoundPhases.Summary phases, String outerStep, List<Point> curve) {
+                      double imagesPerSecond, RoundPhases.Summary phases, String outerStep, String rate,
+                      List<Point> curve) {
         /** A round's wall time less its slowest worker's fitting. */
         public double roundOverheadSeconds() {
             return phases.overhead();
@@ -200,11 +201,17 @@ public final class ScalingBenchmark {
             reached = s.accuracy() >= target.accuracy() && s.shareFound() >= target.shareFound();
         }
 
+        private static String rate(io.digitloc.config.LrScaling s) {
+            return s.isNone() ? "as configured" : String.format("x %.2f, ramped over iterations %d-%d", s.factor(),
+                    s.startIteration(), s.endIteration());
+        }
+
         Run result() {
             RoundPhases.Summary phases = session.master().phases().summary();
             out.accept(String.format("  %d workers: %s", workers, phases));
             return new Run(workers, batch, jsc.master(), reached, reached ? samples : -1,
-                    reached ? interpolate(curve) : -1, samples, fitSeconds, samples / fitSeconds, phases, outer, curve);
+                    reached ? interpolate(curve) : -1, samples, fitSeconds, samples / fitSeconds, phases, outer,
+                    rate(session.plan().lrScaling()), curve);
         }
     }
 
@@ -387,6 +394,7 @@ public final class ScalingBenchmark {
         m.put("projected_cluster_speedup", Double.isNaN(e) || compute <= 0 ? null
                 : round(r.workers() * e * compute / (compute + r.roundOverheadSeconds())));
         m.put("outer_step", r.outerStep());
+        m.put("learning_rate", r.rate());
         List<Map<String, Object>> pts = new ArrayList<>();
         for (Point p : r.curve()) {
             Map<String, Object> pm = new LinkedHashMap<>();

@@ -59,6 +59,6 @@ class ScalingBenchmarkTest {
 
     private static ScalingBenchmark.Run run(int workers, RoundPhases phases) {
         return new ScalingBenchmark.Run(workers, 64 / workers, "spark://x", true, 1000, 1000, 1000, 1,
-                1000, phases.summary(), "plain", List.of());
+                1000, phases.summary(), "plain", "as configured", List.of());
     }
 }
