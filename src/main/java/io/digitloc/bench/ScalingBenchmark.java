@@ -317,7 +317,7 @@ public final class ScalingBenchmark {
      * mini-batch (the global batch at least), the steps per round, the global batch, and which engine ran.
      */
     public record ProjectionInputs(Map<Integer, Double> twoCoreStepSeconds, int frequency, int globalBatch,
-                                   boolean allReduce) {
+                                   boolean allReduce, boolean batchPerWorker) {
     }
 
     /**
@@ -467,7 +467,7 @@ public final class ScalingBenchmark {
         }
         double state = big.phases().bytesOut() / (2.0 * (big.workers() - 1) / big.workers());
         return AllReduceProjection.of(inputs.frequency(), inputs.globalBatch(), inputs.twoCoreStepSeconds(),
-                one.phases().overhead(), big.phases().overhead(), state);
+                one.phases().overhead(), big.phases().overhead(), state, inputs.batchPerWorker());
     }
 
     private static double round(double v) {

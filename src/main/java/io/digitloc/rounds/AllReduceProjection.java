@@ -7,7 +7,8 @@ import java.util.TreeMap;
 /**
  * Projects the barrier engine's speed-up on N executors from measured figures (docs/SCALING.md shows the
  * arithmetic). The workers share the global batch B, each fitting b(N) = max(8, B / N) samples a step,
- * so past B / 8 workers the global batch grows to 8 N; the driver takes no part in a round.
+ * so past B / 8 workers the global batch grows to 8 N; or, with a batch per worker, b(N) = B. The driver
+ * takes no part in a round.
  * <pre>
  *   compute(N)  = frequency x step(b(N))                      (one worker's measured step at that batch)
  *   transfer(N) = 2 (N - 1) / N x stateBytes / bandwidth       (each worker's own link: reduce-scatter, all-gather)
@@ -22,10 +23,13 @@ import java.util.TreeMap;
  * @param singleSeconds per-round overhead of one executor
  * @param fixedSeconds per-round overhead of several that does not grow with N (measured with its loopback
  *                     transfer left in: pessimistic)
- * @param stateBytes   parameters, Adam's state and the score: what one average carries
+ * @param stateBytes   what one average carries (measured: the parameters, Adam's state unless kept on
+ *                     the workers, the score)
+ * @param batchPerWorker each worker fits the global batch B (train.scale-out.batch-rule = per-worker)
  */
 public record AllReduceProjection(int frequency, int globalBatch, NavigableMap<Integer, Double> stepSeconds,
-                                  double singleSeconds, double fixedSeconds, double stateBytes) {
+                                  double singleSeconds, double fixedSeconds, double stateBytes,
+                                  boolean batchPerWorker) {
     public AllReduceProjection {
         if (stepSeconds.isEmpty()) {
             throw new IllegalArgumentException("no measured step time");
@@ -36,12 +40,22 @@ public record AllReduceProjection(int frequency, int globalBatch, NavigableMap<I
     /** As the canonical constructor, from any map of batch to step seconds. */
     public static AllReduceProjection of(int frequency, int globalBatch, Map<Integer, Double> stepSeconds,
                                          double singleSeconds, double fixedSeconds, double stateBytes) {
+        return of(frequency, globalBatch, stepSeconds, singleSeconds, fixedSeconds, stateBytes, false);
+    }
+
+    /** As {@link #of(int, int, Map, double, double, double)}, with or without a batch per worker. */
+    public static AllReduceProjection of(int frequency, int globalBatch, Map<Integer, Double> stepSeconds,
+                                         double singleSeconds, double fixedSeconds, double stateBytes,
+                                         boolean batchPerWorker) {
         return new AllReduceProjection(frequency, globalBatch, new TreeMap<>(stepSeconds), singleSeconds, fixedSeconds,
-                stateBytes);
+                stateBytes, batchPerWorker);
     }
 
     /** Each of {@code executors} workers' mini-batch. */
     public int workerBatch(int executors) {
+        if (batchPerWorker) {
+            return globalBatch;
+        }
         return Math.max(Math.min(globalBatch, 8), (int) Math.round(globalBatch / (double) executors));
     }
 

@@ -21,6 +21,15 @@ class AllReduceProjectionTest {
     }
 
     @Test
+    void aBatchPerWorkerKeepsEachWorkersStepAndCountsNTimesTheSamples() {
+        AllReduceProjection each = AllReduceProjection.of(16, 64, Map.of(64, 0.08), 0.02, 0.05, 5e6, true);
+        assertThat(each.workerBatch(8)).isEqualTo(64);
+        assertThat(each.compute(8)).isEqualTo(16 * 0.08, offset(1e-12));
+        // 8 x (1.28 + 0.02) / (1.28 + 0.05 + 2 x 7/8 x 5 MB at 10 Gbit/s = 7 ms)
+        assertThat(each.speedup(8, 1, 10)).isEqualTo(8 * 1.30 / 1.337, offset(1e-9));
+    }
+
+    @Test
     void computeIsTheMeasuredStepAtEachWorkersBatch() {
         assertThat(p.compute(1)).isEqualTo(16 * 0.08, offset(1e-12));
         assertThat(p.compute(2)).isEqualTo(16 * 0.05, offset(1e-12));
