@@ -314,10 +314,11 @@ public final class ScalingBenchmark {
 
     /**
      * What the projection to two-core executors is made from: one step's seconds on two threads by
-     * mini-batch (the global batch at least), the steps per round, the global batch, and which engine ran.
+     * mini-batch (the global batch at least), the steps per round, the global batch, which engine ran, and
+     * a batch per worker's global limit (0: the shared batch).
      */
     public record ProjectionInputs(Map<Integer, Double> twoCoreStepSeconds, int frequency, int globalBatch,
-                                   boolean allReduce, boolean batchPerWorker) {
+                                   boolean allReduce, int globalBatchLimit) {
     }
 
     /**
@@ -467,7 +468,7 @@ public final class ScalingBenchmark {
         }
         double state = big.phases().bytesOut() / (2.0 * (big.workers() - 1) / big.workers());
         return AllReduceProjection.of(inputs.frequency(), inputs.globalBatch(), inputs.twoCoreStepSeconds(),
-                one.phases().overhead(), big.phases().overhead(), state, inputs.batchPerWorker());
+                one.phases().overhead(), big.phases().overhead(), state, inputs.globalBatchLimit());
     }
 
     private static double round(double v) {

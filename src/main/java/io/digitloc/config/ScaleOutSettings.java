@@ -21,9 +21,12 @@ import java.io.Serializable;
  * @param batchRule     {@code scale-out.batch-rule}: the global batch shared out, or a batch per worker
  * @param lrRule        {@code scale-out.lr-scaling}: how the rate follows a global batch larger than batch-size
  * @param lrRampSamples {@code scale-out.lr-ramp-samples}; null = auto ({@link #AUTO_LR_RAMP_SAMPLES})
+ * @param globalBatchLimit {@code scale-out.global-batch-limit}; null = auto ({@link #AUTO_GLOBAL_BATCH_LIMIT}
+ *                      x batch-size)
  */
 public record ScaleOutSettings(Double outerLr, Double outerMomentum, boolean nesterov, Long warmupSamples,
-                               Integer workerBatch, BatchRule batchRule, LrRule lrRule, Long lrRampSamples)
+                               Integer workerBatch, BatchRule batchRule, LrRule lrRule, Long lrRampSamples,
+                               Integer globalBatchLimit)
         implements Serializable {
 
     /** How N workers' mini-batches relate to {@code train.batch-size}. */
@@ -33,6 +36,12 @@ public record ScaleOutSettings(Double outerLr, Double outerMomentum, boolean nes
         /** Each worker fits batch-size: the global batch is N x batch-size, the rate scaled by lr-scaling. */
         PER_WORKER
     }
+
+    /**
+     * The automatic limit of a batch per worker's global batch, in batch-sizes: 4 (256 samples of 64), the
+     * largest measured to keep E(N) near one seed's 0.9 (docs/SCALING.md, "A batch per worker").
+     */
+    public static final int AUTO_GLOBAL_BATCH_LIMIT = 4;
 
     /** How the rate follows a global batch k times batch-size: unchanged, times k, or times sqrt(k). */
     public enum LrRule { NONE, LINEAR, SQRT }
@@ -60,6 +69,8 @@ public record ScaleOutSettings(Double outerLr, Double outerMomentum, boolean nes
             v -> v == null || v >= 1, "auto or a mini-batch size, 1 or more");
     static final Setting<BatchRule> BATCH_RULE = Setting.choice("train.scale-out.batch-rule", BatchRule.class);
     static final Setting<LrRule> LR_SCALING = Setting.choice("train.scale-out.lr-scaling", LrRule.class);
+    static final Setting<Double> GLOBAL_BATCH_LIMIT = Setting.autoOrNumber("train.scale-out.global-batch-limit",
+            v -> v == null || v >= 1, "auto or a number of samples, 1 or more");
     static final Setting<Double> LR_RAMP_SAMPLES = Setting.autoOrNumber("train.scale-out.lr-ramp-samples",
             v -> v == null || v >= 0, "auto or a count of samples, 0 or more");
 
@@ -71,17 +82,27 @@ public record ScaleOutSettings(Double outerLr, Double outerMomentum, boolean nes
         BATCH_RULE.check(batchRule);
         LR_SCALING.check(lrRule);
         LR_RAMP_SAMPLES.check(lrRampSamples == null ? null : lrRampSamples.doubleValue());
+        GLOBAL_BATCH_LIMIT.check(globalBatchLimit == null ? null : globalBatchLimit.doubleValue());
     }
 
     /**
      * Each worker's mini-batch for {@code workers} workers: the set worker-batch, else batch-size each with
-     * {@link BatchRule#PER_WORKER}, else {@link #sharedBatch}.
+     * {@link BatchRule#PER_WORKER} while the global batch stays within its limit (past it, the limit
+     * shared out: N x 64 learned ever less per sample beyond 256), else {@link #sharedBatch}.
      */
     public int workerBatch(int batchSize, int workers) {
         if (workerBatch != null) {
             return workerBatch;
         }
-        return batchRule == BatchRule.PER_WORKER ? batchSize : sharedBatch(batchSize, workers);
+        if (batchRule == BatchRule.PER_WORKER) {
+            return Math.min(batchSize, sharedBatch(Math.max(batchSize, globalBatchLimitOrAuto(batchSize)), workers));
+        }
+        return sharedBatch(batchSize, workers);
+    }
+
+    /** A batch per worker's largest global batch: the set limit, or {@link #AUTO_GLOBAL_BATCH_LIMIT} x batch-size. */
+    public int globalBatchLimitOrAuto(int batchSize) {
+        return globalBatchLimit != null ? globalBatchLimit : AUTO_GLOBAL_BATCH_LIMIT * batchSize;
     }
 
     /**
@@ -147,7 +168,7 @@ public record ScaleOutSettings(Double outerLr, Double outerMomentum, boolean nes
     static ScaleOutSettings from(Config root) {
         return new ScaleOutSettings(OUTER_LR.read(root), OUTER_MOMENTUM.read(root), NESTEROV.read(root),
                 toLong(WARMUP_SAMPLES.read(root)), toInt(WORKER_BATCH.read(root)), BATCH_RULE.read(root),
-                LR_SCALING.read(root), toLong(LR_RAMP_SAMPLES.read(root)));
+                LR_SCALING.read(root), toLong(LR_RAMP_SAMPLES.read(root)), toInt(GLOBAL_BATCH_LIMIT.read(root)));
     }
 
     private static Integer toInt(Double d) {

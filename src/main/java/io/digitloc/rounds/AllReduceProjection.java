@@ -1,5 +1,7 @@
 package io.digitloc.rounds;
 
+import io.digitloc.config.ScaleOutSettings;
+
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
@@ -7,7 +9,8 @@ import java.util.TreeMap;
 /**
  * Projects the barrier engine's speed-up on N executors from measured figures (docs/SCALING.md shows the
  * arithmetic). The workers share the global batch B, each fitting b(N) = max(8, B / N) samples a step,
- * so past B / 8 workers the global batch grows to 8 N; or, with a batch per worker, b(N) = B. The driver
+ * so past B / 8 workers the global batch grows to 8 N; or, with a batch per worker, b(N) = B up to a
+ * global batch of L, then L shared out ({@link ScaleOutSettings#workerBatch}). The driver
  * takes no part in a round.
  * <pre>
  *   compute(N)  = frequency x step(b(N))                      (one worker's measured step at that batch)
@@ -25,11 +28,12 @@ import java.util.TreeMap;
  *                     transfer left in: pessimistic)
  * @param stateBytes   what one average carries (measured: the parameters, Adam's state unless kept on
  *                     the workers, the score)
- * @param batchPerWorker each worker fits the global batch B (train.scale-out.batch-rule = per-worker)
+ * @param globalBatchLimit a batch per worker's limit L (train.scale-out.batch-rule = per-worker), 0 = the
+ *                         shared batch
  */
 public record AllReduceProjection(int frequency, int globalBatch, NavigableMap<Integer, Double> stepSeconds,
                                   double singleSeconds, double fixedSeconds, double stateBytes,
-                                  boolean batchPerWorker) {
+                                  int globalBatchLimit) {
     public AllReduceProjection {
         if (stepSeconds.isEmpty()) {
             throw new IllegalArgumentException("no measured step time");
@@ -40,21 +44,21 @@ public record AllReduceProjection(int frequency, int globalBatch, NavigableMap<I
     /** As the canonical constructor, from any map of batch to step seconds. */
     public static AllReduceProjection of(int frequency, int globalBatch, Map<Integer, Double> stepSeconds,
                                          double singleSeconds, double fixedSeconds, double stateBytes) {
-        return of(frequency, globalBatch, stepSeconds, singleSeconds, fixedSeconds, stateBytes, false);
+        return of(frequency, globalBatch, stepSeconds, singleSeconds, fixedSeconds, stateBytes, 0);
     }
 
-    /** As {@link #of(int, int, Map, double, double, double)}, with or without a batch per worker. */
+    /** As {@link #of(int, int, Map, double, double, double)}, with a batch per worker up to {@code globalBatchLimit}. */
     public static AllReduceProjection of(int frequency, int globalBatch, Map<Integer, Double> stepSeconds,
                                          double singleSeconds, double fixedSeconds, double stateBytes,
-                                         boolean batchPerWorker) {
+                                         int globalBatchLimit) {
         return new AllReduceProjection(frequency, globalBatch, new TreeMap<>(stepSeconds), singleSeconds, fixedSeconds,
-                stateBytes, batchPerWorker);
+                stateBytes, globalBatchLimit);
     }
 
     /** Each of {@code executors} workers' mini-batch. */
     public int workerBatch(int executors) {
-        if (batchPerWorker) {
-            return globalBatch;
+        if (globalBatchLimit > 0) {
+            return Math.min(globalBatch, ScaleOutSettings.sharedBatch(Math.max(globalBatch, globalBatchLimit), executors));
         }
         return Math.max(Math.min(globalBatch, 8), (int) Math.round(globalBatch / (double) executors));
     }

@@ -46,6 +46,11 @@ class LrScalingTest {
         perWorker = perWorker.with(Map.of("digitloc.train.scale-out.warmup-samples", 24_576));
         ScaleOutSettings s = perWorker.scaleOut();
         assertThat(s.workerBatch(64, 4)).isEqualTo(64);
+        // past the global limit (auto: 4 x 64) the limit is shared out, at least 8 each
+        assertThat(s.workerBatch(64, 8)).isEqualTo(32);
+        assertThat(s.workerBatch(64, 64)).isEqualTo(8);
+        assertThat(perWorker.with(Map.of("digitloc.train.scale-out.global-batch-limit", 1024)).scaleOut()
+                .workerBatch(64, 8)).isEqualTo(64);
         assertThat(s.warmup(4)).isEqualTo(24_576);
         assertThat(s.warmupWorkers(4)).isEqualTo(4); // all four, 16 each
         assertThat(ScaleOutSettings.sharedBatch(64, 4)).isEqualTo(16);

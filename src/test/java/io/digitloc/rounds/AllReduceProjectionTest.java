@@ -22,11 +22,15 @@ class AllReduceProjectionTest {
 
     @Test
     void aBatchPerWorkerKeepsEachWorkersStepAndCountsNTimesTheSamples() {
-        AllReduceProjection each = AllReduceProjection.of(16, 64, Map.of(64, 0.08), 0.02, 0.05, 5e6, true);
+        AllReduceProjection each = AllReduceProjection.of(16, 64, Map.of(64, 0.08, 32, 0.05), 0.02, 0.05, 5e6, 512);
         assertThat(each.workerBatch(8)).isEqualTo(64);
         assertThat(each.compute(8)).isEqualTo(16 * 0.08, offset(1e-12));
         // 8 x (1.28 + 0.02) / (1.28 + 0.05 + 2 x 7/8 x 5 MB at 10 Gbit/s = 7 ms)
         assertThat(each.speedup(8, 1, 10)).isEqualTo(8 * 1.30 / 1.337, offset(1e-9));
+        // past the limit of 512 it is shared out: 16 executors fit 32 each, twice the samples of 8 a round
+        assertThat(each.workerBatch(16)).isEqualTo(32);
+        assertThat(each.speedup(16, 1, 10)).isEqualTo(8 * 1.30 / (16 * 0.05 + 0.05 + 2 * 15.0 / 16 * 5e6 * 8 / 1e10),
+                offset(1e-9));
     }
 
     @Test
