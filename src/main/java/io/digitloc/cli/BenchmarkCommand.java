@@ -115,8 +115,7 @@ final class BenchmarkCommand implements Callable<Integer> {
         var inputs = new io.digitloc.bench.ScalingBenchmark.ProjectionInputs(steps,
                 settings.train().distribution().averagingFrequency(), global,
                 settings.train().distribution().engine() == io.digitloc.config.DistributionSettings.Engine.BARRIER,
-                settings.scaleOut().batchRule() == io.digitloc.config.ScaleOutSettings.BatchRule.PER_WORKER
-                        ? settings.scaleOut().globalBatchLimitOrAuto(global) : 0);
+                settings.scaleOut().perWorkerLimit(global));
         write(outFile, io.digitloc.bench.ScalingBenchmark.document(command, io.digitloc.bench.Machine.describe(),
                 target, runs, inputs), shape);
         System.out.println("scaling: written to " + outFile);

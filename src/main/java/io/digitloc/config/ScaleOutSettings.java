@@ -94,15 +94,24 @@ public record ScaleOutSettings(Double outerLr, Double outerMomentum, boolean nes
         if (workerBatch != null) {
             return workerBatch;
         }
-        if (batchRule == BatchRule.PER_WORKER) {
-            return Math.min(batchSize, sharedBatch(Math.max(batchSize, globalBatchLimitOrAuto(batchSize)), workers));
-        }
-        return sharedBatch(batchSize, workers);
+        int limit = perWorkerLimit(batchSize);
+        return limit > 0 ? perWorkerBatch(batchSize, limit, workers) : sharedBatch(batchSize, workers);
     }
 
-    /** A batch per worker's largest global batch: the set limit, or {@link #AUTO_GLOBAL_BATCH_LIMIT} x batch-size. */
-    public int globalBatchLimitOrAuto(int batchSize) {
+    /**
+     * A batch per worker's largest global batch (the set limit, or {@link #AUTO_GLOBAL_BATCH_LIMIT} x
+     * batch-size); 0 with the shared batch.
+     */
+    public int perWorkerLimit(int batchSize) {
+        if (batchRule != BatchRule.PER_WORKER) {
+            return 0;
+        }
         return globalBatchLimit != null ? globalBatchLimit : AUTO_GLOBAL_BATCH_LIMIT * batchSize;
+    }
+
+    /** Each worker's batch-size while N of them stay within {@code limit}; past it, the limit shared out. */
+    public static int perWorkerBatch(int batchSize, int limit, int workers) {
+        return Math.min(batchSize, sharedBatch(Math.max(batchSize, limit), workers));
     }
 
     /**

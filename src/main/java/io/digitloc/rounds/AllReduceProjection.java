@@ -57,10 +57,8 @@ public record AllReduceProjection(int frequency, int globalBatch, NavigableMap<I
 
     /** Each of {@code executors} workers' mini-batch. */
     public int workerBatch(int executors) {
-        if (globalBatchLimit > 0) {
-            return Math.min(globalBatch, ScaleOutSettings.sharedBatch(Math.max(globalBatch, globalBatchLimit), executors));
-        }
-        return Math.max(Math.min(globalBatch, 8), (int) Math.round(globalBatch / (double) executors));
+        return globalBatchLimit > 0 ? ScaleOutSettings.perWorkerBatch(globalBatch, globalBatchLimit, executors)
+                : ScaleOutSettings.sharedBatch(globalBatch, executors);
     }
 
     public double compute(int executors) {
