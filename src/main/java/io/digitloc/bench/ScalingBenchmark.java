@@ -113,9 +113,8 @@ public final class ScalingBenchmark {
         // the train job's own session: the same export, shuffling, warm-up and engine
         Trial trial = new Trial(jsc, TrainingSession.open(jsc, settings,
                 new TrainingData(ds.read(Split.TRAIN), trainCount, size, dir, conf), plan, net), validation, size);
-        out.accept(String.format("scaling: %d workers (%s), batch %d per worker, rate x %.2f (ramp to iteration %d), %s",
-                workers, jsc.master(), plan.workerBatch(), plan.lrScaling().factor(), plan.lrScaling().endIteration(),
-                trial.outer));
+        out.accept(String.format("scaling: %d workers (%s), batch %d per worker, rate %s, %s",
+                workers, jsc.master(), plan.workerBatch(), plan.lrScaling().describe(), trial.outer));
         try {
             for (int epoch = 1; !trial.done(); epoch++) {
                 trial.epoch(epoch);
@@ -201,17 +200,12 @@ public final class ScalingBenchmark {
             reached = s.accuracy() >= target.accuracy() && s.shareFound() >= target.shareFound();
         }
 
-        private static String rate(io.digitloc.config.LrScaling s) {
-            return s.isNone() ? "as configured" : String.format("x %.2f, ramped over iterations %d-%d", s.factor(),
-                    s.startIteration(), s.endIteration());
-        }
-
         Run result() {
             RoundPhases.Summary phases = session.master().phases().summary();
             out.accept(String.format("  %d workers: %s", workers, phases));
             return new Run(workers, batch, jsc.master(), reached, reached ? samples : -1,
                     reached ? interpolate(curve) : -1, samples, fitSeconds, samples / fitSeconds, phases, outer,
-                    rate(session.plan().lrScaling()), curve);
+                    session.plan().lrScaling().describe(), curve);
         }
     }
 

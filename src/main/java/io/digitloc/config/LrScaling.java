@@ -68,6 +68,12 @@ public record LrScaling(double factor, long startIteration, long rampIterations)
         return startIteration + rampIterations;
     }
 
+    /** For logs and results: "as configured", or the factor and the iterations of its ramp. */
+    public String describe() {
+        return isNone() ? "as configured"
+                : String.format("x %.2f, ramped over iterations %d-%d", factor, startIteration, endIteration());
+    }
+
     public boolean isNone() {
         return factor == 1;
     }

@@ -197,17 +197,11 @@ public final class TrainJob {
         TrainSettings train = settings.train();
         var outer = master.outer().settings();
         LOG.info("train: {} canvases, {} epochs, batch {} per worker, {} workers, {}, averaging every {} batches, {}, {} ({})",
-                trainCount, train.epochs(), plan.workerBatch(), plan.workers(), rate(plan.lrScaling()),
+                trainCount, train.epochs(), plan.workerBatch(), plan.workers(), "rate " + plan.lrScaling().describe(),
                 train.distribution().averagingFrequency(),
                 outer.isPlainAveraging() ? "plain averaging" : String.format("outer step lr %.2f momentum %.2f%s",
                         outer.lr(), outer.momentum(), outer.nesterov() ? " (Nesterov)" : ""),
                 train.distribution().approach().name().toLowerCase(), engine(train));
-    }
-
-    private static String rate(io.digitloc.config.LrScaling scaling) {
-        return scaling.isNone() ? "rate as configured"
-                : String.format("rate x %.2f ramped over iterations %d-%d", scaling.factor(),
-                scaling.startIteration(), scaling.endIteration());
     }
 
     private static String engine(TrainSettings train) {

@@ -26,6 +26,8 @@ class LrScalingTest {
         assertThat(LrScaling.of(ScaleOutSettings.LrRule.SQRT, 256, 64, 0, 2_560).factor()).isEqualTo(2.0);
         assertThat(LrScaling.of(ScaleOutSettings.LrRule.SQRT, 256, 64, 0, 0).multiplier(0)).isEqualTo(2.0);
         assertThat(LrScaling.of(ScaleOutSettings.LrRule.NONE, 256, 64, 0, 2_560)).isEqualTo(LrScaling.NONE);
+        assertThat(linear.describe()).isEqualTo("x 4.00, ramped over iterations 5-15");
+        assertThat(LrScaling.NONE.describe()).isEqualTo("as configured");
     }
 
     @Test
