@@ -139,6 +139,7 @@ public final class ScalingBenchmark {
         final int workers;
         final long warmupBatches;
         final String outer;
+        final CanvasBatchLoader loader = new CanvasBatchLoader(settings.train().network().labelSmoothing());
         final List<Point> curve = new ArrayList<>();
         long samples;
         double fitSeconds;
@@ -181,7 +182,7 @@ public final class ScalingBenchmark {
                     to = rest.size(); // a short tail joins this chunk
                 }
                 long t1 = System.nanoTime();
-                session.master().fitRounds(sparkNet, rest.subList(from, to), new CanvasBatchLoader());
+                session.master().fitRounds(sparkNet, rest.subList(from, to), loader);
                 fitted(t1, to - from);
                 from = to;
             }

@@ -11,20 +11,33 @@ import java.io.Serializable;
  *                          stock layers (same functions and parameters)
  * @param boxLossWeight     {@code train.box-loss-weight}
  * @param classifierDropout {@code train.classifier-dropout}; 0 = off
+ * @param labelSmoothing    {@code train.label-smoothing}; 0 = off
+ * @param boxLoss           {@code train.box-loss}
  */
-public record NetworkSettings(boolean fastLayers, double boxLossWeight, double classifierDropout) implements Serializable {
+public record NetworkSettings(boolean fastLayers, double boxLossWeight, double classifierDropout, double labelSmoothing,
+                              BoxLoss boxLoss) implements Serializable {
+
+    /** The bounding-box head's loss: mean squared error (the reference's) or mean absolute error. */
+    public enum BoxLoss { MSE, MAE }
+
     static final Setting<Boolean> FAST_LAYERS = Setting.flag("train.fast-layers");
     static final Setting<Double> BOX_LOSS_WEIGHT = Setting.number("train.box-loss-weight", v -> v > 0 && v <= 10_000,
             "a positive number");
     static final Setting<Double> CLASSIFIER_DROPOUT = Setting.number("train.classifier-dropout", v -> v >= 0 && v < 1,
             "a share in [0, 1)");
+    static final Setting<Double> LABEL_SMOOTHING = Setting.number("train.label-smoothing", v -> v >= 0 && v < 0.5,
+            "a share in [0, 0.5)");
+    static final Setting<BoxLoss> BOX_LOSS = Setting.choice("train.box-loss", BoxLoss.class);
 
     public NetworkSettings {
         BOX_LOSS_WEIGHT.check(boxLossWeight);
         CLASSIFIER_DROPOUT.check(classifierDropout);
+        LABEL_SMOOTHING.check(labelSmoothing);
+        BOX_LOSS.check(boxLoss);
     }
 
     static NetworkSettings from(Config root) {
-        return new NetworkSettings(FAST_LAYERS.read(root), BOX_LOSS_WEIGHT.read(root), CLASSIFIER_DROPOUT.read(root));
+        return new NetworkSettings(FAST_LAYERS.read(root), BOX_LOSS_WEIGHT.read(root), CLASSIFIER_DROPOUT.read(root),
+                LABEL_SMOOTHING.read(root), BOX_LOSS.read(root));
     }
 }

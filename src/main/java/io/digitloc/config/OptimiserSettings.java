@@ -22,8 +22,8 @@ public record OptimiserSettings(Updater updater, double learningRate, LrSchedule
     /** Supported optimisers. */
     public enum Updater { ADAM, NESTEROVS, SGD }
 
-    /** Learning-rate schedules: stepped down after given epochs, or linear decay to zero over the run. */
-    public enum LrSchedule { STEP, LINEAR }
+    /** Learning-rate schedules: stepped down after given epochs, or a linear or cosine decay to zero over the run. */
+    public enum LrSchedule { STEP, LINEAR, COSINE }
 
     static final Setting<Updater> UPDATER = Setting.choice("train.updater", Updater.class);
     static final Setting<Double> LEARNING_RATE = Setting.number("train.learning-rate",

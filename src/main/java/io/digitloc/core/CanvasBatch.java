@@ -42,20 +42,35 @@ public record CanvasBatch(int size, byte[] labels, float[] boxes, byte[] pixels)
      * the classification output, boxes [n, 4] for the box output.
      */
     public MultiDataSet toMultiDataSet() {
+        return toMultiDataSet(0);
+    }
+
+    /** As {@link #toMultiDataSet()}, with the digit targets smoothed by {@code smoothing} (see {@link #targets}). */
+    public MultiDataSet toMultiDataSet(double smoothing) {
         return new org.nd4j.linalg.dataset.MultiDataSet(new INDArray[] {features()},
-                new INDArray[] {oneHot(), Nd4j.create(boxes.clone(), new long[] {count(), 4}, 'c')});
+                new INDArray[] {Nd4j.create(targets(smoothing), new long[] {count(), Digits.CLASSES}, 'c'),
+                        Nd4j.create(boxes.clone(), new long[] {count(), 4}, 'c')});
     }
 
     public INDArray features() {
         return features(pixels, count(), size);
     }
 
-    INDArray oneHot() {
+    /**
+     * The classification targets, row-major [n, 10]: the true digit 1 - s + s/10, every other s/10
+     * (label smoothing; s = 0 is one-hot). Each row still sums to 1, so cross-entropy stays a proper loss.
+     */
+    float[] targets(double smoothing) {
+        float off = (float) (smoothing / Digits.CLASSES);
+        float on = (float) (1 - smoothing + smoothing / Digits.CLASSES);
         float[] hot = new float[count() * Digits.CLASSES];
-        for (int i = 0; i < count(); i++) {
-            hot[i * Digits.CLASSES + labels[i]] = 1f;
+        if (off != 0) {
+            java.util.Arrays.fill(hot, off);
         }
-        return Nd4j.create(hot, new long[] {count(), Digits.CLASSES}, 'c');
+        for (int i = 0; i < count(); i++) {
+            hot[i * Digits.CLASSES + labels[i]] = on;
+        }
+        return hot;
     }
 
     public void writeTo(OutputStream raw) throws IOException {

@@ -1,6 +1,7 @@
 package io.digitloc.model;
 
 import io.digitloc.config.LrScaling;
+import io.digitloc.config.NetworkSettings;
 import io.digitloc.config.OptimiserSettings;
 import io.digitloc.config.TrainSettings;
 import io.digitloc.core.Digits;
@@ -17,12 +18,15 @@ import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.learning.config.Nesterovs;
 import org.nd4j.linalg.learning.config.Sgd;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
+import org.nd4j.linalg.lossfunctions.ILossFunction;
+import org.nd4j.linalg.lossfunctions.impl.LossMAE;
 import org.nd4j.linalg.lossfunctions.impl.LossMSE;
 import org.nd4j.linalg.schedule.ISchedule;
 import org.nd4j.linalg.schedule.MapSchedule;
@@ -96,7 +100,7 @@ public final class LocalizerNet {
         String features = featureExtractor(g, INPUT, train.network().fastLayers());
         String dense = denseLayers(g, features);
         classifier(g, dense, train.network().classifierDropout());
-        boundingBoxRegression(g, dense, train.network().boxLossWeight());
+        boundingBoxRegression(g, dense, train.network().boxLossWeight(), train.network().boxLoss());
         return g.setOutputs(CLASSIFICATION, BOUNDING_BOX).build();
     }
 
@@ -140,12 +144,18 @@ public final class LocalizerNet {
     }
 
     /**
-     * The bounding-box head: 4 linear outputs (xmin, ymin, xmax, ymax) trained with MSE, scaled by
-     * {@code weight} against the classification loss (1 = the reference's 1:1).
+     * The bounding-box head: 4 linear outputs (xmin, ymin, xmax, ymax) trained with MSE or MAE (DL4J's
+     * stock losses, so saved models stay plain DL4J), scaled by {@code weight} against the classification
+     * loss (1 = the reference's 1:1).
      */
-    static void boundingBoxRegression(ComputationGraphConfiguration.GraphBuilder g, String input, double weight) {
-        LossMSE loss = weight == 1.0 ? new LossMSE()
-                : new LossMSE(Nd4j.create(new float[] {(float) weight, (float) weight, (float) weight, (float) weight}));
+    static void boundingBoxRegression(ComputationGraphConfiguration.GraphBuilder g, String input, double weight,
+                                      NetworkSettings.BoxLoss kind) {
+        INDArray weights = weight == 1.0 ? null
+                : Nd4j.create(new float[] {(float) weight, (float) weight, (float) weight, (float) weight});
+        ILossFunction loss = switch (kind) {
+            case MSE -> weights == null ? new LossMSE() : new LossMSE(weights);
+            case MAE -> weights == null ? new LossMAE() : new LossMAE(weights);
+        };
         g.addLayer(BOUNDING_BOX, new OutputLayer.Builder(loss)
                 .nOut(Digits.BOX_VALUES).activation(Activation.IDENTITY).build(), input);
     }
@@ -186,7 +196,7 @@ public final class LocalizerNet {
 
     /**
      * The learning rate per iteration (one worker's optimiser step): constant, stepped down by
-     * lr-decay-factor after each of lr-decay-epochs, or linear down to zero at the last step; optionally
+     * lr-decay-factor after each of lr-decay-epochs, or linear or cosine down to zero at the last step; optionally
      * ramped up from zero over lr-warmup-epochs first; then times {@code scaling}'s multiplier (the global
      * batch's rule, ramped over its first iterations). Always a {@link MapSchedule} (piecewise constant,
      * at most ~{@value #SCHEDULE_POINTS} points), so the configuration stays plain JSON for Spark workers
@@ -203,13 +213,14 @@ public final class LocalizerNet {
         }
         int total = iterations(train.epochs(), stepsPerEpoch);
         int warmup = iterations(train.optimiser().warmupEpochs(), stepsPerEpoch);
-        boolean linear = train.optimiser().schedule() == OptimiserSettings.LrSchedule.LINEAR;
+        OptimiserSettings.LrSchedule schedule = train.optimiser().schedule();
+        boolean decaying = schedule != OptimiserSettings.LrSchedule.STEP;
         java.util.TreeSet<Integer> points = new java.util.TreeSet<>();
         points.add(0);
         for (int epoch : train.optimiser().decayEpochs()) {
             points.add(iterations(epoch, stepsPerEpoch));
         }
-        if (linear || warmup > 0) {
+        if (decaying || warmup > 0) {
             int stride = Math.max(1, total / SCHEDULE_POINTS);
             for (int i = 0; i < total; i += stride) {
                 points.add(i);
@@ -225,8 +236,11 @@ public final class LocalizerNet {
         Map<Integer, Double> values = new HashMap<>();
         for (int i : points) {
             double base;
-            if (linear) {
-                base = lr * Math.max(0, 1 - (double) i / total);
+            double done = Math.min(1, (double) i / total);
+            if (schedule == OptimiserSettings.LrSchedule.LINEAR) {
+                base = lr * (1 - done);
+            } else if (schedule == OptimiserSettings.LrSchedule.COSINE) {
+                base = lr * 0.5 * (1 + Math.cos(Math.PI * done));
             } else {
                 base = lr;
                 for (int epoch : train.optimiser().decayEpochs()) {

@@ -73,6 +73,10 @@ public final class EpochFeed {
         return epoch == 1 && !warmStart ? (settings.scaleOut().warmup(workers) + batch - 1) / batch : 0;
     }
 
+    private CanvasBatchLoader loader() {
+        return new CanvasBatchLoader(settings.train().network().labelSmoothing());
+    }
+
     /** One pass over the train split through {@code sparkNet}; returns the seconds of the distributed fit itself. */
     public double fit(SparkComputationGraph sparkNet, int epoch, long warmupBatches) {
         if (settings.train().distribution().approach() == DistributionSettings.Approach.DIRECT) {
@@ -83,7 +87,7 @@ public final class EpochFeed {
         long start = System.nanoTime();
         List<String> rest = warmUp(sparkNet, epoch, paths, warmupBatches);
         if (!rest.isEmpty()) { // a warm-up may take the whole of a small first epoch
-            master(sparkNet).fitRounds(sparkNet, rest, new CanvasBatchLoader());
+            master(sparkNet).fitRounds(sparkNet, rest, loader());
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         HadoopFiles.deleteQuietly(HadoopFiles.fs(dir, conf), dir);
@@ -114,7 +118,7 @@ public final class EpochFeed {
         LOG.info("train: {} fit the first {} batches (scale-out warm-up, global batch {}), then {} workers", warmers == 1
                 ? "one worker" : warmers + " workers", cut, settings.train().batchSize(), workers);
         double score = warmUp(sparkNet.getNetwork(), single -> master(single).fitRounds(single,
-                shuffled.subList(0, cut), new CanvasBatchLoader()), cut, shuffled.size() - cut);
+                shuffled.subList(0, cut), loader()), cut, shuffled.size() - cut);
         sparkNet.setScore(score); // the epoch's training loss if the warm-up took all of it
         List<String> rest = shuffled.subList(cut, shuffled.size());
         master(sparkNet).beginEpoch(epoch, (long) rest.size() * Masters.workerBatch(settings, workers));
@@ -125,9 +129,10 @@ public final class EpochFeed {
         TrainSettings t = settings.train();
         int batchSize = Masters.workerBatch(settings, workers);
         Batching cut = Batching.of(settings, batchSize, size); // the closure must not capture this feed
+        double smoothing = t.network().labelSmoothing();
         JavaRDD<MultiDataSet> data = rows.javaRDD()
                 .mapPartitionsWithIndex((index, it) -> cut.batches(it, epoch, index)
-                        .stream().map(CanvasBatch::toMultiDataSet).iterator(), true)
+                        .stream().map(b -> b.toMultiDataSet(smoothing)).iterator(), true)
                 .persist(Masters.storageLevel(t));
         long total = data.count();
         long fitStart = System.nanoTime();

@@ -53,6 +53,23 @@ class LocalizerNetTest {
     }
 
     @Test
+    void theBoxLossCanBeDl4jsMeanAbsoluteErrorWithItsWeight() {
+        var settings = Settings.load(null, java.util.Map.of("digitloc.train.box-loss", "mae",
+                "digitloc.train.box-loss-weight", 3));
+        ComputationGraph net = LocalizerNet.untrained(75, settings.train(), 1);
+        var loss = (org.nd4j.linalg.lossfunctions.impl.LossMAE)
+                ((org.deeplearning4j.nn.conf.layers.BaseOutputLayer) net.getLayer("bounding_box").conf().getLayer())
+                        .getLossFn();
+        assertThat(loss.getWeights().toFloatVector()).containsExactly(3f, 3f, 3f, 3f);
+        assertThat(net.numParams()).isEqualTo(426_638L);
+        // DL4J's MAE: the mean over the 4 values of |error| x weight, so an error of 0.1 everywhere scores 0.3
+        INDArray labels = Nd4j.zeros(1, 4);
+        INDArray pre = Nd4j.valueArrayOf(new long[] {1, 4}, 0.1f);
+        assertThat(loss.computeScore(labels, pre, new org.nd4j.linalg.activations.impl.ActivationIdentity(), null, true))
+                .isCloseTo(0.3, within(1e-6));
+    }
+
+    @Test
     void classifierDropoutOnlyDropsTheClassificationHeadsInputsWhileTraining() {
         var train = Settings.load(null, java.util.Map.of("digitloc.train.classifier-dropout", 0.4)).train();
         ComputationGraph net = LocalizerNet.untrained(75, train, 1);
@@ -105,6 +122,25 @@ class LocalizerNetTest {
         assertThat(stepped.valueAt(20, 2)).isCloseTo(0.0005, within(1e-12));
         assertThat(stepped.valueAt(45, 4)).isCloseTo(0.00025, within(1e-12));
         assertThat(stepped.valueAt(5000, 99)).isCloseTo(0.00025, within(1e-12));
+    }
+
+    @Test
+    void theCosineScheduleFallsFromTheRateToZeroAlongHalfACosine() {
+        var cosine = Settings.load(null, java.util.Map.of("digitloc.train.lr-schedule", "cosine",
+                "digitloc.train.learning-rate", 0.002, "digitloc.train.epochs", 10)).train();
+        var lr = LocalizerNet.learningRate(cosine, 100); // 1,000 iterations, a point every 2
+        assertThat(lr.valueAt(0, 0)).isCloseTo(0.002, within(1e-12));
+        assertThat(lr.valueAt(250, 2)).isCloseTo(0.001 * (1 + Math.cos(Math.PI / 4)), within(1e-12));
+        assertThat(lr.valueAt(500, 5)).isCloseTo(0.001, within(1e-12));
+        assertThat(lr.valueAt(1000, 10)).isZero();
+        for (int i = 0; i < 999; i++) {
+            assertThat(lr.valueAt(i + 1, 0)).isLessThanOrEqualTo(lr.valueAt(i, 0));
+        }
+        // longer near the top than the linear decay, and softer at the end
+        var linear = LocalizerNet.learningRate(Settings.load(null, java.util.Map.of("digitloc.train.lr-schedule", "linear",
+                "digitloc.train.learning-rate", 0.002, "digitloc.train.epochs", 10)).train(), 100);
+        assertThat(lr.valueAt(200, 2)).isGreaterThan(linear.valueAt(200, 2));
+        assertThat(lr.valueAt(900, 9)).isLessThan(linear.valueAt(900, 9));
     }
 
     @Test
