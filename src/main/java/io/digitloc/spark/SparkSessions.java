@@ -4,12 +4,20 @@ import io.digitloc.config.SparkSettings;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Creates the Spark session of a job. Settings given by spark-submit (master, conf/spark-defaults)
  * win; the configured master is only a fallback for runs started with plain {@code java}.
  */
 public final class SparkSessions {
+    private static final Logger LOG = LoggerFactory.getLogger(SparkSessions.class);
+    /** The application whose UI was last announced: once per context, not per job. */
+    private static final AtomicReference<String> ANNOUNCED = new AtomicReference<>();
+
     private SparkSessions() {
     }
 
@@ -51,7 +59,14 @@ public final class SparkSessions {
         conf.setIfMissing("spark.ui.prometheus.enabled", "true");
         conf.setIfMissing("spark.metrics.namespace", "digitloc");
         addPlugin(conf, TrainingMetricsPlugin.class);
-        return SparkSession.builder().config(conf).getOrCreate();
+        SparkSession session = SparkSession.builder().config(conf).getOrCreate();
+        String app = session.sparkContext().applicationId();
+        if (session.sparkContext().uiWebUrl().isDefined() && !app.equals(ANNOUNCED.getAndSet(app))) {
+            // where to point a browser or a Prometheus scrape (spark.ui.port may be taken, or 0 for any)
+            String ui = session.sparkContext().uiWebUrl().get();
+            LOG.info("driver UI at {}, its metrics for Prometheus at {}/metrics/prometheus", ui, ui);
+        }
+        return session;
     }
 
     private static void addPlugin(SparkConf conf, Class<?> plugin) {
