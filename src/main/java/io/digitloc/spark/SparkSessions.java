@@ -17,6 +17,7 @@ public final class SparkSessions {
     private static final Logger LOG = LoggerFactory.getLogger(SparkSessions.class);
     /** The application whose UI was last announced: once per context, not per job. */
     private static final AtomicReference<String> ANNOUNCED = new AtomicReference<>();
+    private static final String PROMETHEUS_PATH = "spark.metrics.conf.*.sink.prometheusServlet.path";
 
     private SparkSessions() {
     }
@@ -55,18 +56,25 @@ public final class SparkSessions {
         // them) at /metrics/prometheus, the executors' at /metrics/executors/prometheus
         conf.setIfMissing("spark.metrics.conf.*.sink.prometheusServlet.class",
                 "org.apache.spark.metrics.sink.PrometheusServlet");
-        conf.setIfMissing("spark.metrics.conf.*.sink.prometheusServlet.path", "/metrics/prometheus");
+        conf.setIfMissing(PROMETHEUS_PATH, "/metrics/prometheus");
         conf.setIfMissing("spark.ui.prometheus.enabled", "true");
         conf.setIfMissing("spark.metrics.namespace", "digitloc");
         addPlugin(conf, TrainingMetricsPlugin.class);
         SparkSession session = SparkSession.builder().config(conf).getOrCreate();
-        String app = session.sparkContext().applicationId();
-        if (session.sparkContext().uiWebUrl().isDefined() && !app.equals(ANNOUNCED.getAndSet(app))) {
-            // where to point a browser or a Prometheus scrape (spark.ui.port may be taken, or 0 for any)
-            String ui = session.sparkContext().uiWebUrl().get();
-            LOG.info("driver UI at {}, its metrics for Prometheus at {}/metrics/prometheus", ui, ui);
-        }
+        announceUi(session.sparkContext());
         return session;
+    }
+
+    /**
+     * Logs where the driver's UI and its Prometheus page are, once per context: spark.ui.port may have
+     * been taken (Spark moves on to the next port) or be 0 (any free one).
+     */
+    private static void announceUi(org.apache.spark.SparkContext sc) {
+        String app = sc.applicationId();
+        if (sc.uiWebUrl().isDefined() && !app.equals(ANNOUNCED.getAndSet(app))) {
+            String ui = sc.uiWebUrl().get();
+            LOG.info("driver UI at {}, its metrics for Prometheus at {}{}", ui, ui, sc.getConf().get(PROMETHEUS_PATH));
+        }
     }
 
     private static void addPlugin(SparkConf conf, Class<?> plugin) {
