@@ -10,7 +10,6 @@ import io.digitloc.io.HadoopFiles;
 import io.digitloc.model.LocalizerNet;
 import io.digitloc.platform.NativeSetup;
 import io.digitloc.spark.SparkSessions;
-import io.digitloc.train.CanvasBatchLoader;
 import io.digitloc.train.QuickEvaluation;
 import io.digitloc.rounds.RoundPhases;
 import io.digitloc.rounds.AllReduceProjection;
@@ -139,7 +138,7 @@ public final class ScalingBenchmark {
         final int workers;
         final long warmupBatches;
         final String outer;
-        final CanvasBatchLoader loader = new CanvasBatchLoader(settings.train().network().labelSmoothing());
+        final org.deeplearning4j.core.loader.MultiDataSetLoader loader;
         final List<Point> curve = new ArrayList<>();
         long samples;
         double fitSeconds;
@@ -149,6 +148,7 @@ public final class ScalingBenchmark {
             this.jsc = jsc;
             this.session = session;
             this.feed = session.feed();
+            this.loader = feed.loader();
             this.validation = validation;
             this.size = size;
             this.batch = session.plan().workerBatch();
@@ -166,7 +166,7 @@ public final class ScalingBenchmark {
         /** One epoch's batches: the warm-up's (first epoch), then chunks of whole rounds, a check after each. */
         void epoch(int epoch) {
             SparkComputationGraph sparkNet = session.sparkNet();
-            List<String> paths = feed.export(epoch);
+            List<String> paths = feed.epochBatches(epoch);
             long t0 = System.nanoTime();
             List<String> rest = feed.warmUp(sparkNet, epoch, paths, epoch == 1 ? warmupBatches : 0);
             if (rest.size() < paths.size()) {

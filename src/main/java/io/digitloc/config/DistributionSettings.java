@@ -27,8 +27,8 @@ public record DistributionSettings(int averagingFrequency, int prefetch, Approac
                                    int checkpointRounds, boolean overlap, boolean localMoments)
         implements Serializable {
 
-    /** dl4j-spark's two ways of feeding workers. */
-    public enum Approach { EXPORT, DIRECT }
+    /** How the workers get their batches: made from their executor's digits, read from files, or as an RDD. */
+    public enum Approach { DIGITS, EXPORT, DIRECT }
 
     /** How the rounds of the export approach run: one barrier stage of long-lived workers, or one job per round. */
     public enum Engine { BARRIER, ROUNDS }

@@ -60,6 +60,9 @@ public final class RunLayout {
         return CHECKPOINTS + "/" + String.format("epoch-%04d.outer", epoch);
     }
 
+    /** The train split's digit packs (approach digits), under {@link #BATCHES} (or the export dir). */
+    public static final String DIGITS = "digits";
+
     /** An epoch's directory of training-batch files, under {@link #BATCHES} (or the export dir). */
     public static String epochBatches(int epoch) {
         return "epoch-" + epoch;

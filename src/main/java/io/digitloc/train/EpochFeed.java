@@ -1,7 +1,7 @@
 package io.digitloc.train;
 
 import io.digitloc.augment.DigitWarp;
-import io.digitloc.augment.FreshPlacement;
+import io.digitloc.augment.EpochBatches;
 import io.digitloc.engine.Masters;
 import io.digitloc.engine.ParameterAveragingMaster;
 import io.digitloc.config.DistributionSettings;
@@ -39,9 +39,11 @@ import java.util.function.Consumer;
 /**
  * Each epoch's training data on its way to the workers: the train rows shuffled within their partitions
  * (seeded by seed, epoch and partition), re-placed when augmenting, cut into mini-batches of the worker
- * batch, and handed to the distributed fit either as compact {@link CanvasBatch} files (approach
- * {@code export}: raw bytes, 4x smaller than DL4J's float export) or as an RDD of MultiDataSets
- * ({@code direct}). A fresh run's first epoch starts with the post-local-SGD warm-up: its first batches
+ * batch ({@link EpochBatches}), and handed to the distributed fit in one of three ways: made by the workers
+ * themselves from the digits their executor keeps (approach {@code digits}: the train split packed once a
+ * session, {@link DigitPacks}; an epoch then writes nothing), as compact {@link CanvasBatch} files written
+ * each epoch ({@code export}: raw bytes, 4x smaller than DL4J's float export), or as an RDD of
+ * MultiDataSets ({@code direct}). The first two give the same bits. A fresh run's first epoch starts with the post-local-SGD warm-up: its first batches
  * are fitted by one worker, so one worker's sequential steps carry the network off its initial plateau
  * before N workers average.
  */
@@ -73,8 +75,50 @@ public final class EpochFeed {
         return epoch == 1 && !warmStart ? (settings.scaleOut().warmup(workers) + batch - 1) / batch : 0;
     }
 
-    private CanvasBatchLoader loader() {
-        return new CanvasBatchLoader(settings.train().network().labelSmoothing());
+    private List<Integer> packed; // approach digits: each partition's canvases, once the packs are written
+
+    /** What reads this feed's batches on the workers: from their files, or made from the executor's digits. */
+    public org.deeplearning4j.core.loader.MultiDataSetLoader loader() {
+        double smoothing = settings.train().network().labelSmoothing();
+        return digits() ? new DigitBatchLoader(packDir().toString(), conf, cut(), smoothing)
+                : new CanvasBatchLoader(smoothing);
+    }
+
+    private boolean digits() {
+        return settings.train().distribution().approach() == DistributionSettings.Approach.DIGITS;
+    }
+
+    private EpochBatches cut() {
+        return cut(settings, Masters.workerBatch(settings, workers), size);
+    }
+
+    private Path packDir() {
+        return new Path(batches, RunLayout.DIGITS);
+    }
+
+    /**
+     * The epoch's batches as the workers will ask for them, partition by partition: the names of the batches
+     * they make themselves (approach digits: the packs are written at the first call), or the files the
+     * export job writes now.
+     */
+    public List<String> epochBatches(int epoch) {
+        if (!digits()) {
+            return export(epoch);
+        }
+        if (packed == null) {
+            long t0 = System.nanoTime();
+            packed = DigitPacks.write(rows, size, packDir(), conf);
+            LOG.info("train: the train split's digits packed for the workers in {} ({} partitions, {} s)", packDir(),
+                    packed.size(), String.format("%.1f", (System.nanoTime() - t0) / 1e9));
+        }
+        return DigitBatchLoader.names(cut(), packed, epoch);
+    }
+
+    /** Removes the digit packs, if any were written (the export approach removes each epoch's files after it). */
+    void close() {
+        if (packed != null) {
+            HadoopFiles.deleteQuietly(HadoopFiles.fs(packDir(), conf), packDir());
+        }
     }
 
     /** One pass over the train split through {@code sparkNet}; returns the seconds of the distributed fit itself. */
@@ -83,14 +127,16 @@ public final class EpochFeed {
             return fitDirect(sparkNet, epoch, warmupBatches);
         }
         Path dir = epochDir(epoch);
-        List<String> paths = export(epoch);
+        List<String> paths = epochBatches(epoch);
         long start = System.nanoTime();
         List<String> rest = warmUp(sparkNet, epoch, paths, warmupBatches);
         if (!rest.isEmpty()) { // a warm-up may take the whole of a small first epoch
             master(sparkNet).fitRounds(sparkNet, rest, loader());
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        HadoopFiles.deleteQuietly(HadoopFiles.fs(dir, conf), dir);
+        if (!digits()) {
+            HadoopFiles.deleteQuietly(HadoopFiles.fs(dir, conf), dir);
+        }
         return seconds;
     }
 
@@ -128,10 +174,10 @@ public final class EpochFeed {
     private double fitDirect(SparkComputationGraph sparkNet, int epoch, long warmupBatches) {
         TrainSettings t = settings.train();
         int batchSize = Masters.workerBatch(settings, workers);
-        Batching cut = Batching.of(settings, batchSize, size); // the closure must not capture this feed
+        EpochBatches cut = cut(settings, batchSize, size); // the closure must not capture this feed
         double smoothing = t.network().labelSmoothing();
         JavaRDD<MultiDataSet> data = rows.javaRDD()
-                .mapPartitionsWithIndex((index, it) -> cut.batches(it, epoch, index)
+                .mapPartitionsWithIndex((index, it) -> batches(cut, it, epoch, index)
                         .stream().map(b -> b.toMultiDataSet(smoothing)).iterator(), true)
                 .persist(Masters.storageLevel(t));
         long total = data.count();
@@ -190,36 +236,32 @@ public final class EpochFeed {
      */
     static List<String> exportEpoch(Dataset<Row> rows, Settings settings, int batchSize, int size, int epoch,
                                     Path epochDir, HadoopConf conf) {
-        Batching cut = Batching.of(settings, batchSize, size);
+        EpochBatches cut = cut(settings, batchSize, size);
         return rows.javaRDD()
-                .mapPartitionsWithIndex((index, it) -> writeBatches(cut.batches(it, epoch, index), epochDir, index, conf)
+                .mapPartitionsWithIndex((index, it) -> writeBatches(batches(cut, it, epoch, index), epochDir, index, conf)
                         .iterator(), true)
                 .collect();
     }
 
-    /**
-     * How a partition's rows become an epoch's mini-batches: shuffled by (seed, epoch, partition), cut into
-     * batches of {@code batchSize}, re-placed after the first epoch when augmenting (runs on executors).
-     */
-    record Batching(long seed, int batchSize, int size, boolean augment, DigitWarp warp) implements java.io.Serializable {
-        static Batching of(Settings settings, int batchSize, int size) {
-            var a = settings.train().augmentation();
-            return new Batching(settings.seed(), batchSize, size, a.enabled(), new DigitWarp(a.rotation(), a.scale()));
-        }
+    static EpochBatches cut(Settings settings, int batchSize, int size) {
+        var a = settings.train().augmentation();
+        return new EpochBatches(settings.seed(), batchSize, size, a.enabled(), new DigitWarp(a.rotation(), a.scale()));
+    }
 
-        List<CanvasBatch> batches(Iterator<Row> it, int epoch, int partition) {
-            List<Row> rows = new ArrayList<>();
-            it.forEachRemaining(rows::add);
-            Collections.shuffle(rows, new Random(seed * 1_000_003L + epoch * 7_919L + partition));
-            List<CanvasBatch> out = new ArrayList<>();
-            FreshPlacement moves = augment && epoch > 1 ? new FreshPlacement(size, seed, epoch, warp) : null;
-            for (int from = 0; from < rows.size(); from += batchSize) {
-                List<Row> chunk = rows.subList(from, Math.min(rows.size(), from + batchSize));
-                CanvasBatch b = CanvasRows.batch(chunk, size);
-                out.add(moves == null ? b : moves.apply(b, CanvasRows.ids(chunk)));
+    /** A partition's rows as {@code cut}'s batches of {@code epoch} (runs on executors). */
+    static List<CanvasBatch> batches(EpochBatches cut, Iterator<Row> it, int epoch, int partition) {
+        List<Row> rows = new ArrayList<>();
+        it.forEachRemaining(rows::add);
+        int[] order = cut.order(rows.size(), epoch, partition);
+        List<CanvasBatch> out = new ArrayList<>();
+        for (int b = 0; b < cut.batches(rows.size()); b++) {
+            List<Row> chunk = new ArrayList<>();
+            for (int i : cut.batch(order, b)) {
+                chunk.add(rows.get(i));
             }
-            return out;
+            out.add(cut.place(CanvasRows.batch(chunk, cut.size()), CanvasRows.ids(chunk), epoch));
         }
+        return out;
     }
 
     /** Writes batches as files under {@code dir} and returns their paths (what the workers read). */

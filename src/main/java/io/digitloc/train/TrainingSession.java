@@ -19,7 +19,7 @@ import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
  * network on Spark (dl4j-spark's {@link SparkComputationGraph} driven by the project's
  * {@link ParameterAveragingMaster}, whose rounds run on the barrier engine or one job a round), the
  * {@link EpochFeed} that hands it each epoch's batches, and the worker count they were sized for.
- * Closing it frees the workers' networks kept in this JVM.
+ * Closing it frees the workers' networks kept in this JVM and removes the feed's digit packs.
  */
 public final class TrainingSession implements AutoCloseable {
 
@@ -86,5 +86,6 @@ public final class TrainingSession implements AutoCloseable {
     @Override
     public void close() {
         master.release();
+        feed.close();
     }
 }
