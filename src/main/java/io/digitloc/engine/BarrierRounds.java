@@ -67,7 +67,8 @@ final class BarrierRounds {
                 v == null ? null : v.toFloatVector()),
                 c -> progress.accept(c.round(), c.score()))) {
             BarrierWorker.Setup setup = new BarrierWorker.Setup(fit.training(), net.getConfiguration(),
-                    new HadoopConf(jsc.hadoopConfiguration()), fit.loader(), fit.batchSize(), fit.listeners(), iteration,
+                    new HadoopConf(jsc.hadoopConfiguration()), fit.loader(), fit.batchSize(), settings.prefetch(),
+                    fit.listeners(), iteration,
                     fit.frequency(), new BarrierWorker.Address(host, tracker.port()), settings.exchangeTimeout(),
                     settings.checkpointRounds(), settings.overlap(), settings.localMoments(),
                     outer == null ? new io.digitloc.config.ScaleOutSettings.Outer(1, 0, false) : outer.settings());

@@ -33,7 +33,7 @@ final class BarrierWorker implements FlatMapFunction<Iterator<BarrierWorker.Shar
 
     /** What every worker of the stage shares (in the stage's closure). */
     record Setup(String training, ComputationGraphConfiguration configuration, HadoopConf hadoop,
-                 MultiDataSetLoader loader, int batchSize, List<TrainingListener> listeners, int iteration,
+                 MultiDataSetLoader loader, int batchSize, int prefetch, List<TrainingListener> listeners, int iteration,
                  int frequency, Address tracker, int timeoutSeconds, int checkpointRounds, boolean overlap,
                  boolean localMoments, ScaleOutSettings.Outer outer) implements Serializable {
     }
@@ -131,10 +131,7 @@ final class BarrierWorker implements FlatMapFunction<Iterator<BarrierWorker.Shar
     /** Fits a round's batch files from the driver's step count (the schedule and Adam's bias correction read it). */
     private void fit(ComputationGraph net, List<String> paths, int iteration) {
         net.getConfiguration().setIterationCount(iteration);
-        var it = BatchFiles.batches(paths, setup.loader(), setup.hadoop(), setup.batchSize());
-        while (it.hasNext()) {
-            net.fit(it.next());
-        }
+        BatchFiles.fit(paths, setup.loader(), setup.hadoop(), setup.batchSize(), setup.prefetch(), net::fit);
     }
 
     /** The first worker's averages on their way to the driver, every {@code checkpointRounds} rounds. */

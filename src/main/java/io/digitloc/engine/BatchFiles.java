@@ -6,6 +6,7 @@ import org.apache.hadoop.fs.Path;
 import org.deeplearning4j.core.loader.MultiDataSetLoader;
 import org.deeplearning4j.datasets.iterator.IteratorMultiDataSetIterator;
 import org.nd4j.common.loader.Source;
+import org.nd4j.linalg.dataset.AsyncMultiDataSetIterator;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.dataset.api.iterator.MultiDataSetIterator;
@@ -19,6 +20,7 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.Iterator;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * A worker's batch files as mini-batches of its size: files read one at a time as the fit asks, a file
@@ -31,6 +33,27 @@ final class BatchFiles {
 
     static MultiDataSetIterator batches(List<String> paths, MultiDataSetLoader loader, HadoopConf hadoop, int batchSize) {
         return new IteratorMultiDataSetIterator(new Loading(paths, loader, hadoop, batchSize), batchSize);
+    }
+
+    /**
+     * Hands each of {@link #batches} to {@code step} in order; with {@code prefetch} above 0 they are read (or
+     * made) up to that many ahead on a thread of their own (train.prefetch), so the fit does not wait for them.
+     */
+    static void fit(List<String> paths, MultiDataSetLoader loader, HadoopConf hadoop, int batchSize, int prefetch,
+                    Consumer<MultiDataSet> step) {
+        MultiDataSetIterator it = batches(paths, loader, hadoop, batchSize);
+        AsyncMultiDataSetIterator ahead = prefetch > 0 && paths.size() > 1
+                ? new AsyncMultiDataSetIterator(it, prefetch, false) : null;
+        it = ahead != null ? ahead : it;
+        try {
+            while (it.hasNext()) {
+                step.accept(it.next());
+            }
+        } finally {
+            if (ahead != null) {
+                ahead.shutdown();
+            }
+        }
     }
 
     /** {@code m} cut into pieces of {@code size} examples (the last may be smaller), in order; m itself if it fits. */

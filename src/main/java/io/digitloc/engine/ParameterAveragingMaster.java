@@ -142,7 +142,7 @@ public final class ParameterAveragingMaster extends ParameterAveragingTrainingMa
             return;
         }
         Broadcast<RoundTask.Setup> setup = jsc.broadcast(new RoundTask.Setup(trainingMasterUID, net.getConfiguration(),
-                new HadoopConf(jsc.hadoopConfiguration()), loader, batchSizePerWorker,
+                new HadoopConf(jsc.hadoopConfiguration()), loader, batchSizePerWorker, prefetchNumBatches,
                 listeners == null ? List.of() : List.copyOf(listeners)));
         try {
             for (int r = 0; r < rounds.size(); r++) {

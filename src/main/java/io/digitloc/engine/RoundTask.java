@@ -27,7 +27,8 @@ final class RoundTask implements FlatMapFunction<Iterator<List<String>>, RoundTa
 
     /** What stays the same for a whole fit: broadcast once. */
     record Setup(String training, ComputationGraphConfiguration configuration, HadoopConf hadoop,
-                 MultiDataSetLoader loader, int batchSize, List<TrainingListener> listeners) implements Serializable {
+                 MultiDataSetLoader loader, int batchSize, int prefetch, List<TrainingListener> listeners)
+            implements Serializable {
     }
 
     /** What a round starts from (its arrays' updater null when no updater state travels): broadcast each round, destroyed when it ends. */
@@ -68,10 +69,7 @@ final class RoundTask implements FlatMapFunction<Iterator<List<String>>, RoundTa
                 net.setListeners(s.listeners());
             }
             long fitStart = System.nanoTime();
-            var it = BatchFiles.batches(paths, s.loader(), s.hadoop(), s.batchSize());
-            while (it.hasNext()) {
-                net.fit(it.next());
-            }
+            BatchFiles.fit(paths, s.loader(), s.hadoop(), s.batchSize(), s.prefetch(), net::fit);
             long fitEnd = System.nanoTime();
             INDArray updater = round.arrays().updater() == null ? null : net.getUpdater().getStateViewArray();
             return Collections.singletonList(new Result(new FlatState(net.params().toFloatVector(),

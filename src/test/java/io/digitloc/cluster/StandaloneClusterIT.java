@@ -147,20 +147,19 @@ class StandaloneClusterIT {
                 "--epochs", "3", "--averaging-frequency", "2");
         Process submit = submit(cmd, "fault.log");
 
-        // wait until the first epoch is checkpointed and the second one's batch files are out (its barrier
-        // stage starts next), then kill one executor while that stage trains
+        // wait until the first epoch is checkpointed: the second one's barrier stage starts at once (the
+        // workers make its batches from the digit packs), so kill one executor a second into it, while it trains
         Path runs = registry.resolve("runs");
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
         boolean training = false;
         while (!training && System.nanoTime() < deadline && submit.isAlive()) {
             try (Stream<Path> s = Files.list(runs)) {
-                training = s.anyMatch(p -> Files.exists(p.resolve("checkpoints/epoch-0001.zip"))
-                        && Files.isDirectory(p.resolve("_batches/epoch-2")));
+                training = s.anyMatch(p -> Files.exists(p.resolve("checkpoints/epoch-0001.zip")));
             }
             Thread.sleep(100);
         }
         assertThat(training).as(Files.readString(DIR.resolve("logs/fault.log"))).isTrue();
-        Thread.sleep(1_500);
+        Thread.sleep(1_000);
         List<ProcessHandle> executors = cluster.executors();
         assertThat(executors).isNotEmpty();
         executors.get(0).destroyForcibly();

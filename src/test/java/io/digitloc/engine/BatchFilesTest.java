@@ -38,6 +38,19 @@ class BatchFilesTest {
         assertThat(drain(BatchFiles.batches(files, new CanvasBatchLoader(), HadoopConf.local(), 8))).hasSize(2);
     }
 
+    @Test
+    void prefetchedBatchesArriveInTheSameOrderWithTheSameValues() throws Exception {
+        List<String> files = RoundsTest.identicalBatchFiles(3, 28, tmp); // 3 files of 8 canvases
+        List<MultiDataSet> plain = drain(BatchFiles.batches(files, new CanvasBatchLoader(), HadoopConf.local(), 4));
+        List<MultiDataSet> ahead = new ArrayList<>();
+        BatchFiles.fit(files, new CanvasBatchLoader(), HadoopConf.local(), 4, 2, ahead::add);
+        assertThat(ahead).hasSize(plain.size()).hasSize(6);
+        for (int i = 0; i < plain.size(); i++) {
+            assertThat(ahead.get(i).getFeatures(0)).isEqualTo(plain.get(i).getFeatures(0));
+            assertThat(ahead.get(i).getLabels(0)).isEqualTo(plain.get(i).getLabels(0));
+        }
+    }
+
     private static List<MultiDataSet> drain(org.nd4j.linalg.dataset.api.iterator.MultiDataSetIterator it) {
         List<MultiDataSet> out = new ArrayList<>();
         while (it.hasNext()) {
