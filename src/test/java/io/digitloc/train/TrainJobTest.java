@@ -109,6 +109,22 @@ class TrainJobTest {
     }
 
     @Test
+    void theWorkersMakingTheirBatchesTrainTheSameNetworkAsTheExportedFiles() {
+        // two epochs, so that the second one's batches are re-placed and warped on both sides
+        Map<String, Object> common = Map.of("digitloc.train.augment", true, "digitloc.train.digit-rotation", 10,
+                "digitloc.train.averaging-frequency", 2);
+        Map<String, Object> digits = new HashMap<>(common);
+        digits.put("digitloc.train.model-dir", tmp.resolve("digits").toString());
+        Map<String, Object> export = new HashMap<>(common);
+        export.put("digitloc.train.model-dir", tmp.resolve("export").toString());
+        export.put("digitloc.train.approach", "export");
+        INDArray made = TrainJob.run(spark, settings(digits)).model().params();
+        INDArray read = TrainJob.run(spark, settings(export)).model().params();
+        assertThat(made.equalsWithEps(read, 1e-6)).as("the digits approach's parameters against export's").isTrue();
+        assertThat(tmp.resolve("digits/_batches")).doesNotExist();
+    }
+
+    @Test
     void aOneWorkerWarmUpStartsTheFirstEpochAndKeepsTheStepCountOnPlan() {
         java.nio.file.Path modelDir = tmp.resolve("warm-up");
         // 20 batches of 32 (two workers share the batch of 64): 8 fitted by one worker (merged into 4 steps
