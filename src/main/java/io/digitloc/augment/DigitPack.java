@@ -108,6 +108,7 @@ public record DigitPack(int size, long[] ids, byte[] labels, float[] boxes, int[
         return out;
     }
 
+    /** Its ids and corners, then its labels, boxes and digits as a {@link CanvasBatch} of 28x28 canvases. */
     public void writeTo(OutputStream raw) throws IOException {
         DataOutputStream out = new DataOutputStream(raw);
         out.writeInt(MAGIC);
@@ -117,15 +118,10 @@ public record DigitPack(int size, long[] ids, byte[] labels, float[] boxes, int[
         for (long id : ids) {
             out.writeLong(id);
         }
-        out.write(labels);
-        for (float b : boxes) {
-            out.writeFloat(b);
-        }
         for (int c : corners) {
             out.writeShort(c);
         }
-        out.write(digits);
-        out.flush();
+        new CanvasBatch(D, labels, boxes, digits).writeTo(out);
     }
 
     public static DigitPack readFrom(InputStream raw, String where) throws IOException {
@@ -136,26 +132,22 @@ public record DigitPack(int size, long[] ids, byte[] labels, float[] boxes, int[
             }
             int n = in.readInt();
             int size = in.readInt();
-            if (n < 0 || size < D || (long) n * D * D > Integer.MAX_VALUE) {
+            if (n < 0 || size < D || n > Integer.MAX_VALUE / (D * D)) {
                 throw new IOException(where + ": impossible digit pack header (" + n + " canvases of " + size + "px)");
             }
             long[] ids = new long[n];
             for (int i = 0; i < n; i++) {
                 ids[i] = in.readLong();
             }
-            byte[] labels = new byte[n];
-            in.readFully(labels);
-            float[] boxes = new float[4 * n];
-            for (int i = 0; i < boxes.length; i++) {
-                boxes[i] = in.readFloat();
-            }
             int[] corners = new int[2 * n];
             for (int i = 0; i < corners.length; i++) {
                 corners[i] = in.readUnsignedShort();
             }
-            byte[] digits = new byte[n * D * D];
-            in.readFully(digits);
-            return new DigitPack(size, ids, labels, boxes, corners, digits);
+            CanvasBatch digits = CanvasBatch.readFrom(in, where);
+            if (digits.count() != n || digits.size() != D) {
+                throw new IOException(where + ": its digits do not match its header (" + n + " canvases)");
+            }
+            return new DigitPack(size, ids, digits.labels(), digits.boxes(), corners, digits.pixels());
         } catch (EOFException e) {
             throw new IOException(where + ": truncated digit pack file", e);
         }

@@ -66,15 +66,15 @@ final class DigitPacks {
     /** Partition {@code partition}'s pack under {@code dir}, read through Hadoop on first use in this JVM. */
     static DigitPack get(String dir, int partition, HadoopConf conf) {
         synchronized (CACHE) {
-            DigitPack pack = CACHE.computeIfAbsent(dir, d -> new HashMap<>()).get(partition);
-            if (pack != null) {
-                return pack;
-            }
+            return CACHE.computeIfAbsent(dir, d -> new HashMap<>())
+                    .computeIfAbsent(partition, p -> read(file(dir, p), conf));
         }
-        DigitPack read = read(file(dir, partition), conf); // outside the lock: other partitions may load meanwhile
+    }
+
+    /** Drops {@code dir}'s packs from this JVM (the driver's, in local mode the executor's too). */
+    static void forget(String dir) {
         synchronized (CACHE) {
-            CACHE.computeIfAbsent(dir, d -> new HashMap<>()).putIfAbsent(partition, read);
-            return CACHE.get(dir).get(partition);
+            CACHE.remove(dir);
         }
     }
 

@@ -117,6 +117,7 @@ public final class EpochFeed {
     /** Removes the digit packs, if any were written (the export approach removes each epoch's files after it). */
     void close() {
         if (packed != null) {
+            DigitPacks.forget(packDir().toString());
             HadoopFiles.deleteQuietly(HadoopFiles.fs(packDir(), conf), packDir());
         }
     }
