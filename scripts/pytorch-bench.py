@@ -10,6 +10,10 @@ built here from the same IDX files), so the two training speeds can be compared 
     /tmp/torchvenv/bin/python scripts/pytorch-bench.py --threads 2 --channels-last [--compile]
 
 Prints one line per measurement: median and range of img/s over the repeats, after one warm-up pass.
+By default it runs twice, in two child processes: with glibc's allocator as shipped, and tuned as
+PyTorch's CPU performance guides advise (MALLOC_MMAP_THRESHOLD_ and MALLOC_TRIM_THRESHOLD_ set high,
+so that large tensors are no longer mapped and unmapped every op). `--allocator shipped|tuned` runs
+one of them. Each run ends with its page faults and CPU time.
 With --compile the model goes through torch.compile (inductor): the warm-up passes, outside the
 timed windows, compile it for training and for inference; a compilation inside a timed window is an
 error.
@@ -17,7 +21,10 @@ error.
 import argparse
 import gzip
 import os
+import resource
 import statistics
+import subprocess
+import sys
 import time
 
 import numpy as np
@@ -103,6 +110,21 @@ def report(name, n, seconds):
           f"{n} images x {len(seconds)} repeats)")
 
 
+TUNED = {"MALLOC_MMAP_THRESHOLD_": "10000000000", "MALLOC_TRIM_THRESHOLD_": "10000000000"}
+
+
+def run_both_ways():
+    """This script again as two children, allocator as shipped then tuned (glibc reads it at start)."""
+    args = [x for x in sys.argv[1:]]
+    for mode in ("shipped", "tuned"):
+        env = {k: v for k, v in os.environ.items() if k not in TUNED}
+        if mode == "tuned":
+            env.update(TUNED)
+        code = subprocess.run([sys.executable, os.path.abspath(__file__), *args, "--allocator", mode], env=env).returncode
+        if code != 0:
+            raise SystemExit(code)
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--mnist-dir", default="data/mnist")
@@ -116,7 +138,17 @@ def main():
                    help="torch.compile the model (inductor), once, in warm-up passes outside the timed windows")
     p.add_argument("--warmups", type=int, default=None,
                    help="warm-up passes before timing (default 1, 2 with --compile)")
+    p.add_argument("--allocator", choices=("both", "shipped", "tuned"), default="both",
+                   help="glibc malloc as shipped, tuned (" + " ".join(f"{k}={v}" for k, v in TUNED.items())
+                        + "), or both in turn (default)")
     a = p.parse_args()
+    if a.allocator == "both":
+        run_both_ways()
+        return
+    tuned = all(os.environ.get(k) == v for k, v in TUNED.items())
+    if tuned != (a.allocator == "tuned"):
+        raise SystemExit(f"--allocator {a.allocator} needs the environment to match ({TUNED} set only for tuned); "
+                         "run without --allocator to get both")
     torch.set_num_threads(a.threads)
     torch.manual_seed(42)
     x, y, b = canvases(a.mnist_dir, a.samples)
@@ -148,9 +180,12 @@ def main():
 
     print(f"pytorch {torch.__version__}, {a.threads} threads, batch {a.batch}, "
           f"{'channels-last' if a.channels_last else 'NCHW'}, {a.samples} canvases 75x75, "
-          f"{'torch.compile (inductor)' if a.compile else 'eager'}")
+          f"{'torch.compile (inductor)' if a.compile else 'eager'}, allocator {a.allocator}")
     report("train (Adam)", a.samples, timed(train_pass, a.repeats, warmups, a.compile))
     report("inference", a.samples, timed(inference_pass, a.repeats, warmups, a.compile))
+    use = resource.getrusage(resource.RUSAGE_SELF)
+    print(f"process: {use.ru_minflt} minor and {use.ru_majflt} major page faults, "
+          f"{use.ru_utime:.1f} s user and {use.ru_stime:.1f} s system CPU")
 
 
 if __name__ == "__main__":

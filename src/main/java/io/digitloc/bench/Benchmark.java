@@ -19,8 +19,11 @@ import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.Consumer;
 
 /**
@@ -64,9 +67,33 @@ public final class Benchmark {
             results.add(report(inference(batches, size, false), "img/s"));
         }
         results.add(report(sparkTraining(batches, size), "img/s"));
+        out.accept(distanceToPeak(batches.get(0), size, results.get(1), results.get(2)));
         out.accept(String.format("peak memory: Java heap %d MiB, process resident %d MiB",
                 Memory.peakHeapBytes() >> 20, Memory.peakResidentBytes() >> 20));
         return results;
+    }
+
+    /**
+     * The FLOP a training step and an inference pass do per image, what the single JVM achieved, and
+     * that against the machine's FMA peak measured here (issue 31's distance to the limit).
+     */
+    private String distanceToPeak(CanvasBatch batch, int size, Stopwatch training, Stopwatch inference) {
+        ComputationGraph net = LocalizerNet.untrained(size, settings.train(), settings.seed());
+        INDArray one = batch.features().get(NDArrayIndex.interval(0, 1), NDArrayIndex.all(), NDArrayIndex.all(),
+                NDArrayIndex.all()).dup();
+        StepFlops.PerImage flops = StepFlops.of(net, one);
+        double train = flops.training() * training.perSecond() / 1e9;
+        double infer = flops.forward() * inference.perSecond() / 1e9;
+        String peak = "";
+        if (FmaPeak.available()) {
+            double p = FmaPeak.gflops(Runtime.getRuntime().availableProcessors(), 200_000_000L);
+            peak = String.format(Locale.ROOT, "; FMA peak on %d cores (%d-float vectors) %.0f GFLOP/s: training at %.0f%%, "
+                    + "inference at %.0f%%", Runtime.getRuntime().availableProcessors(), FmaPeak.lanes(), p,
+                    100 * train / p, 100 * infer / p);
+        }
+        return String.format(Locale.ROOT, "FLOP per image: training step %.1f M, forward %.1f M; single JVM achieved "
+                + "%.1f GFLOP/s training, %.1f GFLOP/s inference%s", flops.training() / 1e6, flops.forward() / 1e6,
+                train, infer, peak);
     }
 
     private Stopwatch report(Stopwatch s, String unit) {
@@ -134,11 +161,12 @@ public final class Benchmark {
             body.run();
         }
         double[] seconds = new double[repeats];
+        ProcessCounters before = ProcessCounters.now();
         for (int r = 0; r < repeats; r++) {
             long t0 = System.nanoTime();
             body.run();
             seconds[r] = (System.nanoTime() - t0) / 1e9;
         }
-        return new Stopwatch(name, items, seconds);
+        return new Stopwatch(name, items, seconds, ProcessCounters.now().minus(before).dividedBy(repeats));
     }
 }

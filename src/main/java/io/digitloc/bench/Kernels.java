@@ -69,6 +69,11 @@ public final class Kernels {
             out.accept(String.format(Locale.ROOT, "%s conv blocks per training step: %.1f ms (%.0f img/s if nothing else ran)",
                     nhwc ? "NHWC" : "NCHW", total, batch * 1000 / total));
         }
+        if (FmaPeak.available()) {
+            int cores = Runtime.getRuntime().availableProcessors();
+            out.accept(String.format(Locale.ROOT, "FMA peak: %.0f GFLOP/s on %d cores, %.0f on one (%d-float vectors)",
+                    FmaPeak.gflops(cores, 200_000_000L), cores, FmaPeak.gflops(1, 200_000_000L), FmaPeak.lanes()));
+        }
         return all;
     }
 

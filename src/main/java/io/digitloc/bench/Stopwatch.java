@@ -3,8 +3,15 @@ package io.digitloc.bench;
 import java.util.Arrays;
 import java.util.Locale;
 
-/** Repeated timings of one measurement, reported as items per second (median, min, max). */
-public record Stopwatch(String name, long items, double[] seconds) {
+/**
+ * Repeated timings of one measurement, reported as items per second (median, min, max), with the
+ * page faults and CPU time of a repetition (the mean over the timed ones).
+ */
+public record Stopwatch(String name, long items, double[] seconds, ProcessCounters perRepetition) {
+
+    public Stopwatch(String name, long items, double[] seconds) {
+        this(name, items, seconds, ProcessCounters.NONE);
+    }
 
     public double median() {
         double[] s = seconds.clone();
@@ -26,7 +33,9 @@ public record Stopwatch(String name, long items, double[] seconds) {
     }
 
     public String line(String unit) {
-        return String.format(Locale.ROOT, "%-56s %9.1f %s (median of %d; range %.1f-%.1f; %d items per repetition)",
-                name, perSecond(), unit, seconds.length, worst(), best(), items);
+        return String.format(Locale.ROOT, "%-56s %9.1f %s (median of %d; range %.1f-%.1f; %d items per repetition; "
+                        + "per repetition %d minor and %d major page faults, %.2f s user and %.2f s system CPU)",
+                name, perSecond(), unit, seconds.length, worst(), best(), items, perRepetition.minorFaults(),
+                perRepetition.majorFaults(), perRepetition.userSeconds(), perRepetition.systemSeconds());
     }
 }
