@@ -89,11 +89,15 @@ public class FastConvolutionLayer extends ConvolutionLayer {
         int[] k = layerConf().getKernelSize();
         INDArray z = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT,
                 new long[] {s[0], s[1] - k[0] + 1, s[2] - k[1] + 1, w.size(0)}, 'c');
-        INDArray[] inputs = layerConf().hasBias()
-                ? new INDArray[] {x, w, getParam(ConvolutionParamInitializer.BIAS_KEY).reshape(w.size(0))}
-                : new INDArray[] {x, w};
-        Nd4j.exec(DynamicCustomOp.builder("conv2d").addInputs(inputs).addOutputs(z)
-                .addIntegerArguments(channelsLastArguments()).build());
+        if (direct()) {
+            dnnl(x, w).forward(x, w, getParam(ConvolutionParamInitializer.BIAS_KEY).reshape(w.size(0)), z);
+        } else {
+            INDArray[] inputs = layerConf().hasBias()
+                    ? new INDArray[] {x, w, getParam(ConvolutionParamInitializer.BIAS_KEY).reshape(w.size(0))}
+                    : new INDArray[] {x, w};
+            Nd4j.exec(DynamicCustomOp.builder("conv2d").addInputs(inputs).addOutputs(z)
+                    .addIntegerArguments(channelsLastArguments()).build());
+        }
         channelsLastPasses++;
         return z.permute(0, 3, 1, 2);
     }
@@ -110,6 +114,14 @@ public class FastConvolutionLayer extends ConvolutionLayer {
         INDArray gradIn = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT, x.shape(), 'c');
         INDArray weightView = gradientViews.get(ConvolutionParamInitializer.WEIGHT_KEY);
         Gradient gradient = new DefaultGradient();
+        if (direct()) {
+            INDArray biasView = gradientViews.get(ConvolutionParamInitializer.BIAS_KEY);
+            dnnl(x, w).backward(x, w, d, gradIn, weightView, biasView.reshape(w.size(0)));
+            gradient.setGradientFor(ConvolutionParamInitializer.BIAS_KEY, biasView);
+            gradient.setGradientFor(ConvolutionParamInitializer.WEIGHT_KEY, weightView, 'c');
+            channelsLastBackwardPasses++;
+            return new Pair<>(gradient, gradIn.permute(0, 3, 1, 2));
+        }
         DynamicCustomOp.DynamicCustomOpsBuilder op = DynamicCustomOp.builder("conv2d_bp");
         if (layerConf().hasBias()) {
             INDArray biasView = gradientViews.get(ConvolutionParamInitializer.BIAS_KEY);
@@ -240,6 +252,22 @@ public class FastConvolutionLayer extends ConvolutionLayer {
             return in.reshape('c', in.size(0), in.size(2), in.size(3), 1);
         }
         return HostArrays.channelsLastMemory(input);
+    }
+
+    /**
+     * Whether the channels-last passes call oneDNN's primitives directly ({@link DnnlConvolution}): when its
+     * library loaded, the layer has a bias, and {@value #DIRECT_OFF} is not set (then libnd4j's ops, as before).
+     */
+    private boolean direct() {
+        return DnnlConvolution.available() && layerConf().hasBias() && !Boolean.getBoolean(DIRECT_OFF);
+    }
+
+    /** A JVM property that turns the direct oneDNN calls off, for comparing against libnd4j's ops. */
+    static final String DIRECT_OFF = "digitloc.dnnl.disable";
+
+    private DnnlConvolution dnnl(INDArray x, INDArray w) {
+        long[] s = x.shape(); // [batch, h, w, in]
+        return DnnlConvolution.of(new DnnlConvolution.Shape(s[0], s[1], s[2], s[3], w.size(0), w.size(2), w.size(3)));
     }
 
     /** kernel, stride 1, no padding, no dilation, "valid", channels-last data, weights [out, in, kH, kW]. */
