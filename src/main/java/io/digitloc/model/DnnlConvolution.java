@@ -30,6 +30,14 @@ import static org.bytedeco.dnnl.global.dnnl.*;
  * Activations are [batch, h, w, channels] memory, weights DL4J's [out, in, kH, kW], bias [out].
  */
 final class DnnlConvolution {
+    /** A primitive's argument (DNNL_ARG_*) and its memory's descriptor. */
+    private record Arg(int arg, dnnl_memory_desc_t md) {
+    }
+
+    /** The weights' argument, the query for the layout the primitive chose, and whether it writes them. */
+    private record Weights(int arg, int query, boolean written) {
+    }
+
     /** The shape a set of primitives is made for. */
     record Shape(long batch, long height, long width, long in, long out, long kernelHeight, long kernelWidth) {
         long outHeight() {
@@ -90,21 +98,22 @@ final class DnnlConvolution {
         check(dnnl_convolution_forward_desc_init(fd, dnnl_forward_training, dnnl_convolution_direct, srcMd, anyWeights,
                 biasMd, dstMd, strides, padding, padding), "forward descriptor");
         dnnl_primitive_desc fpd = primitiveDesc(new const_dnnl_op_desc_t(fd), null);
-        forward = new Bound(fpd, DNNL_ARG_SRC, srcMd, DNNL_ARG_WEIGHTS, DNNL_ARG_BIAS, biasMd, DNNL_ARG_DST, dstMd,
-                userWeights, dnnl_query_weights_md, false);
+        forward = new Bound(fpd, new Arg(DNNL_ARG_SRC, srcMd), new Arg(DNNL_ARG_DST, dstMd),
+                new Arg(DNNL_ARG_BIAS, biasMd), new Weights(DNNL_ARG_WEIGHTS, dnnl_query_weights_md, false), userWeights);
 
         dnnl_convolution_desc_t bd = new dnnl_convolution_desc_t();
         check(dnnl_convolution_backward_data_desc_init(bd, dnnl_convolution_direct, srcMd, anyWeights, dstMd, strides,
                 padding, padding), "backward-data descriptor");
-        backwardData = new Bound(primitiveDesc(new const_dnnl_op_desc_t(bd), fpd), DNNL_ARG_DIFF_DST, dstMd,
-                DNNL_ARG_WEIGHTS, 0, null, DNNL_ARG_DIFF_SRC, srcMd, userWeights, dnnl_query_weights_md, false);
+        backwardData = new Bound(primitiveDesc(new const_dnnl_op_desc_t(bd), fpd), new Arg(DNNL_ARG_DIFF_DST, dstMd),
+                new Arg(DNNL_ARG_DIFF_SRC, srcMd), null, new Weights(DNNL_ARG_WEIGHTS, dnnl_query_weights_md, false),
+                userWeights);
 
         dnnl_convolution_desc_t wd = new dnnl_convolution_desc_t();
         check(dnnl_convolution_backward_weights_desc_init(wd, dnnl_convolution_direct, srcMd, anyWeights, biasMd, dstMd,
                 strides, padding, padding), "backward-weights descriptor");
-        backwardWeights = new Bound(primitiveDesc(new const_dnnl_op_desc_t(wd), fpd), DNNL_ARG_SRC, srcMd,
-                DNNL_ARG_DIFF_WEIGHTS, DNNL_ARG_DIFF_BIAS, biasMd, DNNL_ARG_DIFF_DST, dstMd, userWeights,
-                dnnl_query_diff_weights_md, true);
+        backwardWeights = new Bound(primitiveDesc(new const_dnnl_op_desc_t(wd), fpd), new Arg(DNNL_ARG_SRC, srcMd),
+                new Arg(DNNL_ARG_DIFF_DST, dstMd), new Arg(DNNL_ARG_DIFF_BIAS, biasMd),
+                new Weights(DNNL_ARG_DIFF_WEIGHTS, dnnl_query_diff_weights_md, true), userWeights);
     }
 
     /** z = conv(x, w) + b. */
@@ -145,18 +154,17 @@ final class DnnlConvolution {
         private final boolean weightsWritten;
         final String implementation;
 
-        Bound(dnnl_primitive_desc pd, int firstArg, dnnl_memory_desc_t firstMd, int weightsArg, int biasArg,
-              dnnl_memory_desc_t biasMd, int lastArg, dnnl_memory_desc_t lastMd, dnnl_memory_desc_t userWeightsMd,
-              int weightsQuery, boolean weightsWritten) {
+        Bound(dnnl_primitive_desc pd, Arg firstArg, Arg lastArg, Arg biasArg, Weights w, dnnl_memory_desc_t userWeightsMd) {
             check(dnnl_primitive_create(primitive, pd), "primitive");
+            boolean weightsWritten = w.written();
             this.weightsWritten = weightsWritten;
             implementation = implementation(pd);
-            first = memory(firstMd, null);
-            last = memory(lastMd, null);
+            first = memory(firstArg.md(), null);
+            last = memory(lastArg.md(), null);
             userWeights = memory(userWeightsMd, null);
-            bias = biasMd == null ? null : memory(biasMd, null);
+            bias = biasArg == null ? null : memory(biasArg.md(), null);
             dnnl_memory_desc_t chosen = new dnnl_memory_desc_t();
-            Pointer.memcpy(chosen, dnnl_primitive_desc_query_md(pd, weightsQuery, 0), chosen.sizeof());
+            Pointer.memcpy(chosen, dnnl_primitive_desc_query_md(pd, w.query(), 0), chosen.sizeof());
             if (dnnl_memory_desc_equal(chosen, userWeightsMd) == 1) {
                 ownWeights = null;
                 ownWeightsStorage = null;
@@ -176,8 +184,8 @@ final class DnnlConvolution {
             }
             dnnl_memory weights = ownWeights == null ? userWeights : ownWeights;
             count = bias == null ? 3 : 4;
-            args = bias == null ? args(firstArg, first, weightsArg, weights, lastArg, last)
-                    : args(firstArg, first, weightsArg, weights, biasArg, bias, lastArg, last);
+            args = bias == null ? args(firstArg.arg(), first, w.arg(), weights, lastArg.arg(), last)
+                    : args(firstArg.arg(), first, w.arg(), weights, biasArg.arg(), bias, lastArg.arg(), last);
         }
 
         void run(dnnl_stream stream, INDArray a, INDArray w, INDArray b, INDArray c) {
