@@ -33,7 +33,7 @@ public final class StepFlops {
             }
             String name = layer.getConfig().getLayerName();
             INDArray out = activations.get(name);
-            double flops = 2.0 * w.length() * positions(out, w);
+            double flops = 2.0 * w.length() * positions(out);
             forward += flops;
             if (!fedByTheInput(net, name)) {
                 inputGradients += flops;
@@ -43,7 +43,7 @@ public final class StepFlops {
     }
 
     /** Output positions per channel: a [1, c, h, w] map has h*w, a [1, n] vector 1. */
-    static long positions(INDArray out, INDArray w) {
+    static long positions(INDArray out) {
         return out.rank() == 4 ? out.size(2) * out.size(3) : 1;
     }
 

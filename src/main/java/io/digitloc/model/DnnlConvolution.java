@@ -129,11 +129,6 @@ final class DnnlConvolution {
         check(dnnl_stream_wait(stream), "wait");
     }
 
-    /** The implementations oneDNN chose, e.g. "brgconv:avx512_core" (for diagnostics and the benchmark). */
-    String implementations() {
-        return forward.implementation + " / " + backwardData.implementation + " / " + backwardWeights.implementation;
-    }
-
     /**
      * One primitive and its four arguments: two activations (channels-last, the user's memory itself), the
      * weights (through a buffer in the primitive's own layout and a reorder, before the call for weights read,
@@ -152,13 +147,11 @@ final class DnnlConvolution {
         private final dnnl_primitive reorder;
         private final dnnl_exec_arg_t reorderArgs;
         private final boolean weightsWritten;
-        final String implementation;
 
         Bound(dnnl_primitive_desc pd, Arg firstArg, Arg lastArg, Arg biasArg, Weights w, dnnl_memory_desc_t userWeightsMd) {
             check(dnnl_primitive_create(primitive, pd), "primitive");
             boolean weightsWritten = w.written();
             this.weightsWritten = weightsWritten;
-            implementation = implementation(pd);
             first = memory(firstArg.md(), null);
             last = memory(lastArg.md(), null);
             userWeights = memory(userWeightsMd, null);
@@ -261,12 +254,6 @@ final class DnnlConvolution {
     private static Pointer aligned(BytePointer raw, long bytes) {
         long pad = (64 - (raw.address() & 63)) & 63;
         return new BytePointer(raw).position(pad).capacity(bytes);
-    }
-
-    private static String implementation(dnnl_primitive_desc pd) {
-        org.bytedeco.javacpp.PointerPointer<BytePointer> out = new org.bytedeco.javacpp.PointerPointer<>(1);
-        check(dnnl_primitive_desc_query(pd, dnnl_query_impl_info_str, 0, out), "implementation");
-        return out.getString(0);
     }
 
     private static void check(int status, String what) {

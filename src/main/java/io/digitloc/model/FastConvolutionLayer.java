@@ -118,20 +118,18 @@ public class FastConvolutionLayer extends ConvolutionLayer {
             INDArray biasView = gradientViews.get(ConvolutionParamInitializer.BIAS_KEY);
             dnnl(x, w).backward(x, w, d, gradIn, weightView, biasView.reshape(w.size(0)));
             gradient.setGradientFor(ConvolutionParamInitializer.BIAS_KEY, biasView);
-            gradient.setGradientFor(ConvolutionParamInitializer.WEIGHT_KEY, weightView, 'c');
-            channelsLastBackwardPasses++;
-            return new Pair<>(gradient, gradIn.permute(0, 3, 1, 2));
-        }
-        DynamicCustomOp.DynamicCustomOpsBuilder op = DynamicCustomOp.builder("conv2d_bp");
-        if (layerConf().hasBias()) {
-            INDArray biasView = gradientViews.get(ConvolutionParamInitializer.BIAS_KEY);
-            op.addInputs(x, w, getParam(ConvolutionParamInitializer.BIAS_KEY).reshape(w.size(0)), d)
-                    .addOutputs(gradIn, weightView, biasView.reshape(w.size(0)));
-            gradient.setGradientFor(ConvolutionParamInitializer.BIAS_KEY, biasView);
         } else {
-            op.addInputs(x, w, d).addOutputs(gradIn, weightView);
+            DynamicCustomOp.DynamicCustomOpsBuilder op = DynamicCustomOp.builder("conv2d_bp");
+            if (layerConf().hasBias()) {
+                INDArray biasView = gradientViews.get(ConvolutionParamInitializer.BIAS_KEY);
+                op.addInputs(x, w, getParam(ConvolutionParamInitializer.BIAS_KEY).reshape(w.size(0)), d)
+                        .addOutputs(gradIn, weightView, biasView.reshape(w.size(0)));
+                gradient.setGradientFor(ConvolutionParamInitializer.BIAS_KEY, biasView);
+            } else {
+                op.addInputs(x, w, d).addOutputs(gradIn, weightView);
+            }
+            Nd4j.exec(op.addIntegerArguments(channelsLastArguments()).build());
         }
-        Nd4j.exec(op.addIntegerArguments(channelsLastArguments()).build());
         gradient.setGradientFor(ConvolutionParamInitializer.WEIGHT_KEY, weightView, 'c');
         channelsLastBackwardPasses++;
         return new Pair<>(gradient, gradIn.permute(0, 3, 1, 2));
@@ -259,11 +257,12 @@ public class FastConvolutionLayer extends ConvolutionLayer {
      * library loaded, the layer has a bias, and {@value #DIRECT_OFF} is not set (then libnd4j's ops, as before).
      */
     private boolean direct() {
-        return DnnlConvolution.available() && layerConf().hasBias() && !Boolean.getBoolean(DIRECT_OFF);
+        return DIRECT && layerConf().hasBias();
     }
 
     /** A JVM property that turns the direct oneDNN calls off, for comparing against libnd4j's ops. */
     static final String DIRECT_OFF = "digitloc.dnnl.disable";
+    private static final boolean DIRECT = DnnlConvolution.available() && !Boolean.getBoolean(DIRECT_OFF);
 
     private DnnlConvolution dnnl(INDArray x, INDArray w) {
         long[] s = x.shape(); // [batch, h, w, in]
