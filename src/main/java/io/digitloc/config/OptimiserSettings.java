@@ -15,9 +15,10 @@ import java.util.List;
  * @param decayEpochs  {@code train.lr-decay-epochs}, sorted, without repeats
  * @param decayFactor  {@code train.lr-decay-factor}
  * @param warmupEpochs {@code train.lr-warmup-epochs}; 0 = none
+ * @param emaEpochs    {@code train.ema-epochs}: the time constant of the weights' moving average; 0 = none
  */
 public record OptimiserSettings(Updater updater, double learningRate, LrSchedule schedule, List<Integer> decayEpochs,
-                                double decayFactor, double warmupEpochs) implements Serializable {
+                                double decayFactor, double warmupEpochs, double emaEpochs) implements Serializable {
 
     /** Supported optimisers. */
     public enum Updater { ADAM, NESTEROVS, SGD }
@@ -34,6 +35,13 @@ public record OptimiserSettings(Updater updater, double learningRate, LrSchedule
     static final Setting<Double> LR_DECAY_FACTOR = Setting.number("train.lr-decay-factor", v -> v > 0 && v <= 1,
             "a number in (0, 1]");
     static final Setting<Double> LR_WARMUP_EPOCHS = Setting.number("train.lr-warmup-epochs", v -> v >= 0, "0 or more");
+    static final Setting<Double> EMA_EPOCHS = Setting.number("train.ema-epochs", v -> v >= 0 && v <= 1000,
+            "0 (off) or a number of epochs up to 1000");
+
+    /** Whether the driver keeps a moving average of the weights (and validates and saves it). */
+    public boolean averagesWeights() {
+        return emaEpochs > 0;
+    }
 
     public OptimiserSettings {
         UPDATER.check(updater);
@@ -42,10 +50,12 @@ public record OptimiserSettings(Updater updater, double learningRate, LrSchedule
         decayEpochs = LR_DECAY_EPOCHS.check(decayEpochs).stream().sorted().distinct().toList();
         LR_DECAY_FACTOR.check(decayFactor);
         LR_WARMUP_EPOCHS.check(warmupEpochs);
+        EMA_EPOCHS.check(emaEpochs);
     }
 
     static OptimiserSettings from(Config root) {
         return new OptimiserSettings(UPDATER.read(root), LEARNING_RATE.read(root), LR_SCHEDULE.read(root),
-                LR_DECAY_EPOCHS.read(root), LR_DECAY_FACTOR.read(root), LR_WARMUP_EPOCHS.read(root));
+                LR_DECAY_EPOCHS.read(root), LR_DECAY_FACTOR.read(root), LR_WARMUP_EPOCHS.read(root),
+                EMA_EPOCHS.read(root));
     }
 }

@@ -10,6 +10,7 @@ package io.digitloc.core;
  *             history.csv|json       per-epoch figures
  *             initial-validation.json figures before the first step
  *             checkpoints/epoch-NNNN.zip|.outer   per-epoch network; outer-optimiser state
+ *             checkpoints/epoch-NNNN-average.zip  per-epoch moving average of the weights (train.ema-epochs)
  *             metrics.json           evaluation figures (written last by evaluate)
  *             predictions/           evaluation predictions (Parquet)
  *             predictions_sample.csv, grid.png, report.html
@@ -53,6 +54,11 @@ public final class RunLayout {
     /** A checkpoint's path relative to the run directory. */
     public static String checkpoint(int epoch) {
         return CHECKPOINTS + "/" + checkpointFile(epoch);
+    }
+
+    /** The weights' moving average saved beside a checkpoint (train.ema-epochs), relative to the run directory. */
+    public static String averagedCheckpoint(int epoch) {
+        return CHECKPOINTS + "/" + String.format("epoch-%04d-average.zip", epoch);
     }
 
     /** The outer optimiser's state saved beside a checkpoint, relative to the run directory. */

@@ -15,7 +15,6 @@ import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.BiConsumer;
 
 /**
  * The driver's side of the barrier engine: a fit's rounds run as one barrier stage of long-lived
@@ -35,26 +34,23 @@ final class BarrierRounds {
         this.settings = settings;
     }
 
+    /** What the driver hears of each average a stage sends on the way: rounds done, its score, its parameters. */
+    interface Heard {
+        void at(int rounds, double score, float[] params);
+    }
+
+    /** What the driver keeps across a fit: the rounds' phases, what it hears on the way, the outer step's state. */
+    record Driver(RoundPhases phases, Heard heard, OuterOptimizer outer) {
+    }
+
     /**
      * Fits {@code rounds} (round, then worker, then batch files) on {@code net} and leaves the last average
-     * in it; returns its score. {@code progress} hears (rounds done, score) at each average sent on the way.
+     * in it; returns its score. {@code driver.heard()} hears each average sent on the way; the outer step
+     * (if any) is taken by the workers and its velocity kept in {@code driver.outer()}.
      */
-    double fit(JavaSparkContext jsc, ComputationGraph net, List<List<List<String>>> rounds, Fit fit,
-               RoundPhases phases, BiConsumer<Integer, Double> progress) {
-        return fit(jsc, net, rounds, fit, new Driver(phases, progress));
-    }
-
-    /** What the driver keeps across a fit: the rounds' phases, the progress lines, the outer step's state. */
-    record Driver(RoundPhases phases, BiConsumer<Integer, Double> progress, OuterOptimizer outer) {
-        Driver(RoundPhases phases, BiConsumer<Integer, Double> progress) {
-            this(phases, progress, null);
-        }
-    }
-
-    /** As above, the outer step (if any) taken by the workers and its velocity kept in {@code driver.outer()}. */
     double fit(JavaSparkContext jsc, ComputationGraph net, List<List<List<String>>> rounds, Fit fit, Driver driver) {
         RoundPhases phases = driver.phases();
-        BiConsumer<Integer, Double> progress = driver.progress();
+        Heard heard = driver.heard();
         OuterOptimizer outer = driver.outer();
         INDArray v = outer == null ? null : outer.velocity();
         BarrierStage.requireSlots(jsc, fit.workers(), settings.exchangeTimeout());
@@ -65,7 +61,7 @@ final class BarrierRounds {
         String host = conf.get("spark.driver.host", "localhost");
         try (Tracker tracker = new Tracker(conf, host, fit.workers(), new Tracker.Checkpoint(0, start, Double.NaN,
                 v == null ? null : v.toFloatVector()),
-                c -> progress.accept(c.round(), c.score()))) {
+                c -> heard.at(c.round(), c.score(), c.state().params()))) {
             BarrierWorker.Setup setup = new BarrierWorker.Setup(fit.training(), net.getConfiguration(),
                     new HadoopConf(jsc.hadoopConfiguration()), fit.loader(), fit.batchSize(), settings.prefetch(),
                     fit.listeners(), iteration,

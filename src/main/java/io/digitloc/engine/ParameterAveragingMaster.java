@@ -78,6 +78,7 @@ public final class ParameterAveragingMaster extends ParameterAveragingTrainingMa
     private final transient BarrierRounds barrier;
     private final transient RoundPhases phases = new RoundPhases();
     private transient Progress onProgress;
+    private transient Averages onAverage;
     private transient long epochExamples;
     private transient long epochStart;
     private transient long lastProgress;
@@ -133,12 +134,16 @@ public final class ParameterAveragingMaster extends ParameterAveragingTrainingMa
         Collections.shuffle(order, new Random(rng.nextLong()));
         List<List<List<String>>> rounds = RoundPlan.cut(order, numWorkers, averagingFrequency);
         ComputationGraph net = graph.getNetwork();
+        Heard heard = new Heard(rounds, batchSizePerWorker);
         if (barrier != null) {
             var fit = new BarrierRounds.Fit(trainingMasterUID, loader, batchSizePerWorker,
                     listeners == null ? List.of() : List.copyOf(listeners), averagingFrequency, numWorkers);
-            graph.setScore(barrier.fit(jsc, net, rounds, fit, new BarrierRounds.Driver(phases,
-                    (done, score) -> progress(done, rounds.size(), score), outer)));
+            graph.setScore(barrier.fit(jsc, net, rounds, fit, new BarrierRounds.Driver(phases, (done, score, params) -> {
+                progress(done, rounds.size(), score);
+                heard.average(done, params);
+            }, outer)));
             progress(rounds.size(), rounds.size(), graph.getScore());
+            heard.average(rounds.size(), net.params().toFloatVector());
             return;
         }
         Broadcast<RoundTask.Setup> setup = jsc.broadcast(new RoundTask.Setup(trainingMasterUID, net.getConfiguration(),
@@ -148,6 +153,9 @@ public final class ParameterAveragingMaster extends ParameterAveragingTrainingMa
             for (int r = 0; r < rounds.size(); r++) {
                 round(jsc, graph, setup, rounds.get(r));
                 progress(r + 1, rounds.size(), graph.getScore());
+                if (onAverage != null) {
+                    heard.average(r + 1, net.params().toFloatVector());
+                }
             }
         } finally {
             setup.destroy();
@@ -222,6 +230,40 @@ public final class ParameterAveragingMaster extends ParameterAveragingTrainingMa
          * @param score        the averaged network's last training loss
          */
         void at(long epochSamples, double score, double imagesPerSecond);
+    }
+
+    /** What the driver hears of the workers' averages on the way (the train job's moving average of the weights). */
+    public interface Averages {
+        /**
+         * @param samples samples fitted since the previous call (0 for the first of a fit: nothing was counted)
+         * @param params  the workers' averaged parameters (a copy the listener may keep)
+         */
+        void at(long samples, float[] params);
+    }
+
+    /** Called with each average the driver hears: every checkpoint of a barrier stage and its last, or every round. */
+    public void onAverage(Averages listener) {
+        this.onAverage = listener;
+    }
+
+    /** Counts a fit's samples between the averages the driver hears, from its rounds' batch files. */
+    private final class Heard {
+        private final long[] through;
+        private int last;
+
+        Heard(List<List<List<String>>> rounds, int batch) {
+            through = new long[rounds.size() + 1];
+            for (int r = 0; r < rounds.size(); r++) {
+                through[r + 1] = through[r] + (long) batch * rounds.get(r).stream().mapToInt(List::size).sum();
+            }
+        }
+
+        void average(int round, float[] params) {
+            if (onAverage != null && round > last) {
+                onAverage.at(through[round] - through[last], params);
+                last = round;
+            }
+        }
     }
 
     /** Called at each progress line, after it is logged. */

@@ -95,10 +95,21 @@ public final class TrainJob {
         try (TrainingSession session = TrainingSession.open(run.jsc(), settings, data, plan, begin.net())) {
             if (begin.lastDone() > 0) {
                 RunDirectory.readOuterState(session.master().outer(), run.work(), begin.lastDone(), conf);
+                resumeAverage(session, run, begin.lastDone());
             }
             logStart(settings, run.trainCount(), plan, session.master());
             return epochs(run, session, begin);
         }
+    }
+
+    /** A resumed run's moving average: its last averaged checkpoint, or (none saved) the resumed network. */
+    private static void resumeAverage(TrainingSession session, TrainRun run, int lastDone) {
+        if (!session.averagesWeights()) {
+            return;
+        }
+        Path saved = new Path(run.work(), RunLayout.averagedCheckpoint(lastDone));
+        session.resumeAverage(HadoopFiles.exists(saved, run.conf()) ? ModelStore.load(saved, false, run.conf())
+                : session.network());
     }
 
     private static Path batches(TrainSettings train, Path work) {
@@ -116,7 +127,7 @@ public final class TrainJob {
             for (int epoch = begin.lastDone() + 1; epoch <= epochs && !monitor.stopping().shouldStop(); epoch++) {
                 epoch(run, session, monitor, history, epoch);
             }
-            return finish(run, session.plan().workers(), begin, history, monitor.stopping(), session.network());
+            return finish(run, session.plan().workers(), begin, history, monitor.stopping(), session.kept());
         }
     }
 
@@ -134,8 +145,9 @@ public final class TrainJob {
         EpochFeed feed = session.feed();
         double fitSeconds = feed.fit(session.sparkNet(), epoch, feed.warmupBatches(epoch, run.start().warmStartModel() != null));
         ComputationGraph net = session.network();
+        ComputationGraph kept = session.kept(); // the weights' moving average, or net itself
         double trainLoss = requireFinite(session.sparkNet().getScore(), epoch, "training loss", run.work());
-        QuickScore val = QuickEvaluation.score(run.jsc(), net, run.validation(), run.size(), train.batchSize());
+        QuickScore val = QuickEvaluation.score(run.jsc(), kept, run.validation(), run.size(), train.batchSize());
         double valLoss = requireFinite(val.loss(train.network().boxLossWeight()), epoch, "validation loss", run.work());
         double epochSeconds = (System.nanoTime() - epochStart) / 1e9;
         EpochRecord record = new EpochRecord(epoch, trainLoss, valLoss, val.accuracy(), val.meanIou(), val.boxMse(),
@@ -146,8 +158,11 @@ public final class TrainJob {
         // the outer optimiser's state before the checkpoint that names the epoch as done
         history.save(run.work(), run.conf());
         RunDirectory.writeOuterState(master.outer(), run.work(), epoch, run.conf());
+        if (kept != net) { // before the checkpoint that names the epoch as done, as the outer state
+            ModelStore.save(kept, new Path(run.work(), RunLayout.averagedCheckpoint(epoch)), true, run.conf());
+        }
         ModelStore.save(net, new Path(run.work(), RunLayout.checkpoint(epoch)), true, run.conf());
-        monitor.epoch(history, record, net); // logs the verdict; the loop's condition reads the policy
+        monitor.epoch(history, record, kept); // logs the verdict; the loop's condition reads the policy
         LOG.info(String.format("epoch %d/%d: train loss %.4f | val loss %.4f, accuracy %.2f%%, mean IoU %.3f | "
                         + "%.1f s, %.0f img/s, ETA %s", epoch, train.epochs(), trainLoss, valLoss,
                 100 * val.accuracy(), val.meanIou(), epochSeconds, record.imagesPerSecond(),
@@ -169,7 +184,7 @@ public final class TrainJob {
         int bestEpoch = stopping.enabled() && stopping.bestEpoch() > 0 ? stopping.bestEpoch() : lastRecord.epoch();
         EpochRecord kept = epochs.stream().filter(r -> r.epoch() == bestEpoch).findFirst().orElse(lastRecord);
         ComputationGraph net = bestEpoch == lastRecord.epoch() && lastNet != null ? lastNet
-                : ModelStore.load(new Path(run.work(), RunLayout.checkpoint(bestEpoch)), true, run.conf());
+                : ModelStore.load(new Path(run.work(), keptCheckpoint(run.work(), bestEpoch, run.conf())), true, run.conf());
         ModelStore.save(net, new Path(run.work(), RunLayout.MODEL), true, run.conf());
         String reason = stopping.enabled() ? stopping.outcome(train.epochs()) : "all planned epochs trained";
         double total = (System.nanoTime() - run.t0()) / 1e9;
@@ -190,6 +205,12 @@ public final class TrainJob {
         }
         LOG.info("train: {}; model of epoch {} written to {} ({} s)", reason, bestEpoch, run.modelDir(), Math.round(total));
         return new Result(run.modelDir().toString(), metadata, epochs, net);
+    }
+
+    /** The checkpoint of the model an epoch validated: its moving average's when one was saved. */
+    private static String keptCheckpoint(Path work, int epoch, HadoopConf conf) {
+        String averaged = RunLayout.averagedCheckpoint(epoch);
+        return HadoopFiles.exists(new Path(work, averaged), conf) ? averaged : RunLayout.checkpoint(epoch);
     }
 
     private static void logStart(Settings settings, long trainCount, TrainingSession.Plan plan,

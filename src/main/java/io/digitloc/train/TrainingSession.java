@@ -1,6 +1,7 @@
 package io.digitloc.train;
 
 import io.digitloc.config.Settings;
+import io.digitloc.core.WeightAverage;
 import io.digitloc.engine.Masters;
 import io.digitloc.engine.ParameterAveragingMaster;
 import io.digitloc.io.HadoopConf;
@@ -13,13 +14,14 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * One training's engine, assembled in one place for the train job and {@code benchmark --scaling}: the
  * network on Spark (dl4j-spark's {@link SparkComputationGraph} driven by the project's
  * {@link ParameterAveragingMaster}, whose rounds run on the barrier engine or one job a round), the
- * {@link EpochFeed} that hands it each epoch's batches, and the worker count they were sized for.
- * Closing it frees the workers' networks kept in this JVM and removes the feed's digit packs.
+ * {@link EpochFeed} that hands it each epoch's batches, the worker count they were sized for, and (with
+ * train.ema-epochs) the {@link WeightAverage} the driver keeps from the averages it hears. Closing it frees the workers' networks kept in this JVM and removes the feed's digit packs.
  */
 public final class TrainingSession implements AutoCloseable {
 
@@ -34,12 +36,19 @@ public final class TrainingSession implements AutoCloseable {
     private final ParameterAveragingMaster master;
     private final SparkComputationGraph sparkNet;
     private final EpochFeed feed;
+    /** The weights' moving average, or null when train.ema-epochs is 0. */
+    private final WeightAverage average;
 
-    private TrainingSession(Plan plan, ParameterAveragingMaster master, SparkComputationGraph sparkNet, EpochFeed feed) {
+    private TrainingSession(Plan plan, ParameterAveragingMaster master, SparkComputationGraph sparkNet, EpochFeed feed,
+                            WeightAverage average) {
         this.plan = plan;
         this.master = master;
         this.sparkNet = sparkNet;
         this.feed = feed;
+        this.average = average;
+        if (average != null) {
+            master.onAverage((samples, params) -> average.observe(params, samples));
+        }
     }
 
     /**
@@ -59,7 +68,9 @@ public final class TrainingSession implements AutoCloseable {
                                        ComputationGraph network) {
         ParameterAveragingMaster master = Masters.master(settings, data.batches(), plan.workers());
         SparkComputationGraph sparkNet = new SparkComputationGraph(jsc, network, master);
-        return new TrainingSession(plan, master, sparkNet, new EpochFeed(jsc, settings, data, plan.workers()));
+        double ema = settings.train().optimiser().emaEpochs();
+        return new TrainingSession(plan, master, sparkNet, new EpochFeed(jsc, settings, data, plan.workers()),
+                ema > 0 ? new WeightAverage(ema * data.trainCount()) : null);
     }
 
     public Plan plan() {
@@ -77,6 +88,30 @@ public final class TrainingSession implements AutoCloseable {
     /** The network being trained (the driver's copy, the workers' average after each fit). */
     public ComputationGraph network() {
         return sparkNet.getNetwork();
+    }
+
+    /** Whether the driver keeps a moving average of the weights. */
+    public boolean averagesWeights() {
+        return average != null;
+    }
+
+    /**
+     * The network to validate and keep: a copy of the network holding the weights' moving average, or the
+     * network itself (no average kept, or none heard yet). Training always goes on from {@link #network()}.
+     */
+    public ComputationGraph kept() {
+        ComputationGraph net = network();
+        if (average == null || !average.started()) {
+            return net;
+        }
+        ComputationGraph copy = net.clone();
+        copy.params().assign(Nd4j.createFromArray(average.average()));
+        return copy;
+    }
+
+    /** A resumed run's moving average starts again from {@code saved}'s weights (its last averaged checkpoint). */
+    public void resumeAverage(ComputationGraph saved) {
+        average.restart(saved.params().toFloatVector());
     }
 
     public EpochFeed feed() {

@@ -202,4 +202,42 @@ class TrainJobTest {
                 .equalsWithEps(ModelStore.load(new Path(killed.resolve("checkpoints/epoch-0001.zip").toString()), false,
                         local).params(), 0)).isTrue();
     }
+
+    /**
+     * With train.ema-epochs the driver keeps a moving average of the weights, checkpoints it beside each
+     * epoch's network, and keeps it as the model. With averages heard only at each stage's end (one per
+     * epoch of 20 batches of 32) and a time constant of half an epoch (320 samples), the average after
+     * epoch 2 must be exactly e^-2 x epoch 1's network + (1 - e^-2) x epoch 2's; a resumed third epoch
+     * goes on from the saved average.
+     */
+    @Test
+    void theWeightsMovingAverageIsCheckpointedKeptAndResumed() throws IOException {
+        java.nio.file.Path modelDir = tmp.resolve("ema");
+        Map<String, Object> o = new HashMap<>(Map.of("digitloc.train.model-dir", modelDir.toString(),
+                "digitloc.train.ema-epochs", 0.5, "digitloc.train.checkpoint-rounds", 0,
+                "digitloc.train.averaging-frequency", 2, "digitloc.train.scale-out.warmup-samples", 0));
+        TrainJob.run(spark, settings(o));
+        HadoopConf local = HadoopConf.local();
+        java.util.function.Function<String, INDArray> params = f -> ModelStore.load(
+                new Path(modelDir.resolve(f).toString()), false, local).params();
+        INDArray live1 = params.apply("checkpoints/epoch-0001.zip");
+        INDArray live2 = params.apply("checkpoints/epoch-0002.zip");
+        float keep = (float) Math.exp(-2);
+        assertThat(params.apply("checkpoints/epoch-0001-average.zip").equalsWithEps(live1, 0)).isTrue();
+        INDArray expected = live1.mul(keep).addi(live2.mul(1 - keep));
+        INDArray average2 = params.apply("checkpoints/epoch-0002-average.zip");
+        assertThat(average2.equalsWithEps(expected, 1e-6)).as("e^-2 x epoch 1 + (1 - e^-2) x epoch 2").isTrue();
+        assertThat(average2.equalsWithEps(live2, 1e-4)).isFalse();
+        assertThat(params.apply("model.zip").equalsWithEps(average2, 0)).as("the average is the model kept").isTrue();
+
+        java.nio.file.Path work = tmp.resolve(".ema.inprogress");
+        Files.move(modelDir, work);
+        Files.delete(work.resolve("model.zip"));
+        Files.delete(work.resolve("metadata.json"));
+        o.put("digitloc.train.epochs", 3);
+        TrainJob.run(spark, settings(o), new Start(true, null));
+        INDArray live3 = params.apply("checkpoints/epoch-0003.zip");
+        assertThat(params.apply("model.zip").equalsWithEps(average2.mul(keep).addi(live3.mul(1 - keep)), 1e-6))
+                .as("the resumed average goes on from epoch 2's").isTrue();
+    }
 }
