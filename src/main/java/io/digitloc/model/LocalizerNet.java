@@ -87,7 +87,11 @@ public final class LocalizerNet {
 
     static ComputationGraphConfiguration finalModel(int canvasSize, TrainSettings train, long seed,
                                                     long stepsPerEpoch, LrScaling scaling) {
-        ComputationGraphConfiguration.GraphBuilder g = new NeuralNetConfiguration.Builder()
+        NeuralNetConfiguration.Builder base = new NeuralNetConfiguration.Builder();
+        if (train.network().weightDecay() > 0) { // the weights only, scaled by the rate (AdamW's decoupled decay)
+            base.weightDecay(train.network().weightDecay());
+        }
+        ComputationGraphConfiguration.GraphBuilder g = base
                 .seed(seed)
                 .updater(updater(train, stepsPerEpoch, scaling))
                 .weightInit(WeightInit.XAVIER_UNIFORM) // Keras' glorot_uniform, zero biases
@@ -101,7 +105,22 @@ public final class LocalizerNet {
         String dense = denseLayers(g, features);
         classifier(g, dense, train.network().classifierDropout());
         boundingBoxRegression(g, dense, train.network().boxLossWeight(), train.network().boxLoss());
-        return g.setOutputs(CLASSIFICATION, BOUNDING_BOX).build();
+        return onceEach(g.setOutputs(CLASSIFICATION, BOUNDING_BOX).build());
+    }
+
+    /**
+     * Mends a DL4J defect: a weight decay set on the global builder ends up twice in every layer's list
+     * (LocalizerNetTest pins it), and the updater applies each entry, doubling the decay. Keeps one of each.
+     */
+    static ComputationGraphConfiguration onceEach(ComputationGraphConfiguration conf) {
+        for (var vertex : conf.getVertices().values()) {
+            if (vertex instanceof org.deeplearning4j.nn.conf.graph.LayerVertex v
+                    && v.getLayerConf().getLayer() instanceof org.deeplearning4j.nn.conf.layers.BaseLayer layer
+                    && layer.getRegularization() != null) {
+                layer.setRegularization(new java.util.ArrayList<>(new java.util.LinkedHashSet<>(layer.getRegularization())));
+            }
+        }
+        return conf;
     }
 
     /** Conv 16 → AvgPool → Conv 32 → AvgPool → Conv 64 → AvgPool; returns the last vertex name. */

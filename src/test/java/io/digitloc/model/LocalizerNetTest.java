@@ -70,6 +70,34 @@ class LocalizerNetTest {
     }
 
     @Test
+    void weightDecayReachesEveryLayersWeightsTheFastOnesIncludedButNoBias() {
+        var train = Settings.load(null, java.util.Map.of("digitloc.train.weight-decay", 0.05)).train();
+        ComputationGraph net = LocalizerNet.untrained(75, train, 1);
+        int layers = 0;
+        for (var layer : net.getLayers()) {
+            var conf = layer.conf().getLayer();
+            if (layer.numParams() == 0) {
+                continue;
+            }
+            layers++;
+            assertThat(conf.getRegularizationByParam("W")).as(conf.getLayerName())
+                    .singleElement().isInstanceOfSatisfying(org.nd4j.linalg.learning.regularization.WeightDecay.class,
+                            d -> assertThat(d.getCoeff().valueAt(0, 0)).isCloseTo(0.05, within(1e-12)));
+            assertThat(conf.getRegularizationByParam("b")).as(conf.getLayerName()).isNullOrEmpty();
+        }
+        assertThat(layers).isEqualTo(6); // conv1-3, dense, the two heads
+        assertThat(net.getLayer("conv1").conf().getLayer()).isInstanceOf(FastConvolution.class);
+        // what is mended: DL4J's own builder lists a global weight decay twice in each layer
+        var stock = new org.deeplearning4j.nn.conf.NeuralNetConfiguration.Builder().weightDecay(0.05).graphBuilder()
+                .addInputs("in").addLayer("d", new org.deeplearning4j.nn.conf.layers.DenseLayer.Builder().nIn(3).nOut(2)
+                        .build(), "in").setOutputs("d").build();
+        var d = ((org.deeplearning4j.nn.conf.graph.LayerVertex) stock.getVertices().get("d")).getLayerConf().getLayer();
+        assertThat(d.getRegularizationByParam("W")).hasSize(2);
+        ComputationGraph plain = LocalizerNet.untrained(75, Settings.defaults().train(), 1);
+        assertThat(plain.getLayer("dense").conf().getLayer().getRegularizationByParam("W")).isNullOrEmpty();
+    }
+
+    @Test
     void classifierDropoutOnlyDropsTheClassificationHeadsInputsWhileTraining() {
         var train = Settings.load(null, java.util.Map.of("digitloc.train.classifier-dropout", 0.4)).train();
         ComputationGraph net = LocalizerNet.untrained(75, train, 1);
