@@ -8,7 +8,8 @@
 #
 # Needs: python3-torch (apt), TORCH_VENV (default /tmp/torchvenv, made with
 #   python3 -m venv /tmp/torchvenv && /tmp/torchvenv/bin/pip install /opt/wheels/torch-*.whl numpy),
-# data/canvases (scripts/digitloc generate). Run it on a quiet machine: nothing else beside it.
+# data/mnist (scripts/fetch-mnist.sh: PyTorch's canvases are made from it) and data/canvases
+# (scripts/digitloc generate). Run it on a quiet machine: nothing else beside it.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 rounds=${1:-3}
@@ -19,6 +20,8 @@ cd "$root"
 for tool in /usr/bin/python3 "$venv/bin/python"; do
   "$tool" -c 'import torch' 2>/dev/null || { echo "speed-sitting: $tool has no torch (see the header)" >&2; exit 2; }
 done
+[ -f data/mnist/train-images-idx3-ubyte ] || [ -f data/mnist/train-images-idx3-ubyte.gz ] \
+  || { echo "speed-sitting: no MNIST in data/mnist (scripts/fetch-mnist.sh)" >&2; exit 2; }
 [ -d data/canvases ] || { echo "speed-sitting: no data/canvases (scripts/digitloc generate)" >&2; exit 2; }
 stamp() { while IFS= read -r line; do printf '%s %s\n' "$(date -u +%H:%M:%S)" "$line"; done; }
 {
