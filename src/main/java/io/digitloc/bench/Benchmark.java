@@ -141,10 +141,14 @@ public final class Benchmark {
             SparkComputationGraph sparkNet = new SparkComputationGraph(jsc,
                     LocalizerNet.untrained(size, settings.train(), settings.seed()), master);
             var rdd = jsc.parallelize(paths, workers);
+            int threads = io.digitloc.platform.NativeSetup.threads();
+            // each task's share of the cores, as the train job gives it (TrainingSession.plan)
+            io.digitloc.platform.NativeSetup.limitThreads(io.digitloc.engine.Masters.threadsPerTask(settings.train(), jsc));
             try {
                 return time("train, Spark " + jsc.master() + " param. averaging", count(batches), 1,
                         () -> sparkNet.fitPaths(rdd, new CanvasBatchLoader()));
             } finally {
+                io.digitloc.platform.NativeSetup.limitThreads(threads);
                 master.release();
             }
         } finally {

@@ -54,7 +54,7 @@ public final class Kernels {
     public List<Timing> run(int size, Consumer<String> out) {
         List<Timing> all = new ArrayList<>();
         out.accept(String.format(Locale.ROOT, "kernels, batch %d, ms per call (median of %d after warm-up), %d ND4J threads:",
-                batch, repeats, Nd4j.getEnvironment().maxThreads()));
+                batch, repeats, io.digitloc.platform.NativeSetup.threads()));
         out.accept("layout block (in->out, side)   conv2d  conv2d_bp  avgpool2d  avgpool2d_bp  relu_bp  step share");
         for (boolean nhwc : new boolean[] {false, true}) {
             double total = 0;

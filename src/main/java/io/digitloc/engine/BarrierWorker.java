@@ -67,6 +67,7 @@ final class BarrierWorker implements FlatMapFunction<Iterator<BarrierWorker.Shar
         }
         Share share = shares.next();
         long t0 = System.nanoTime();
+        io.digitloc.platform.NativeSetup.threadsOnThisThread(); // this task's share of the cores, for all its native calls
         BarrierTaskContext task = BarrierTaskContext.get();
         int workers = task.numPartitions();
         String host = SparkEnv.get().blockManager().blockManagerId().host();

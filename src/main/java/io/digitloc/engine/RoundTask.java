@@ -54,6 +54,7 @@ final class RoundTask implements FlatMapFunction<Iterator<List<String>>, RoundTa
         }
         List<String> paths = shares.next();
         long start = System.nanoTime();
+        io.digitloc.platform.NativeSetup.threadsOnThisThread(); // this task's share of the cores, for all its native calls
         Setup s = setup.value();
         State round = state.value();
         ComputationGraph net = WorkerNets.take(s.training(), () -> build(s));

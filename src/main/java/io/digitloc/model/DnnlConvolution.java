@@ -52,7 +52,7 @@ final class DnnlConvolution {
     private static final boolean AVAILABLE = load();
     private static dnnl_engine engine;
     /** Primitives and their memory objects are used by one thread at a time: one set per thread and shape. */
-    private static final ThreadLocal<Map<Shape, DnnlConvolution>> BY_THREAD = ThreadLocal.withInitial(HashMap::new);
+    private static final ThreadLocal<Map<Key, DnnlConvolution>> BY_THREAD = ThreadLocal.withInitial(HashMap::new);
 
     private final dnnl_stream stream = new dnnl_stream();
     private final Bound forward;
@@ -75,9 +75,17 @@ final class DnnlConvolution {
         }
     }
 
-    /** This thread's primitives for the shape, made on first use. */
+    /**
+     * This thread's primitives for the shape at ND4J's thread cap, made on first use. oneDNN sizes a
+     * primitive's scratch space for the threads it may use when it is made, so a primitive is kept per
+     * thread count and runs only with the count it was made for.
+     */
     static DnnlConvolution of(Shape shape) {
-        return BY_THREAD.get().computeIfAbsent(shape, DnnlConvolution::new);
+        int threads = io.digitloc.platform.NativeSetup.threadsOnThisThread();
+        return BY_THREAD.get().computeIfAbsent(new Key(shape, threads), k -> new DnnlConvolution(k.shape()));
+    }
+
+    private record Key(Shape shape, int threads) {
     }
 
     private DnnlConvolution(Shape s) {

@@ -1,7 +1,5 @@
 package io.digitloc.model;
 
-import org.nd4j.linalg.factory.Nd4j;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ForkJoinPool;
@@ -22,7 +20,7 @@ final class PlaneChunks {
     }
 
     static void run(int planes, Range body) {
-        int threads = Math.min(planes, Math.max(1, Nd4j.getEnvironment().maxThreads()));
+        int threads = Math.min(planes, io.digitloc.platform.NativeSetup.threads());
         if (threads == 1) {
             body.run(0, planes);
             return;

@@ -41,16 +41,48 @@ public final class NativeSetup {
         }
     }
 
+    /** The threads a calling thread's native calls and Java passes may use; 0 = the library's default. */
+    private static volatile int threadCap;
+
     /**
-     * Caps ND4J's native threads per calling thread (OpenMP and BLAS), so that tasks running side
-     * by side in one executor do not oversubscribe its cores; 0 leaves ND4J's default.
+     * Caps the threads each calling thread's work may use (libnd4j's ops, oneDNN's convolutions, the
+     * layers' Java passes), so that tasks running side by side in one executor do not oversubscribe
+     * its cores; 0 leaves the default. ND4J's own cap ({@code Environment.setMaxThreads}) does nothing
+     * in this version and reaches no other thread's OpenMP, so the cap is kept here
+     * ({@link #threads}) and each thread applies it ({@link #threadsOnThisThread}).
      */
     public static void limitThreads(int threads) {
         if (threads > 0) {
-            org.nd4j.linalg.factory.Environment env = org.nd4j.linalg.factory.Nd4j.getEnvironment();
-            env.setMaxThreads(threads);
-            env.setMaxMasterThreads(threads);
+            threadCap = threads;
+            org.nd4j.linalg.factory.Nd4j.getEnvironment().setMaxMasterThreads(threads); // libnd4j's op loops
+            threadsOnThisThread();
         }
+    }
+
+    /** The cap of {@link #limitThreads}, or the library's default (OMP_NUM_THREADS, else every core). */
+    public static int threads() {
+        int library = Math.max(1, org.nd4j.linalg.factory.Nd4j.getEnvironment().maxThreads());
+        int cap = threadCap;
+        return cap > 0 ? Math.min(cap, library) : library;
+    }
+
+    /** The OpenMP thread count each thread last gave its own calls, 0 = never set. */
+    private static final ThreadLocal<int[]> OMP_THREADS = ThreadLocal.withInitial(() -> new int[1]);
+
+    /**
+     * Gives the calling thread's OpenMP calls the cap of {@link #threads} and returns it. OpenMP keeps
+     * a thread count per thread, and a thread that has set none (each Spark task thread, for a start)
+     * runs a library that asks OpenMP, such as oneDNN through {@code model.DnnlConvolution}, on every
+     * core. Call it before such a call; once set it costs a thread-local read.
+     */
+    public static int threadsOnThisThread() {
+        int want = threads();
+        int[] set = OMP_THREADS.get();
+        if (set[0] != want) {
+            org.nd4j.nativeblas.NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(want);
+            set[0] = want;
+        }
+        return want;
     }
 
     private static volatile boolean blasQuiet;
