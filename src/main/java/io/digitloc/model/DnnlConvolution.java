@@ -51,7 +51,7 @@ final class DnnlConvolution {
 
     private static final boolean AVAILABLE = load();
     private static dnnl_engine engine;
-    /** Primitives and their memory objects are used by one thread at a time: one set per thread and shape. */
+    /** Primitives and their memory objects are used by one thread at a time: one set per thread, shape and thread count. */
     private static final ThreadLocal<Map<Key, DnnlConvolution>> BY_THREAD = ThreadLocal.withInitial(HashMap::new);
 
     private final dnnl_stream stream = new dnnl_stream();
@@ -76,9 +76,9 @@ final class DnnlConvolution {
     }
 
     /**
-     * This thread's primitives for the shape at ND4J's thread cap, made on first use. oneDNN sizes a
-     * primitive's scratch space for the threads it may use when it is made, so a primitive is kept per
-     * thread count and runs only with the count it was made for.
+     * This thread's primitives for the shape at the task's thread cap ({@code NativeSetup.threads}), made
+     * on first use. oneDNN sizes a primitive's scratch space for the threads it may use when it is made,
+     * so a primitive is kept per thread count and runs only with the count it was made for.
      */
     static DnnlConvolution of(Shape shape) {
         int threads = io.digitloc.platform.NativeSetup.threadsOnThisThread();

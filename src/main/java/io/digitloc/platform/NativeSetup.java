@@ -61,9 +61,13 @@ public final class NativeSetup {
 
     /** The cap of {@link #limitThreads}, or the library's default (OMP_NUM_THREADS, else every core). */
     public static int threads() {
-        int library = Math.max(1, org.nd4j.linalg.factory.Nd4j.getEnvironment().maxThreads());
         int cap = threadCap;
-        return cap > 0 ? Math.min(cap, library) : library;
+        return cap > 0 ? Math.min(cap, LibraryThreads.COUNT) : LibraryThreads.COUNT;
+    }
+
+    /** ND4J's thread count, read once (its setter does nothing): off the per-call path of {@link #threads}. */
+    private static final class LibraryThreads {
+        static final int COUNT = Math.max(1, org.nd4j.linalg.factory.Nd4j.getEnvironment().maxThreads());
     }
 
     /** The OpenMP thread count each thread last gave its own calls, 0 = never set. */

@@ -29,8 +29,12 @@ class NativeThreadsTest {
     @Test
     void ndfoursOwnCapDoesNothingInThisVersion() {
         int before = env.maxThreads();
-        env.setMaxThreads(1);
-        assertThat(env.maxThreads()).isEqualTo(before); // DL4J 1.0.0-M2.1: why NativeSetup keeps the cap itself
+        try {
+            env.setMaxThreads(1);
+            assertThat(env.maxThreads()).isEqualTo(before); // DL4J 1.0.0-M2.1: why NativeSetup keeps the cap itself
+        } finally {
+            env.setMaxThreads(before); // should a later ND4J honour it, the other tests keep every core
+        }
     }
 
     @Test
