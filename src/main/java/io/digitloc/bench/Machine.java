@@ -1,12 +1,13 @@
 package io.digitloc.bench;
 
 import io.digitloc.platform.NativeSetup;
+import io.digitloc.platform.OpenBlasCore;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** One line naming the machine a figure came from: CPU model, cores, vector extensions, ND4J build. */
+/** One line naming the machine a figure came from: CPU model, cores, vector extensions, ND4J build, OpenBLAS kernels. */
 public final class Machine {
     private Machine() {
     }
@@ -26,7 +27,8 @@ public final class Machine {
             // not Linux: the model stays unknown
         }
         String isa = flags.contains(" avx512f ") ? "AVX-512" : flags.contains(" avx2 ") ? "AVX2" : "no AVX2";
-        return String.format("%s, %d cores, %s, ND4J build '%s'", model, Runtime.getRuntime().availableProcessors(), isa,
-                System.getProperty(NativeSetup.PLATFORM_EXTENSION, ""));
+        return String.format("%s, %d cores, %s, ND4J build '%s'%s", model, Runtime.getRuntime().availableProcessors(), isa,
+                System.getProperty(NativeSetup.PLATFORM_EXTENSION, ""),
+                OpenBlasCore.loadedCore().map(core -> ", OpenBLAS kernels " + core).orElse(""));
     }
 }

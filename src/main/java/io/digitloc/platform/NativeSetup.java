@@ -17,6 +17,7 @@ import java.util.Set;
  *       tries every build on the classpath in its own order and may load one whose instructions this
  *       CPU lacks (SIGILL). We pick the best build present that the CPU can run:
  *       oneDNN+AVX-512, oneDNN+AVX2, oneDNN, then the plain build.</li>
+ *   <li>{@value OpenBlasCore#VARIABLE}: OpenBLAS's kernels, from the CPU's flags ({@link OpenBlasCore}).</li>
  * </ul>
  * On the CUDA build neither applies (DL4J's cuDNN layer helpers are not published for 1.0.0-M2.x);
  * instead {@link GpuSupport#check()} refuses a GPU the natives carry no code for.
@@ -36,10 +37,18 @@ public final class NativeSetup {
             // the CUDA build: refuse a GPU its natives carry no code for (docs/GPU.md) before any kernel
             // launch; JavaCPP finds the one (-cudnn) native build on its own
             GpuSupport.check();
-        } else if (System.getProperty(PLATFORM_EXTENSION) == null) {
-            System.setProperty(PLATFORM_EXTENSION, chooseExtension(cpuFlags()));
+        } else {
+            if (System.getProperty(PLATFORM_EXTENSION) == null) {
+                System.setProperty(PLATFORM_EXTENSION, chooseExtension(cpuFlags()));
+            }
+            if (!blasCoreChosen) {
+                blasCoreChosen = true;
+                OpenBlasCore.chooseBeforeLoad(cpuFlags());
+            }
         }
     }
+
+    private static boolean blasCoreChosen;
 
     /** The threads a calling thread's native calls and Java passes may use; 0 = the library's default. */
     private static volatile int threadCap;
