@@ -26,7 +26,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -146,8 +148,25 @@ class YarnClusterIT {
         List<ApplicationReport> apps = new ArrayList<>(yarn.getApplications());
         apps.sort(Comparator.comparing(a -> a.getApplicationId().getId()));
         assertThat(apps).hasSize(before + 1);
-        return apps.get(apps.size() - 1);
+        return ended(apps.get(apps.size() - 1));
     }
+
+    /**
+     * The application's report once YARN has it in a final state: in client mode spark-submit returns
+     * when the driver stops, while the application master unregisters a moment later.
+     */
+    private static ApplicationReport ended(ApplicationReport app) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+        ApplicationReport report = app;
+        while (!FINAL_STATES.contains(report.getYarnApplicationState()) && System.nanoTime() < deadline) {
+            Thread.sleep(250);
+            report = yarn.getApplicationReport(app.getApplicationId());
+        }
+        return report;
+    }
+
+    private static final Set<YarnApplicationState> FINAL_STATES = EnumSet.of(
+            YarnApplicationState.FINISHED, YarnApplicationState.FAILED, YarnApplicationState.KILLED);
 
     /** Every container's logs of an application, one string each. */
     private static List<String> containerLogs(ApplicationReport app) throws IOException {
