@@ -121,5 +121,6 @@ final class BarrierRounds {
         }
         long setup = outcomes.stream().mapToLong(BarrierWorker.Outcome::startNanos).max().orElse(0);
         phases.addStage(Math.max(0, stageNanos - rounds), setup);
+        phases.addStartsSent((int) outcomes.stream().filter(BarrierWorker.Outcome::loaded).count());
     }
 }

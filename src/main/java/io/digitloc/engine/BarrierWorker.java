@@ -48,10 +48,11 @@ final class BarrierWorker implements FlatMapFunction<Iterator<BarrierWorker.Shar
 
     /**
      * What a worker reports (the stage's last average goes to the driver's tracker): per round from
-     * {@code firstRound} its fitting, its wait for the average and its wall time (ns).
+     * {@code firstRound} its fitting, its wait for the average and its wall time (ns); whether the stage's
+     * start came from the driver ({@code loaded}) or was the network's own from the stage before.
      */
     record Outcome(int worker, int firstRound, long[] fitNanos, long[] exchangeNanos, long[] wallNanos,
-                   long startNanos, long bytesOut) implements Serializable {
+                   long startNanos, long bytesOut, boolean loaded) implements Serializable {
     }
 
     private final Setup setup;
@@ -71,33 +72,42 @@ final class BarrierWorker implements FlatMapFunction<Iterator<BarrierWorker.Shar
         BarrierTaskContext task = BarrierTaskContext.get();
         int workers = task.numPartitions();
         String host = SparkEnv.get().blockManager().blockManagerId().host();
-        ComputationGraph net = WorkerNets.take(setup.training(), () -> RoundTask.build(setup.configuration()));
+        WorkerNets.Kept kept = WorkerNets.take(setup.training(), () -> RoundTask.build(setup.configuration()));
+        ComputationGraph net = kept.net;
         try (PeerLink link = new PeerLink(share.worker(), workers, SparkEnv.get().conf(), host,
                 setup.timeoutSeconds(), task::isInterrupted)) {
             Tracker.Rendezvous meet = hello(link, new Tracker.Hello(task.stageAttemptNumber(), share.worker(), host,
-                    link.port()));
+                    link.port(), kept.holds()));
+            boolean updater = meet.held() ? kept.updater() : meet.start().state().updater() != null;
+            kept.changing();
             link.connect(meet.peers());
-            load(net, meet.start().state());
+            if (!meet.held()) { // else the network holds the start already: the end of the previous stage
+                load(net, meet.start().state());
+            }
             if (!setup.listeners().isEmpty()) {
                 net.setListeners(setup.listeners());
             }
             long startNanos = System.nanoTime() - t0;
-            Outcome out = rounds(net, link, share, meet.start(), startNanos);
+            Outcome out = rounds(kept, link, share, meet.start(), updater, startNanos, !meet.held());
             link.bye();
             return Collections.singletonList(out).iterator();
         } finally {
-            WorkerNets.give(setup.training(), net);
+            WorkerNets.give(setup.training(), kept);
         }
     }
 
-    private Outcome rounds(ComputationGraph net, PeerLink link, Share share, Tracker.Checkpoint start, long startNanos)
-            throws Exception {
+    /**
+     * The stage's rounds from {@code start}; at the end the kept network holds the stage's last average, and
+     * knows it. {@code loaded}: whether the start's state came from the driver (for the outcome).
+     */
+    private Outcome rounds(WorkerNets.Kept kept, PeerLink link, Share share, Tracker.Checkpoint start,
+                           boolean updater, long startNanos, boolean loaded) throws Exception {
+        ComputationGraph net = kept.net;
         int total = share.rounds().size();
         int first = start.round();
         long[] fit = new long[total - first];
         long[] exchange = new long[total - first];
         long[] wall = new long[total - first];
-        boolean updater = start.state().updater() != null;
         Checkpoints checkpoints = new Checkpoints(share.worker() == 0 ? link : null, total);
         OuterStep outer = new OuterStep(setup.outer(), start.velocity());
         float[] values = null;
@@ -123,10 +133,11 @@ final class BarrierWorker implements FlatMapFunction<Iterator<BarrierWorker.Shar
             }
         }
         if (values != null) { // else a retry found the stage done: the driver holds its last average
-            checkpoints.last(new Tracker.Checkpoint(total, state(net, updater), values[values.length - 1],
-                    outer.velocity()));
+            FlatState end = state(net, updater);
+            checkpoints.last(new Tracker.Checkpoint(total, end, values[values.length - 1], outer.velocity()));
+            kept.holding(end.fingerprint(), updater);
         }
-        return new Outcome(share.worker(), first, fit, exchange, wall, startNanos, link.bytesOut());
+        return new Outcome(share.worker(), first, fit, exchange, wall, startNanos, link.bytesOut(), loaded);
     }
 
     /** Fits a round's batch files from the driver's step count (the schedule and Adam's bias correction read it). */

@@ -57,7 +57,9 @@ final class RoundTask implements FlatMapFunction<Iterator<List<String>>, RoundTa
         io.digitloc.platform.NativeSetup.threadsOnThisThread(); // this task's share of the cores, for all its native calls
         Setup s = setup.value();
         State round = state.value();
-        ComputationGraph net = WorkerNets.take(s.training(), () -> build(s));
+        WorkerNets.Kept kept = WorkerNets.take(s.training(), () -> build(s));
+        kept.changing();
+        ComputationGraph net = kept.net;
         try {
             net.params().assign(Nd4j.createFromArray(round.arrays().params()));
             if (round.arrays().updater() != null) {
@@ -77,7 +79,7 @@ final class RoundTask implements FlatMapFunction<Iterator<List<String>>, RoundTa
                     updater == null ? null : updater.toFloatVector()), net.score(), fitStart - start,
                     fitEnd - fitStart)).iterator();
         } finally {
-            WorkerNets.give(s.training(), net);
+            WorkerNets.give(s.training(), kept);
         }
     }
 

@@ -38,12 +38,19 @@ final class Tracker implements AutoCloseable {
     record Checkpoint(int round, FlatState state, double score, float[] velocity) implements Serializable {
     }
 
-    /** A worker's greeting: its stage attempt, index and server address. */
-    record Hello(int attempt, int worker, String host, int port) implements Serializable {
+    /**
+     * A worker's greeting: its stage attempt, index and server address, and the fingerprint of the state
+     * its kept network holds (0: none known).
+     */
+    record Hello(int attempt, int worker, String host, int port, long holds) implements Serializable {
     }
 
-    /** The answer once every worker of the attempt has said hello. */
-    record Rendezvous(List<InetSocketAddress> peers, Checkpoint start) implements Serializable {
+    /**
+     * The answer once every worker of the attempt has said hello: the peers and where to start. When
+     * {@code held}, the worker's network already holds the start's state, which is left out of
+     * {@code start} (its state is null).
+     */
+    record Rendezvous(List<InetSocketAddress> peers, Checkpoint start, boolean held) implements Serializable {
     }
 
     private final int workers;
@@ -56,6 +63,7 @@ final class Tracker implements AutoCloseable {
     private static final class Pending {
         final InetSocketAddress[] peers;
         final List<RpcResponseCallback> waiting = new ArrayList<>();
+        final List<Long> holds = new ArrayList<>();
         int arrived;
 
         Pending(int workers) {
@@ -99,8 +107,7 @@ final class Tracker implements AutoCloseable {
                 return;
             }
             Hello h = (Hello) m;
-            List<RpcResponseCallback> answer = null;
-            Rendezvous r = null;
+            Pending done = null;
             synchronized (attempts) {
                 Pending p = attempts.computeIfAbsent(h.attempt(), a -> new Pending(workers));
                 if (p.peers[h.worker()] == null) {
@@ -108,17 +115,34 @@ final class Tracker implements AutoCloseable {
                 }
                 p.peers[h.worker()] = new InetSocketAddress(h.host(), h.port());
                 p.waiting.add(callback);
+                p.holds.add(h.holds());
                 if (p.arrived == workers) {
-                    answer = List.copyOf(p.waiting);
-                    r = new Rendezvous(List.of(p.peers), latest);
+                    done = p;
                     attempts.remove(h.attempt());
                 }
             }
-            if (answer != null) {
-                ByteBuffer bytes = write(r);
-                for (RpcResponseCallback c : answer) {
-                    c.onSuccess(bytes.duplicate());
+            if (done != null) {
+                answer(done, latest);
+            }
+        }
+
+        /** The state to the workers that do not hold it already; the rest hear only the peers and the counts. */
+        private void answer(Pending p, Checkpoint start) {
+            long fingerprint = start.state().fingerprint();
+            List<InetSocketAddress> peers = List.of(p.peers);
+            ByteBuffer full = null;
+            ByteBuffer held = null;
+            for (int i = 0; i < p.waiting.size(); i++) {
+                ByteBuffer bytes;
+                if (p.holds.get(i) == fingerprint) {
+                    held = held != null ? held : write(new Rendezvous(peers,
+                            new Checkpoint(start.round(), null, start.score(), start.velocity()), true));
+                    bytes = held;
+                } else {
+                    full = full != null ? full : write(new Rendezvous(peers, start, false));
+                    bytes = full;
                 }
+                p.waiting.get(i).onSuccess(bytes.duplicate());
             }
         }
 

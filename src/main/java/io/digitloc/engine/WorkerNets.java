@@ -7,38 +7,73 @@ import java.util.Deque;
 import java.util.function.Supplier;
 
 /**
- * The training workers' networks kept alive in an executor JVM between averaging rounds (as BigDL keeps
- * model replicas beside the data): a round's task takes an idle network of its training, copies the
- * round's parameters into it, fits, and gives it back. So a network is built once per concurrent task
- * slot, not once per round. Only one training's networks are kept: the first task of another training
- * (a new master: the next run, or the warm-up's one-worker master) drops the others.
+ * The training workers' networks kept alive in an executor JVM between averaging rounds and barrier
+ * stages (as BigDL keeps model replicas beside the data): a task takes an idle network of its training,
+ * fits, and gives it back. So a network is built once per concurrent task slot, not once per round. Each
+ * kept network remembers the fingerprint of the state a barrier stage left in it, so the next stage
+ * need not send that state again. Only one training's networks are kept: the first task of another
+ * training (a new master: the next run, or the warm-up's one-worker master) drops the others.
  */
 final class WorkerNets {
     private static String training;
-    private static final Deque<ComputationGraph> IDLE = new ArrayDeque<>();
+    private static final Deque<Kept> IDLE = new ArrayDeque<>();
 
     private WorkerNets() {
     }
 
+    /**
+     * A kept network and what it holds: the {@link io.digitloc.rounds.FlatState#fingerprint} of the state
+     * a stage ended with, and whether that state had the updater's; 0 when unknown (new, or the task that
+     * used it last did not end its stage).
+     */
+    static final class Kept {
+        final ComputationGraph net;
+        private long holds;
+        private boolean updater;
+
+        private Kept(ComputationGraph net) {
+            this.net = net;
+        }
+
+        long holds() {
+            return holds;
+        }
+
+        boolean updater() {
+            return updater;
+        }
+
+        /** The network is about to change: what it holds is unknown until {@link #holding}. */
+        void changing() {
+            holds = 0;
+        }
+
+        /** The network now holds the state of fingerprint {@code fingerprint}. */
+        void holding(long fingerprint, boolean withUpdater) {
+            holds = fingerprint;
+            updater = withUpdater;
+        }
+    }
+
     /** An idle network of {@code key}'s training, or a new one from {@code build}. */
-    static ComputationGraph take(String key, Supplier<ComputationGraph> build) {
+    static Kept take(String key, Supplier<ComputationGraph> build) {
         synchronized (WorkerNets.class) {
             if (!key.equals(training)) {
                 IDLE.clear();
                 training = key;
             }
-            ComputationGraph idle = IDLE.poll();
+            Kept idle = IDLE.poll();
             if (idle != null) {
                 return idle;
             }
         }
-        return build.get();
+        return new Kept(build.get());
     }
 
     /** Returns a network taken with {@link #take} (dropped when its training is no longer the current one). */
-    static synchronized void give(String key, ComputationGraph net) {
+    static synchronized void give(String key, Kept kept) {
         if (key.equals(training)) {
-            IDLE.push(net);
+            IDLE.push(kept);
         }
     }
 

@@ -21,6 +21,7 @@ public final class RoundPhases {
     private long bytesOut;
     private long bytesIn;
     private long stage;
+    private int startsSent;
 
     /**
      * One round, in nanoseconds: its wall time, the driver's broadcast, the Spark job, the slowest worker's
@@ -56,6 +57,18 @@ public final class RoundPhases {
         setup += setupNanos;
     }
 
+    /**
+     * Counts the barrier workers of a stage to which the driver sent the stage's start (the others' kept
+     * networks held it already: the end of the stage before).
+     */
+    public synchronized void addStartsSent(int workers) {
+        startsSent += workers;
+    }
+
+    public synchronized int startsSent() {
+        return startsSent;
+    }
+
     public synchronized int rounds() {
         return rounds;
     }
@@ -81,6 +94,7 @@ public final class RoundPhases {
         c.bytesOut = bytesOut;
         c.bytesIn = bytesIn;
         c.stage = stage;
+        c.startsSent = startsSent;
         return c;
     }
 
@@ -98,6 +112,7 @@ public final class RoundPhases {
         d.bytesOut = bytesOut - earlier.bytesOut;
         d.bytesIn = bytesIn - earlier.bytesIn;
         d.stage = stage - earlier.stage;
+        d.startsSent = startsSent - earlier.startsSent;
         return d;
     }
 

@@ -212,6 +212,49 @@ class RoundsTest {
         assertThat(nets[1].params().equalsWithEps(start.params(), 1e-3)).as("it moved").isFalse();
     }
 
+    /**
+     * Barrier stages in a row: a stage's workers keep its last average, so the next stage's start (the same
+     * state) is not sent again; a driver that changed its network between fits has it sent, and the
+     * workers fit on from the driver's, not from their own. Either way the fits equal one network.
+     */
+    @Test
+    void aStageStartsFromTheWorkersOwnCopyOnlyWhenItIsTheDriversState() {
+        int size = 28;
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(TestSpark.get().sparkContext());
+        Settings settings = settings(2, "barrier");
+        List<String> files = identicalBatchFiles(8, size); // a fit: each worker 4 identical batches
+        ComputationGraph driver = LocalizerNet.untrained(size, settings.train(), 1);
+        ComputationGraph alone = driver.clone();
+        ParameterAveragingMaster master = Masters.master(settings, new Path(tmp.toString()), 2);
+        SparkComputationGraph sparkNet = new SparkComputationGraph(jsc, driver, master);
+        try {
+            master.fitRounds(sparkNet, files, new CanvasBatchLoader());
+            assertThat(master.phases().startsSent()).as("new networks: the start sent to both").isEqualTo(2);
+            master.fitRounds(sparkNet, files, new CanvasBatchLoader());
+            assertThat(master.phases().startsSent()).as("the second stage: from their own copies").isEqualTo(2);
+            driver.params().muli(0.5);
+            master.fitRounds(sparkNet, files, new CanvasBatchLoader());
+            assertThat(master.phases().startsSent()).as("the driver's changed network: sent again").isEqualTo(4);
+        } finally {
+            master.release();
+        }
+        for (int fit = 0; fit < 3; fit++) {
+            if (fit == 2) {
+                alone.params().muli(0.5);
+            }
+            for (int i = 0; i < 4; i++) {
+                try (var in = new java.io.FileInputStream(files.get(0).replace("file:", ""))) {
+                    alone.fit(CanvasBatch.readFrom(in, "b").toMultiDataSet());
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+        }
+        assertThat(driver.params().equalsWithEps(alone.params(), 1e-5)).as("parameters").isTrue();
+        assertThat(driver.getUpdater().getStateViewArray().equalsWithEps(alone.getUpdater().getStateViewArray(), 1e-5))
+                .as("Adam's state").isTrue();
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"rounds", "barrier"})
     void aRoundSmallerThanTheWorkersRunsOnlyTheBusyOnes(String engine) {
