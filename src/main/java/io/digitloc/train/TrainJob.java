@@ -87,14 +87,23 @@ public final class TrainJob {
         CanvasDataset dataset = CanvasDataset.open(spark, settings.data().dir());
         Dataset<Row> trainRows = dataset.read(Split.TRAIN); // checks the schema before anything is written
         TrainRun run = TrainRun.of(spark, settings, start, dataset, conf, t0);
+        try {
+            return run(run, trainRows);
+        } finally {
+            run.release();
+        }
+    }
+
+    private static Result run(TrainRun run, Dataset<Row> trainRows) {
+        Settings settings = run.settings();
         TrainingSession.Plan plan = TrainingSession.plan(run.jsc(), settings, run.trainCount(),
                 SparkSessions.workers(run.jsc()));
         Beginning.Begin begin = Beginning.begin(run, plan);
         var data = new TrainingData(trainRows, run.trainCount(), run.size(), batches(settings.train(), run.work()),
-                conf);
+                run.conf());
         try (TrainingSession session = TrainingSession.open(run.jsc(), settings, data, plan, begin.net())) {
             if (begin.lastDone() > 0) {
-                RunDirectory.readOuterState(session.master().outer(), run.work(), begin.lastDone(), conf);
+                RunDirectory.readOuterState(session.master().outer(), run.work(), begin.lastDone(), run.conf());
                 resumeAverage(session, run, begin.lastDone());
             }
             logStart(settings, run.trainCount(), plan, session.master());
