@@ -69,8 +69,10 @@ final class BarrierRounds {
                     settings.checkpointRounds(), settings.overlap(), settings.localMoments(),
                     outer == null ? new io.digitloc.config.ScaleOutSettings.Outer(1, 0, false) : outer.settings());
             long t0 = System.nanoTime();
-            List<BarrierWorker.Outcome> outcomes = new ArrayList<>(BarrierStage.run(jsc, shares(rounds, fit.workers()),
-                    new BarrierWorker(setup), BarrierWorker.Outcome.class));
+            List<BarrierWorker.Share> shares = shares(rounds, fit.workers());
+            List<BarrierWorker.Outcome> outcomes = new ArrayList<>(BarrierStage.attempts(jsc, fit.workers(),
+                    settings.exchangeTimeout(), attempt -> BarrierStage.run(jsc, shares, new BarrierWorker(setup),
+                            BarrierWorker.Outcome.class)));
             outcomes.sort(java.util.Comparator.comparingInt(BarrierWorker.Outcome::worker));
             long stage = System.nanoTime() - t0;
             Tracker.Checkpoint last = tracker.latest();

@@ -16,12 +16,64 @@ import java.util.List;
 
 /**
  * A Spark barrier stage from Java: one task per element of {@code inputs}, launched together and
- * retried together. Spark has no Java API for {@code RDD.barrier()}, so the one Scala adapter lives here.
+ * retried together ({@link #attempts}). Spark has no Java API for {@code RDD.barrier()}, so the one Scala
+ * adapter lives here.
  * Before the stage, the checks Spark would make late or never: dynamic allocation (which barrier stages
  * refuse) and enough free task slots (Spark would wait minutes before failing).
  */
 final class BarrierStage {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(BarrierStage.class);
+
     private BarrierStage() {
+    }
+
+    /**
+     * The Spark local property that tells a stage's tasks which of the driver's attempts they belong to
+     * ({@link #attempts}: each is a job of its own, so Spark's stage attempt number is always 0).
+     */
+    static final String ATTEMPT = "digitloc.barrier.attempt";
+
+    /** What one attempt runs: the stage, as {@link #run}. */
+    interface Attempt<R> {
+        List<R> run(int attempt);
+    }
+
+    /**
+     * Runs {@code stage} until an attempt succeeds, at most {@code spark.stage.maxConsecutiveAttempts}
+     * (Spark's own limit for a stage) times, waiting before each retry for the task slots a lost executor's
+     * replacement brings. Spark itself retries a failed barrier stage only when it is a shuffle-map stage,
+     * and making it one would cost a second stage (the outputs' shuffle) every time.
+     */
+    static <R> List<R> attempts(JavaSparkContext jsc, int workers, int timeoutSeconds, Attempt<R> stage) {
+        int limit = Math.max(1, jsc.getConf().getInt("spark.stage.maxConsecutiveAttempts", 4));
+        for (int attempt = 0; ; attempt++) {
+            String before = jsc.getLocalProperty(ATTEMPT);
+            jsc.setLocalProperty(ATTEMPT, Integer.toString(attempt));
+            try {
+                return stage.run(attempt);
+            } catch (Exception e) { // Spark's SparkException is checked, but Scala throws it undeclared
+                if (attempt + 1 >= limit || jsc.sc().isStopped()) {
+                    throw BarrierStage.<RuntimeException>rethrow(e);
+                }
+                LOG.warn("barrier stage attempt {} of {} failed ({}); retrying from the latest average", attempt + 1,
+                        limit, e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse(""));
+                requireSlots(jsc, workers, timeoutSeconds);
+            } finally {
+                jsc.setLocalProperty(ATTEMPT, before);
+            }
+        }
+    }
+
+    /** Throws {@code e} as it is, checked or not (its callers know it as Spark's undeclared SparkException). */
+    @SuppressWarnings("unchecked")
+    private static <E extends Exception> E rethrow(Exception e) throws E {
+        throw (E) e;
+    }
+
+    /** The attempt a task of {@link #attempts} belongs to. */
+    static int attempt(org.apache.spark.TaskContext task) {
+        String a = task.getLocalProperty(ATTEMPT);
+        return a == null ? 0 : Integer.parseInt(a);
     }
 
     /** Runs {@code task} over {@code inputs}, one task per input, and returns their outputs (in no set order). */
@@ -30,9 +82,7 @@ final class BarrierStage {
         JavaRDD<T> rdd = jsc.parallelize(inputs, inputs.size());
         ClassTag<R> tag = ClassTag$.MODULE$.apply(type);
         RDD<R> out = rdd.rdd().barrier().mapPartitions(new Adapter<>(task), false, tag);
-        // Spark retries a failed barrier stage only when it is a shuffle-map stage ("could not recover from
-        // a failed barrier ResultStage"): the outputs cross one small shuffle to a result stage
-        return out.toJavaRDD().repartition(1).collect();
+        return out.toJavaRDD().collect();
     }
 
     /**

@@ -76,7 +76,7 @@ final class BarrierWorker implements FlatMapFunction<Iterator<BarrierWorker.Shar
         ComputationGraph net = kept.net;
         try (PeerLink link = new PeerLink(share.worker(), workers, SparkEnv.get().conf(), host,
                 setup.timeoutSeconds(), task::isInterrupted)) {
-            Tracker.Rendezvous meet = hello(link, new Tracker.Hello(task.stageAttemptNumber(), share.worker(), host,
+            Tracker.Rendezvous meet = hello(link, new Tracker.Hello(BarrierStage.attempt(task), share.worker(), host,
                     link.port(), kept.holds()));
             boolean updater = meet.held() ? kept.updater() : meet.start().state().updater() != null;
             kept.changing();

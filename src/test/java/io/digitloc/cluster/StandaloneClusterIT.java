@@ -125,7 +125,7 @@ class StandaloneClusterIT {
     /**
      * Fault test: an executor JVM is killed in the middle of a retrain on the cluster, while the second
      * epoch's barrier stage trains. Spark notices the lost executor, the Worker starts a replacement, the
-     * surviving worker's wait for its peer fails at once, and Spark retries the barrier stage, which starts
+     * surviving worker's wait for its peer fails at once, and the barrier stage is retried, which starts
      * from the latest average the driver holds; so the run finishes. The champion seeded before the run
      * stays intact whether or not the new run is promoted.
      */
@@ -170,8 +170,8 @@ class StandaloneClusterIT {
         // Spark re-ran the tasks lost with the executor, so the run finished rather than failed; the seeded
         // champion has no readable metrics.json, which counts as no champion, so the new run is promoted (0).
         assertThat(submit.exitValue()).as(log).isZero();
-        System.out.println("fault test: the kill " + (log.contains("from barrier stage")
-                ? "failed a barrier stage, which Spark retried" : "fell between stages"));
+        System.out.println("fault test: the kill " + (log.contains("retrying from the latest average")
+                ? "failed a barrier stage, which was retried" : "fell between stages"));
         assertThat(seed.resolve("marker.txt")).hasContent("the champion before the fault");
         try (Stream<Path> s = Files.list(runs)) {
             Path run = s.filter(p -> !p.getFileName().toString().startsWith(".")

@@ -24,7 +24,7 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A barrier worker that fails mid-stage: Spark retries the whole stage, and the retry starts from the
+ * A barrier worker that fails mid-stage: the whole stage is retried, and the retry starts from the
  * latest average the first worker sent to the driver, not from the stage's start, and ends where an
  * unbroken fit ends.
  */
@@ -39,7 +39,7 @@ class BarrierRetryTest {
         @Override
         public void iterationDone(Model model, int iteration, int epoch) {
             TaskContext t = TaskContext.get();
-            int attempt = t == null ? -1 : t.stageAttemptNumber();
+            int attempt = t == null ? -1 : BarrierStage.attempt(t);
             STEPS.add(new int[] {attempt, iteration});
             // iteration counts before this step: round 2 (from 0) begins at 2 rounds x frequency 2
             if (t instanceof BarrierTaskContext && attempt == 0 && t.partitionId() == 1 && iteration >= 4) {

@@ -108,19 +108,16 @@ class RoundsTest {
         twoWorkersOverTwoRoundsEqualOneNetworkFittingItsShareAlone(settings(2, "rounds"), 2, 2);
     }
 
-    /**
-     * The barrier engine: the same average, the whole fit in one job: its barrier stage, and the stage that
-     * collects the workers' outcomes (a barrier stage must be a shuffle-map stage to be retried).
-     */
+    /** The barrier engine: the same average, the whole fit in one job of one stage, the barrier stage. */
     @Test
     void twoBarrierWorkersOverTwoRoundsEqualOneNetworkFittingItsShareAloneInOneStage() throws Exception {
-        twoWorkersOverTwoRoundsEqualOneNetworkFittingItsShareAlone(settings(2, "barrier"), 1, 2);
+        twoWorkersOverTwoRoundsEqualOneNetworkFittingItsShareAlone(settings(2, "barrier"), 1, 1);
     }
 
     /** Overlapped (one-round-delayed) averages: identical workers' progress on top of their average is theirs. */
     @Test
     void overlappedBarrierWorkersEqualOneNetworkFittingItsShareAlone() throws Exception {
-        twoWorkersOverTwoRoundsEqualOneNetworkFittingItsShareAlone(settings(2, "barrier", true), 1, 2);
+        twoWorkersOverTwoRoundsEqualOneNetworkFittingItsShareAlone(settings(2, "barrier", true), 1, 1);
     }
 
     /**
@@ -130,8 +127,8 @@ class RoundsTest {
     @Test
     void localMomentsEqualOneNetworkAndCarryAThirdOfTheBytesBetweenTheStagesEnds() throws Exception {
         Map<String, Object> local = Map.of("digitloc.train.local-moments", true);
-        var plain = twoWorkersOverTwoRoundsEqualOneNetworkFittingItsShareAlone(settings(1, "barrier"), 1, 2);
-        var moments = twoWorkersOverTwoRoundsEqualOneNetworkFittingItsShareAlone(settings(1, "barrier").with(local), 1, 2);
+        var plain = twoWorkersOverTwoRoundsEqualOneNetworkFittingItsShareAlone(settings(1, "barrier"), 1, 1);
+        var moments = twoWorkersOverTwoRoundsEqualOneNetworkFittingItsShareAlone(settings(1, "barrier").with(local), 1, 1);
         assertThat(plain.rounds()).isEqualTo(4);
         assertThat(moments.bytesOut()).isGreaterThan(0).isLessThan(0.55 * plain.bytesOut());
     }
