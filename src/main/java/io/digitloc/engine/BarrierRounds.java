@@ -71,7 +71,7 @@ final class BarrierRounds {
             long t0 = System.nanoTime();
             List<BarrierWorker.Share> shares = shares(rounds, fit.workers());
             List<BarrierWorker.Outcome> outcomes = new ArrayList<>(BarrierStage.attempts(jsc, fit.workers(),
-                    settings.exchangeTimeout(), attempt -> BarrierStage.run(jsc, shares, new BarrierWorker(setup),
+                    settings.exchangeTimeout(), () -> BarrierStage.run(jsc, shares, new BarrierWorker(setup),
                             BarrierWorker.Outcome.class)));
             outcomes.sort(java.util.Comparator.comparingInt(BarrierWorker.Outcome::worker));
             long stage = System.nanoTime() - t0;

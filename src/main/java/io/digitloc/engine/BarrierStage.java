@@ -33,24 +33,20 @@ final class BarrierStage {
      */
     static final String ATTEMPT = "digitloc.barrier.attempt";
 
-    /** What one attempt runs: the stage, as {@link #run}. */
-    interface Attempt<R> {
-        List<R> run(int attempt);
-    }
-
     /**
      * Runs {@code stage} until an attempt succeeds, at most {@code spark.stage.maxConsecutiveAttempts}
      * (Spark's own limit for a stage) times, waiting before each retry for the task slots a lost executor's
      * replacement brings. Spark itself retries a failed barrier stage only when it is a shuffle-map stage,
      * and making it one would cost a second stage (the outputs' shuffle) every time.
      */
-    static <R> List<R> attempts(JavaSparkContext jsc, int workers, int timeoutSeconds, Attempt<R> stage) {
+    static <R> List<R> attempts(JavaSparkContext jsc, int workers, int timeoutSeconds,
+                                java.util.function.Supplier<List<R>> stage) {
         int limit = Math.max(1, jsc.getConf().getInt("spark.stage.maxConsecutiveAttempts", 4));
         for (int attempt = 0; ; attempt++) {
             String before = jsc.getLocalProperty(ATTEMPT);
             jsc.setLocalProperty(ATTEMPT, Integer.toString(attempt));
             try {
-                return stage.run(attempt);
+                return stage.get(); // its tasks read the attempt from the local property
             } catch (Exception e) { // Spark's SparkException is checked, but Scala throws it undeclared
                 if (attempt + 1 >= limit || jsc.sc().isStopped()) {
                     throw BarrierStage.<RuntimeException>rethrow(e);
