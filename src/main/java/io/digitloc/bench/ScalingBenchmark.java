@@ -13,7 +13,6 @@ import io.digitloc.spark.SparkSessions;
 import io.digitloc.train.QuickEvaluation;
 import io.digitloc.rounds.RoundPhases;
 import io.digitloc.rounds.AllReduceProjection;
-import io.digitloc.rounds.ScalingProjection;
 import io.digitloc.train.EpochFeed;
 import io.digitloc.train.TrainingData;
 import io.digitloc.train.TrainingSession;
@@ -309,11 +308,11 @@ public final class ScalingBenchmark {
 
     /**
      * What the projection to two-core executors is made from: one step's seconds on two threads by
-     * mini-batch (the global batch at least), the steps per round, the global batch, which engine ran, and
-     * a batch per worker's global limit (0: the shared batch).
+     * mini-batch (the global batch at least), the steps per round, the global batch, and a batch per
+     * worker's global limit (0: the shared batch).
      */
     public record ProjectionInputs(Map<Integer, Double> twoCoreStepSeconds, int frequency, int globalBatch,
-                                   boolean allReduce, int globalBatchLimit) {
+                                   int globalBatchLimit) {
     }
 
     /**
@@ -342,21 +341,13 @@ public final class ScalingBenchmark {
             list.add(entry(r, one, oneFitted, fits, fitFrom));
         }
         doc.put("runs", list);
-        if (inputs != null && inputs.allReduce()) {
+        if (inputs != null) {
             AllReduceProjection p = allReduceProjection(runs, inputs);
             if (p != null) {
                 doc.put("projection_inputs", Map.of("step_seconds_two_cores_by_batch", p.stepSeconds(),
                         "frequency", p.frequency(), "single_s", round(p.singleSeconds()),
                         "fixed_s", round(p.fixedSeconds()), "state_bytes", Math.round(p.stateBytes())));
                 doc.put("projection", projectionRows(p::compute, p::overhead, p::speedup, p::workerBatch, runs, one));
-            }
-        } else if (inputs != null) {
-            ScalingProjection p = projection(runs, inputs.twoCoreStepSeconds().getOrDefault(inputs.globalBatch(), Double.NaN),
-                    inputs.frequency());
-            if (p != null) {
-                doc.put("projection_inputs", projectionInputs(p));
-                doc.put("projection", projectionRows(p::compute, p::overhead, p::speedup, n -> inputs.globalBatch() / n,
-                        runs, one));
             }
         }
         return doc;
@@ -439,18 +430,8 @@ public final class ScalingBenchmark {
         return rows;
     }
 
-    private static Map<String, Object> projectionInputs(ScalingProjection projection) {
-        Map<String, Object> inputs = new LinkedHashMap<>();
-        inputs.put("step_seconds_two_cores", round(projection.stepSeconds()));
-        inputs.put("frequency", projection.frequency());
-        inputs.put("fixed_s", round(projection.fixedSeconds()));
-        inputs.put("per_worker_s", round(projection.perWorkerSeconds()));
-        inputs.put("bytes_per_worker", Math.round(projection.bytesPerWorker()));
-        return inputs;
-    }
-
     /**
-     * The barrier engine's projection from the measured runs: the one-executor run's overhead per round, the
+     * The projection from the measured runs: the one-executor run's overhead per round, the
      * largest run's as the fixed overhead of several (its loopback transfer left in), and the bytes of one
      * average. Null without a one-executor and a larger run.
      */
@@ -468,27 +449,6 @@ public final class ScalingBenchmark {
 
     private static double round(double v) {
         return Math.round(v * 10_000) / 10_000.0;
-    }
-
-    /**
-     * The projection's inputs from the measured runs: the per-worker cost at the driver from how the driver's
-     * share of a round (launch and results, aggregation) grew from the one-executor run to the largest; the
-     * rest of the one-executor round's overhead is fixed (its loopback transfer counted there, so the wire
-     * time added for the network is a little pessimistic). Null without a
-     * one-executor and a larger run, or without the two-core step time.
-     */
-    static ScalingProjection projection(List<Run> runs, double twoCoreStepSeconds, int frequency) {
-        Run one = runs.stream().filter(r -> r.workers() == 1 && r.phases().rounds() > 0).findFirst().orElse(null);
-        Run big = runs.stream().filter(r -> r.workers() > 1 && r.phases().rounds() > 0)
-                .max(java.util.Comparator.comparingInt(Run::workers)).orElse(null);
-        if (one == null || big == null || !(twoCoreStepSeconds > 0) || frequency < 1) {
-            return null;
-        }
-        double driverOne = one.phases().launchAndResults() + one.phases().aggregate();
-        double driverBig = big.phases().launchAndResults() + big.phases().aggregate();
-        double perWorker = Math.max(0, (driverBig - driverOne) / (big.workers() - 1));
-        double fixed = Math.max(0, one.phases().overhead() - perWorker);
-        return new ScalingProjection(twoCoreStepSeconds, frequency, fixed, perWorker, one.phases().bytesIn());
     }
 
     /** Fitting seconds at {@code samples}, interpolated between the checks around it. */

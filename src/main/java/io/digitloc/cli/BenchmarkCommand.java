@@ -114,7 +114,6 @@ final class BenchmarkCommand implements Callable<Integer> {
         System.out.printf("scaling: one step on 2 threads by worker batch %s s%n", steps);
         var inputs = new io.digitloc.bench.ScalingBenchmark.ProjectionInputs(steps,
                 settings.train().distribution().averagingFrequency(), global,
-                settings.train().distribution().engine() == io.digitloc.config.DistributionSettings.Engine.BARRIER,
                 settings.scaleOut().perWorkerLimit(global));
         write(outFile, io.digitloc.bench.ScalingBenchmark.document(command, io.digitloc.bench.Machine.describe(),
                 target, runs, inputs), shape);

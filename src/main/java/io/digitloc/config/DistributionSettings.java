@@ -15,7 +15,6 @@ import java.util.Set;
  * @param exportDir          {@code train.export-dir}; blank = under the model dir
  * @param storageLevel       {@code train.storage-level}
  * @param threadsPerTask     {@code train.threads-per-task}; 0 = cores / concurrent tasks
- * @param engine             {@code train.engine}
  * @param exchangeTimeout    {@code train.exchange-timeout}, seconds
  * @param checkpointRounds   {@code train.checkpoint-rounds}; 0 = only at a stage's end
  * @param overlap            {@code train.overlap}: a round's average travels while the next round fits
@@ -23,15 +22,12 @@ import java.util.Set;
  *                           stage; only the parameters are averaged each round, the whole state at its end
  */
 public record DistributionSettings(int averagingFrequency, int prefetch, Approach approach, String exportDir,
-                                   String storageLevel, int threadsPerTask, Engine engine, int exchangeTimeout,
+                                   String storageLevel, int threadsPerTask, int exchangeTimeout,
                                    int checkpointRounds, boolean overlap, boolean localMoments)
         implements Serializable {
 
     /** How the workers get their batches: made from their executor's digits, read from files, or as an RDD. */
     public enum Approach { DIGITS, EXPORT, DIRECT }
-
-    /** How the rounds of the export approach run: one barrier stage of long-lived workers, or one job per round. */
-    public enum Engine { BARRIER, ROUNDS }
 
     private static final Set<String> STORAGE_LEVELS = Set.of("NONE", "MEMORY_ONLY", "MEMORY_ONLY_SER",
             "MEMORY_AND_DISK", "MEMORY_AND_DISK_SER", "DISK_ONLY");
@@ -46,7 +42,6 @@ public record DistributionSettings(int averagingFrequency, int prefetch, Approac
             "a Spark storage level such as MEMORY_ONLY, MEMORY_AND_DISK, MEMORY_ONLY_SER or NONE");
     static final Setting<Integer> THREADS_PER_TASK = Setting.integer("train.threads-per-task", v -> v >= 0 && v <= 1024,
             "0 (automatic) or a thread count");
-    static final Setting<Engine> ENGINE = Setting.choice("train.engine", Engine.class);
     static final Setting<Integer> EXCHANGE_TIMEOUT = Setting.integer("train.exchange-timeout", v -> v >= 1,
             "a number of seconds, 1 or more");
     static final Setting<Integer> CHECKPOINT_ROUNDS = Setting.integer("train.checkpoint-rounds", v -> v >= 0,
@@ -60,13 +55,8 @@ public record DistributionSettings(int averagingFrequency, int prefetch, Approac
         APPROACH.check(approach);
         STORAGE_LEVEL.check(storageLevel);
         THREADS_PER_TASK.check(threadsPerTask);
-        ENGINE.check(engine);
         EXCHANGE_TIMEOUT.check(exchangeTimeout);
         CHECKPOINT_ROUNDS.check(checkpointRounds);
-        if (localMoments && engine == Engine.ROUNDS) {
-            throw new SettingsException(LOCAL_MOMENTS.key() + " = true keeps Adam's moments in the barrier engine's "
-                    + "long-lived workers: it takes " + ENGINE.key() + " = barrier, not rounds");
-        }
         if (localMoments && overlap) {
             throw new SettingsException(LOCAL_MOMENTS.key() + " = true and " + OVERLAP.key()
                     + " = true cannot be combined: choose one");
@@ -75,7 +65,7 @@ public record DistributionSettings(int averagingFrequency, int prefetch, Approac
 
     static DistributionSettings from(Config root) {
         return new DistributionSettings(AVERAGING_FREQUENCY.read(root), PREFETCH.read(root), APPROACH.read(root),
-                EXPORT_DIR.read(root), STORAGE_LEVEL.read(root), THREADS_PER_TASK.read(root), ENGINE.read(root),
+                EXPORT_DIR.read(root), STORAGE_LEVEL.read(root), THREADS_PER_TASK.read(root),
                 EXCHANGE_TIMEOUT.read(root), CHECKPOINT_ROUNDS.read(root), OVERLAP.read(root),
                 LOCAL_MOMENTS.read(root));
     }

@@ -87,8 +87,8 @@ final class BarrierStage {
      */
     static void requireSlots(JavaSparkContext jsc, int workers, int timeoutSeconds) {
         if (jsc.getConf().getBoolean("spark.dynamicAllocation.enabled", false)) {
-            throw new IllegalStateException("digitloc.train.engine = barrier needs a fixed set of executors, but "
-                    + "spark.dynamicAllocation.enabled is true: set it to false (or digitloc.train.engine = rounds)");
+            throw new IllegalStateException("training's barrier stage needs a fixed set of executors, but "
+                    + "spark.dynamicAllocation.enabled is true: set it to false for the train job");
         }
         // a lost executor's replacement may still be starting: wait for it as long as for a peer
         long deadline = System.nanoTime() + timeoutSeconds * 1_000_000_000L;

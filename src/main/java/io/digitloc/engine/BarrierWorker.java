@@ -72,7 +72,7 @@ final class BarrierWorker implements FlatMapFunction<Iterator<BarrierWorker.Shar
         BarrierTaskContext task = BarrierTaskContext.get();
         int workers = task.numPartitions();
         String host = SparkEnv.get().blockManager().blockManagerId().host();
-        WorkerNets.Kept kept = WorkerNets.take(setup.training(), () -> RoundTask.build(setup.configuration()));
+        WorkerNets.Kept kept = WorkerNets.take(setup.training(), () -> WorkerNets.build(setup.configuration()));
         ComputationGraph net = kept.net;
         try (PeerLink link = new PeerLink(share.worker(), workers, SparkEnv.get().conf(), host,
                 setup.timeoutSeconds(), task::isInterrupted)) {

@@ -94,7 +94,6 @@ public final class Masters {
                 .storageLevelStreams(storageLevel(t))
                 .repartionData(Repartition.Always)
                 .rngSeed(settings.seed())
-                .collectTrainingStats(false), new OuterOptimizer(outer),
-                t.distribution().engine() == DistributionSettings.Engine.BARRIER ? new BarrierRounds(t.distribution()) : null);
+                .collectTrainingStats(false), new OuterOptimizer(outer), new BarrierRounds(t.distribution()));
     }
 }

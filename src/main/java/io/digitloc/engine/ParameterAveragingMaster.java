@@ -1,12 +1,9 @@
 package io.digitloc.engine;
 
 import io.digitloc.core.Durations;
-import io.digitloc.io.HadoopConf;
-import io.digitloc.rounds.FlatState;
 import io.digitloc.rounds.OuterOptimizer;
 import io.digitloc.rounds.RoundPhases;
 import io.digitloc.rounds.RoundPlan;
-import io.digitloc.rounds.WorkerMean;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -24,7 +21,6 @@ import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingResult;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingWorker;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,20 +46,19 @@ import java.util.Random;
  * rest is never fitted (docs/SCALING.md has how much). Here workers fit every batch they are handed, so parameters are averaged every
  * averagingFrequency batches or a few more.</li>
  * </ol>
- * <b>The round itself is rebuilt for batch files</b> ({@code fitPaths}, the export approach): dl4j-spark ran
- * 2-3 Spark jobs a round (a count, a balancing shuffle, a tree aggregation), broadcast the configuration,
- * parameters and Adam state as INDArrays every round without ever destroying them, rebuilt every worker's
- * network from a configuration clone, and returned INDArrays in element-by-element Java serialization.
- * Here ({@link #fitRounds}) the driver cuts the epoch into rounds itself ({@link RoundPlan}, the same
- * counts as DL4J), and each round is one Spark job of one stage with one task per worker; the
- * configuration is broadcast once per fit, the round's parameters and updater state as flat float arrays
- * in a broadcast destroyed when the round ends; each executor keeps its workers' networks between rounds
- * ({@link WorkerNets}) and copies the parameters into them in place; results come back as float arrays.
- * Where the time of each round goes is kept in {@link #phases()}. The RDD-of-MultiDataSet approach
- * ({@code direct}) still runs DL4J's round, with the two mends above.
+ * <b>The rounds of batch files run on the project's own engine</b> ({@code fitPaths}: the digits and
+ * export approaches): dl4j-spark ran 2-3 Spark jobs a round (a count, a balancing shuffle, a tree
+ * aggregation), broadcast the configuration, parameters and Adam state as INDArrays every round without
+ * ever destroying them, and rebuilt every worker's network from a configuration clone. Here
+ * ({@link #fitRounds}) the driver cuts the fit into rounds itself ({@link RoundPlan}, the same counts as
+ * DL4J) and {@link BarrierRounds} runs them all as one Spark barrier stage of long-lived workers that keep
+ * their networks ({@link WorkerNets}) and average among themselves after every round. Where the time of
+ * each round goes is kept in {@link #phases()}. The RDD-of-MultiDataSet approach ({@code direct}) still
+ * runs DL4J's round, with the two mends above.
  * <p>
- * Two additions, both in the driver's round loop: the {@link OuterOptimizer}'s step after each average
- * (plain averaging unless digitloc.train.scale-out says otherwise) and a progress line at most every
+ * Two additions: the {@link OuterOptimizer}'s step after each average (plain averaging unless
+ * digitloc.train.scale-out says otherwise; the barrier workers take it, the driver for {@code direct}) and
+ * a progress line at most every
  * {@value #PROGRESS_SECONDS} s (rounds done, img/s, ETA of the epoch).
  * (Graphs only: the project trains a ComputationGraph.)
  */
@@ -74,7 +69,7 @@ public final class ParameterAveragingMaster extends ParameterAveragingTrainingMa
     static final int LISTENER_SECONDS = 5;
 
     private final transient OuterOptimizer outer;
-    /** The barrier engine, or null for one Spark job per round. */
+    /** The engine that runs a fit's rounds: one barrier stage of long-lived workers. */
     private final transient BarrierRounds barrier;
     private final transient RoundPhases phases = new RoundPhases();
     private transient Progress onProgress;
@@ -135,31 +130,14 @@ public final class ParameterAveragingMaster extends ParameterAveragingTrainingMa
         List<List<List<String>>> rounds = RoundPlan.cut(order, numWorkers, averagingFrequency);
         ComputationGraph net = graph.getNetwork();
         Heard heard = new Heard(rounds, batchSizePerWorker);
-        if (barrier != null) {
-            var fit = new BarrierRounds.Fit(trainingMasterUID, loader, batchSizePerWorker,
-                    listeners == null ? List.of() : List.copyOf(listeners), averagingFrequency, numWorkers);
-            graph.setScore(barrier.fit(jsc, net, rounds, fit, new BarrierRounds.Driver(phases, (done, score, params) -> {
-                progress(done, rounds.size(), score);
-                heard.average(done, params);
-            }, outer)));
-            progress(rounds.size(), rounds.size(), graph.getScore());
-            heard.average(rounds.size(), net.params().toFloatVector());
-            return;
-        }
-        Broadcast<RoundTask.Setup> setup = jsc.broadcast(new RoundTask.Setup(trainingMasterUID, net.getConfiguration(),
-                new HadoopConf(jsc.hadoopConfiguration()), loader, batchSizePerWorker, prefetchNumBatches,
-                listeners == null ? List.of() : List.copyOf(listeners)));
-        try {
-            for (int r = 0; r < rounds.size(); r++) {
-                round(jsc, graph, setup, rounds.get(r));
-                progress(r + 1, rounds.size(), graph.getScore());
-                if (onAverage != null) {
-                    heard.average(r + 1, net.params().toFloatVector());
-                }
-            }
-        } finally {
-            setup.destroy();
-        }
+        var fit = new BarrierRounds.Fit(trainingMasterUID, loader, batchSizePerWorker,
+                listeners == null ? List.of() : List.copyOf(listeners), averagingFrequency, numWorkers);
+        graph.setScore(barrier.fit(jsc, net, rounds, fit, new BarrierRounds.Driver(phases, (done, score, params) -> {
+            progress(done, rounds.size(), score);
+            heard.average(done, params);
+        }, outer)));
+        progress(rounds.size(), rounds.size(), graph.getScore());
+        heard.average(rounds.size(), net.params().toFloatVector());
     }
 
     /**
@@ -168,50 +146,6 @@ public final class ParameterAveragingMaster extends ParameterAveragingTrainingMa
      */
     public void release() {
         WorkerNets.release(trainingMasterUID);
-    }
-
-    /** One round: broadcast the start, one job of one task per worker, average, outer step. */
-    private void round(JavaSparkContext jsc, SparkComputationGraph graph, Broadcast<RoundTask.Setup> setup,
-                       List<List<String>> shares) {
-        long t0 = System.nanoTime();
-        ComputationGraph net = graph.getNetwork();
-        INDArray updaterView = saveUpdater ? net.getUpdater().getStateViewArray() : null;
-        RoundTask.State start = new RoundTask.State(new FlatState(net.params().toFloatVector(),
-                updaterView == null ? null : updaterView.toFloatVector()),
-                net.getConfiguration().getIterationCount(), net.getConfiguration().getEpochCount());
-        Broadcast<RoundTask.State> state = jsc.broadcast(start);
-        long t1 = System.nanoTime();
-        List<List<String>> busy = shares.stream().filter(s -> !s.isEmpty()).toList();
-        List<RoundTask.Result> results;
-        try {
-            results = jsc.parallelize(busy, busy.size()).mapPartitions(new RoundTask(setup, state)).collect();
-        } finally {
-            state.destroy();
-        }
-        long t2 = System.nanoTime();
-        WorkerMean mean = new WorkerMean();
-        long setupNanos = 0;
-        long fitNanos = 0;
-        for (RoundTask.Result r : results) {
-            mean.add(r.arrays().params(), r.arrays().updater(), r.score());
-            setupNanos = Math.max(setupNanos, r.setupNanos());
-            fitNanos = Math.max(fitNanos, r.fitNanos());
-        }
-        net.params().assign(Nd4j.createFromArray(mean.params()));
-        float[] updater = mean.updater();
-        if (updater != null) {
-            updaterView.assign(Nd4j.createFromArray(updater));
-        }
-        graph.setScore(mean.score());
-        long t3 = System.nanoTime();
-        if (!outer.settings().isPlainAveraging()) {
-            outer.step(Nd4j.createFromArray(start.arrays().params()), net.params());
-        }
-        // DL4J's count: averagingFrequency per round, whatever the round held (the schedule is planned on it)
-        net.getConfiguration().setIterationCount(start.iteration() + averagingFrequency);
-        long t4 = System.nanoTime();
-        phases.add(new RoundPhases.Round(t4 - t0, t1 - t0, t2 - t1, setupNanos, fitNanos, t3 - t2, t4 - t3, start.arrays().bytes(),
-                results.isEmpty() ? 0 : results.get(0).arrays().bytes()));
     }
 
     @Override

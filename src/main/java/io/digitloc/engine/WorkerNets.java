@@ -1,5 +1,6 @@
 package io.digitloc.engine;
 
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 
 import java.util.ArrayDeque;
@@ -7,8 +8,7 @@ import java.util.Deque;
 import java.util.function.Supplier;
 
 /**
- * The training workers' networks kept alive in an executor JVM between averaging rounds and barrier
- * stages (as BigDL keeps model replicas beside the data): a task takes an idle network of its training,
+ * The training workers' networks kept alive in an executor JVM between barrier stages (as BigDL keeps model replicas beside the data): a task takes an idle network of its training,
  * fits, and gives it back. So a network is built once per concurrent task slot, not once per round. Each
  * kept network remembers the fingerprint of the state a barrier stage left in it, so the next stage
  * need not send that state again. Only one training's networks are kept: the first task of another
@@ -75,6 +75,14 @@ final class WorkerNets {
         if (key.equals(training)) {
             IDLE.push(kept);
         }
+    }
+
+    /** A worker's network of {@code configuration}, on the calling thread's BLAS. */
+    static ComputationGraph build(ComputationGraphConfiguration configuration) {
+        ComputationGraph net = new ComputationGraph(configuration.clone());
+        net.init();
+        io.digitloc.platform.NativeSetup.blasOnCallingThread();
+        return net;
     }
 
     /** Drops the idle networks of {@code key}'s training (the driver's JVM, when a fit ends in local mode). */

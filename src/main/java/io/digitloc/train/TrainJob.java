@@ -236,8 +236,10 @@ public final class TrainJob {
 
     private static String engine(TrainSettings train) {
         var d = train.distribution();
-        return d.engine() == io.digitloc.config.DistributionSettings.Engine.ROUNDS ? "one job per round"
-                : "barrier stage" + (d.overlap() ? ", averages overlapped" : "");
+        if (d.approach() == io.digitloc.config.DistributionSettings.Approach.DIRECT) {
+            return "dl4j-spark's round jobs"; // an RDD of MultiDataSets: DL4J's own rounds, mended
+        }
+        return "barrier stage" + (d.overlap() ? ", averages overlapped" : "");
     }
 
     private static double requireFinite(double value, int epoch, String what, Path work) {

@@ -44,17 +44,19 @@ class ScalingBenchmarkTest {
     @Test
     void projectsFromTheMeasuredPhases() {
         RoundPhases one = new RoundPhases();
-        // 1 s wall, 0.9 s fit; job 0.95 = set-up 0.01 + fit 0.9 + launch/results 0.04; aggregation 0.01
-        one.add(new RoundPhases.Round(1_000_000_000L, 20_000_000L, 950_000_000L, 10_000_000L, 900_000_000L, 10_000_000L, 0, 5_000_000, 5_000_000));
+        // 1 s wall, 0.9 s fit: 0.1 s exposed overhead with one worker
+        one.add(new RoundPhases.Round(1_000_000_000L, 0, 900_000_000L, 0, 900_000_000L, 0, 0, 0, 0));
         RoundPhases two = new RoundPhases();
-        // launch/results 0.06 and aggregation 0.02: 0.03 s more at the driver for the second worker
-        two.add(new RoundPhases.Round(600_000_000L, 20_000_000L, 530_000_000L, 10_000_000L, 460_000_000L, 20_000_000L, 0, 5_000_000, 5_000_000));
+        // 0.6 s wall, 0.46 s fit: 0.14 s with two, each sending 2(N-1)/N = 1 state of 5 MB
+        two.add(new RoundPhases.Round(600_000_000L, 0, 460_000_000L, 0, 460_000_000L, 0, 0, 5_000_000, 5_000_000));
         var runs = List.of(run(1, one), run(2, two));
-        var projection = ScalingBenchmark.projection(runs, 0.05, 16);
-        assertThat(projection.perWorkerSeconds()).isEqualTo(0.03, offset(1e-9));
-        assertThat(projection.fixedSeconds()).isEqualTo(0.1 - 0.03, offset(1e-9));
-        assertThat(projection.bytesPerWorker()).isEqualTo(5e6);
-        assertThat(ScalingBenchmark.projection(List.of(run(1, one)), 0.05, 16)).isNull();
+        var inputs = new ScalingBenchmark.ProjectionInputs(java.util.Map.of(64, 0.05, 32, 0.03), 16, 64, 0);
+        var projection = ScalingBenchmark.allReduceProjection(runs, inputs);
+        assertThat(projection.singleSeconds()).isEqualTo(0.1, offset(1e-9));
+        assertThat(projection.fixedSeconds()).isEqualTo(0.14, offset(1e-9));
+        assertThat(projection.stateBytes()).isEqualTo(5e6);
+        assertThat(projection.workerBatch(2)).isEqualTo(32);
+        assertThat(ScalingBenchmark.allReduceProjection(List.of(run(1, one)), inputs)).isNull();
     }
 
     private static ScalingBenchmark.Run run(int workers, RoundPhases phases) {

@@ -74,7 +74,10 @@ class LrScalingTest {
         assertThatThrownBy(() -> Settings.load(null, Map.of("digitloc.train.scale-out.lr-scaling", "cubic")))
                 .hasMessageContaining("digitloc.train.scale-out.lr-scaling").hasMessageContaining("sqrt");
         assertThatThrownBy(() -> Settings.load(null, Map.of("digitloc.train.local-moments", true,
-                "digitloc.train.engine", "rounds"))).hasMessageContaining("digitloc.train.local-moments");
+                "digitloc.train.overlap", true))).hasMessageContaining("digitloc.train.local-moments");
+        // the per-round engine is gone: its setting is an unknown one, not silently ignored
+        assertThatThrownBy(() -> Settings.load(null, Map.of("digitloc.train.engine", "rounds")))
+                .hasMessageContaining("unknown setting digitloc.train.engine");
         assertThatThrownBy(() -> new LrScaling(0, 0, 1)).isInstanceOf(IllegalArgumentException.class);
     }
 }

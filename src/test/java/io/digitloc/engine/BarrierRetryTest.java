@@ -52,7 +52,7 @@ class BarrierRetryTest {
     void aFailedStageIsRetriedFromTheLatestAverage() throws Exception {
         int size = 28;
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(TestSpark.get().sparkContext());
-        Settings settings = RoundsTest.settings(2, "barrier");
+        Settings settings = RoundsTest.settings(2);
         List<String> files = RoundsTest.identicalBatchFiles(16, size, tmp); // 4 rounds of 2 workers x 2 batches
         ComputationGraph driver = LocalizerNet.untrained(size, settings.train(), 1);
         ComputationGraph alone = driver.clone();

@@ -1,6 +1,7 @@
 package io.digitloc.engine;
 
 import io.digitloc.config.Settings;
+import io.digitloc.rounds.OuterOptimizer;
 import io.digitloc.core.CanvasBatch;
 import io.digitloc.io.HadoopConf;
 import io.digitloc.model.LocalizerNet;
@@ -17,8 +18,6 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.optimize.api.BaseTrainingListener;
 import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -35,7 +34,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The rebuilt averaging round (batch files): what dl4j-spark's round did, without its overhead. With every
+ * The barrier engine's averaging rounds (batch files): what dl4j-spark's round did, without its overhead. With every
  * batch file the same, every worker of a round fits the same steps from the same state, so the average
  * equals one network fitting its share alone: the parameters, Adam's state and the step count must come
  * through each round exactly, round after round.
@@ -93,31 +92,26 @@ class RoundsTest {
                 HadoopConf.local());
     }
 
-    static Settings settings(int frequency, String engine) {
-        return settings(frequency, engine, false);
+    static Settings settings(int frequency) {
+        return settings(frequency, false);
     }
 
-    static Settings settings(int frequency, String engine, boolean overlap) {
+    static Settings settings(int frequency, boolean overlap) {
         return Settings.load(null, Map.of("digitloc.train.averaging-frequency", frequency,
                 "digitloc.train.batch-size", 16, "digitloc.train.scale-out.worker-batch", 8,
-                "digitloc.train.engine", engine, "digitloc.train.checkpoint-rounds", 1, "digitloc.train.overlap", overlap));
-    }
-
-    @Test
-    void twoWorkersOverTwoRoundsEqualOneNetworkFittingItsShareAloneInOneStagePerRound() throws Exception {
-        twoWorkersOverTwoRoundsEqualOneNetworkFittingItsShareAlone(settings(2, "rounds"), 2, 2);
+                "digitloc.train.checkpoint-rounds", 1, "digitloc.train.overlap", overlap));
     }
 
     /** The barrier engine: the same average, the whole fit in one job of one stage, the barrier stage. */
     @Test
     void twoBarrierWorkersOverTwoRoundsEqualOneNetworkFittingItsShareAloneInOneStage() throws Exception {
-        twoWorkersOverTwoRoundsEqualOneNetworkFittingItsShareAlone(settings(2, "barrier"), 1, 1);
+        twoWorkersOverTwoRoundsEqualOneNetworkFittingItsShareAlone(settings(2));
     }
 
     /** Overlapped (one-round-delayed) averages: identical workers' progress on top of their average is theirs. */
     @Test
     void overlappedBarrierWorkersEqualOneNetworkFittingItsShareAlone() throws Exception {
-        twoWorkersOverTwoRoundsEqualOneNetworkFittingItsShareAlone(settings(2, "barrier", true), 1, 1);
+        twoWorkersOverTwoRoundsEqualOneNetworkFittingItsShareAlone(settings(2, true));
     }
 
     /**
@@ -127,15 +121,14 @@ class RoundsTest {
     @Test
     void localMomentsEqualOneNetworkAndCarryAThirdOfTheBytesBetweenTheStagesEnds() throws Exception {
         Map<String, Object> local = Map.of("digitloc.train.local-moments", true);
-        var plain = twoWorkersOverTwoRoundsEqualOneNetworkFittingItsShareAlone(settings(1, "barrier"), 1, 1);
-        var moments = twoWorkersOverTwoRoundsEqualOneNetworkFittingItsShareAlone(settings(1, "barrier").with(local), 1, 1);
+        var plain = twoWorkersOverTwoRoundsEqualOneNetworkFittingItsShareAlone(settings(1));
+        var moments = twoWorkersOverTwoRoundsEqualOneNetworkFittingItsShareAlone(settings(1).with(local));
         assertThat(plain.rounds()).isEqualTo(4);
         assertThat(moments.bytesOut()).isGreaterThan(0).isLessThan(0.55 * plain.bytesOut());
     }
 
     private static io.digitloc.rounds.RoundPhases.Summary twoWorkersOverTwoRoundsEqualOneNetworkFittingItsShareAlone(
-            Settings settings, int jobCount, int stages)
-            throws Exception {
+            Settings settings) throws Exception {
         int size = 28;
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(TestSpark.get().sparkContext());
         List<String> files = identicalBatchFiles(8, size); // 2 workers x frequency 2: 2 rounds of 4 batches
@@ -153,9 +146,9 @@ class RoundsTest {
         } finally {
             jsc.sc().removeSparkListener(jobs);
         }
-        // rounds: one job of one stage per round, no count, no shuffle, no tree aggregation; barrier: one for all
-        assertThat(jobs.jobs.get()).isEqualTo(jobCount);
-        assertThat(jobs.stages.get()).isEqualTo(stages);
+        // the whole fit is one job of one stage, the barrier stage: no count, no shuffle, no tree aggregation
+        assertThat(jobs.jobs.get()).isEqualTo(1);
+        assertThat(jobs.stages.get()).isEqualTo(1);
         // one network per task slot, kept for the second round (dl4j-spark built 2 a round: 4)
         assertThat(Networks.SEEN).hasSizeLessThanOrEqualTo(2);
         assertThat(master.phases().rounds()).isEqualTo(8 / (2 * settings.train().distribution().averagingFrequency()));
@@ -180,33 +173,47 @@ class RoundsTest {
     }
 
     /**
-     * The outer step (here momentum 0.5): the barrier engine's workers each take it after every average,
-     * and must land where the per-round engine's driver lands, velocity included, over two fits.
+     * The outer step (here momentum 0.5): the barrier workers each take it after every average, and must
+     * land where the driver's {@link OuterOptimizer} lands stepping after one network's rounds (identical
+     * workers: their average is that network's fit), velocity included, over two fits.
      */
     @Test
-    void theBarrierWorkersOuterStepIsTheDriversOfTheRoundEngine() {
+    void theBarrierWorkersOuterStepIsTheDriversOuterStep() {
         int size = 28;
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(TestSpark.get().sparkContext());
-        List<String> files = identicalBatchFiles(8, size);
-        ComputationGraph start = LocalizerNet.untrained(size, settings(2, "rounds").train(), 1);
-        ComputationGraph[] nets = new ComputationGraph[2];
-        ParameterAveragingMaster[] masters = new ParameterAveragingMaster[2];
-        String[] engines = {"rounds", "barrier"};
-        for (int e = 0; e < 2; e++) {
-            Settings s = Settings.load(null, Map.of("digitloc.train.averaging-frequency", 2,
-                    "digitloc.train.batch-size", 16, "digitloc.train.scale-out.worker-batch", 8,
-                    "digitloc.train.engine", engines[e], "digitloc.train.scale-out.outer-momentum", 0.5));
-            nets[e] = start.clone();
-            masters[e] = Masters.master(s, new Path(tmp.toString()), 2);
-            SparkComputationGraph sparkNet = new SparkComputationGraph(jsc, nets[e], masters[e]);
-            masters[e].fitRounds(sparkNet, files, new CanvasBatchLoader());
-            masters[e].fitRounds(sparkNet, files, new CanvasBatchLoader()); // the velocity carried into a second fit
-            masters[e].release();
+        List<String> files = identicalBatchFiles(8, size); // a fit: 2 rounds of 2 batches each worker
+        Settings s = settings(2, false).with(Map.of("digitloc.train.scale-out.outer-momentum", 0.5));
+        ComputationGraph start = LocalizerNet.untrained(size, s.train(), 1);
+        ComputationGraph driver = start.clone();
+        ParameterAveragingMaster master = Masters.master(s, new Path(tmp.toString()), 2);
+        SparkComputationGraph sparkNet = new SparkComputationGraph(jsc, driver, master);
+        try {
+            master.fitRounds(sparkNet, files, new CanvasBatchLoader());
+            master.fitRounds(sparkNet, files, new CanvasBatchLoader()); // the velocity carried into a second fit
+        } finally {
+            master.release();
         }
-        assertThat(nets[1].params().equalsWithEps(nets[0].params(), 1e-5)).as("parameters").isTrue();
-        assertThat(masters[1].outer().velocity().reshape(-1).equalsWithEps(masters[0].outer().velocity().reshape(-1), 1e-5))
+        ComputationGraph alone = start.clone();
+        OuterOptimizer reference = new OuterOptimizer(s.scaleOut().resolve(2));
+        for (int round = 0; round < 4; round++) {
+            INDArray before = alone.params().dup();
+            fitAlone(alone, files.get(0), 2);
+            reference.step(before, alone.params());
+        }
+        assertThat(driver.params().equalsWithEps(alone.params(), 1e-5)).as("parameters").isTrue();
+        assertThat(master.outer().velocity().reshape(-1).equalsWithEps(reference.velocity().reshape(-1), 1e-5))
                 .as("velocity").isTrue();
-        assertThat(nets[1].params().equalsWithEps(start.params(), 1e-3)).as("it moved").isFalse();
+        assertThat(driver.params().equalsWithEps(start.params(), 1e-3)).as("it moved").isFalse();
+    }
+
+    private static void fitAlone(ComputationGraph net, String file, int batches) {
+        for (int i = 0; i < batches; i++) {
+            try (var in = new java.io.FileInputStream(file.replace("file:", ""))) {
+                net.fit(CanvasBatch.readFrom(in, "b").toMultiDataSet());
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
     }
 
     /**
@@ -218,7 +225,7 @@ class RoundsTest {
     void aStageStartsFromTheWorkersOwnCopyOnlyWhenItIsTheDriversState() {
         int size = 28;
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(TestSpark.get().sparkContext());
-        Settings settings = settings(2, "barrier");
+        Settings settings = settings(2);
         List<String> files = identicalBatchFiles(8, size); // a fit: each worker 4 identical batches
         ComputationGraph driver = LocalizerNet.untrained(size, settings.train(), 1);
         ComputationGraph alone = driver.clone();
@@ -252,12 +259,11 @@ class RoundsTest {
                 .as("Adam's state").isTrue();
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"rounds", "barrier"})
-    void aRoundSmallerThanTheWorkersRunsOnlyTheBusyOnes(String engine) {
+    @Test
+    void aRoundSmallerThanTheWorkersRunsOnlyTheBusyOnes() {
         int size = 28;
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(TestSpark.get().sparkContext());
-        Settings settings = settings(4, engine);
+        Settings settings = settings(4);
         ComputationGraph driver = LocalizerNet.untrained(size, settings.train(), 1);
         ComputationGraph alone = driver.clone();
         ParameterAveragingMaster master = Masters.master(settings, new Path(tmp.toString()), 2);

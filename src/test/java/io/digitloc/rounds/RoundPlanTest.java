@@ -47,22 +47,6 @@ class RoundPlanTest {
     }
 
     @Test
-    void theWorkersMeanIsTheMeanOfWhatEachSent() {
-        WorkerMean mean = new WorkerMean();
-        mean.add(new float[] {1, 2, 3}, new float[] {0, 4}, 1.0);
-        mean.add(new float[] {3, 2, 0}, new float[] {2, 0}, 2.0);
-        mean.add(new float[] {2, 5, 0}, new float[] {1, 2}, 3.0);
-        assertThat(mean.count()).isEqualTo(3);
-        assertThat(mean.params()).containsExactly(2f, 3f, 1f);
-        assertThat(mean.updater()).containsExactly(1f, 2f);
-        assertThat(mean.score()).isEqualTo(2.0);
-        WorkerMean mixed = new WorkerMean();
-        mixed.add(new float[] {1}, null, 0);
-        assertThatThrownBy(() -> mixed.add(new float[] {1}, new float[] {1}, 0)).hasMessageContaining("updater state");
-        assertThatThrownBy(() -> new WorkerMean().params()).hasMessageContaining("no worker");
-    }
-
-    @Test
     void phasesAreMeansPerRoundAndOverheadIsWallLessTheSlowestFit() {
         RoundPhases p = new RoundPhases();
         p.add(new RoundPhases.Round(1_000_000_000L, 10_000_000L, 950_000_000L, 20_000_000L, 800_000_000L, 5_000_000L, 1_000_000L, 100, 200));
