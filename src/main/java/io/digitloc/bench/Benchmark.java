@@ -137,7 +137,9 @@ public final class Benchmark {
             // the same batch files and training master as the train job
             List<String> paths = io.digitloc.train.EpochFeed.writeBatches(batches, dir, 0, conf);
             int workers = io.digitloc.spark.SparkSessions.workers(jsc);
-            var master = io.digitloc.engine.Masters.master(settings, dir, workers);
+            // the train job's first epoch: its phase of the global batch
+            var master = io.digitloc.engine.Masters.master(settings, dir,
+                    settings.scaleOut().schedule(settings.train(), workers, count(batches)));
             SparkComputationGraph sparkNet = new SparkComputationGraph(jsc,
                     LocalizerNet.untrained(size, settings.train(), settings.seed()), master);
             var rdd = jsc.parallelize(paths, workers);

@@ -13,6 +13,7 @@ import io.digitloc.spark.SparkSessions;
 import io.digitloc.train.QuickEvaluation;
 import io.digitloc.rounds.RoundPhases;
 import io.digitloc.rounds.AllReduceProjection;
+import io.digitloc.config.BatchSchedule;
 import io.digitloc.train.EpochFeed;
 import io.digitloc.train.TrainingData;
 import io.digitloc.train.TrainingSession;
@@ -34,23 +35,36 @@ import java.util.function.Consumer;
 /**
  * Scaling of parameter averaging, in samples and in time: for each worker count N (Spark {@code local[N]},
  * or N one-core executors of any cluster), trains the same recipe from the same initial weights on the
- * same data, through the train job's own {@link EpochFeed} and master, until a validation target
- * (accuracy and share of boxes at IoU >= 0.6) or a sample cap, checking every {@code checkEvery}
- * samples. E(N) = samples one worker needed / samples N workers needed. Also records img/s, the
- * seconds to the target and the master's per-round phases ({@link RoundPhases}), from which
- * {@link #projection} projects larger clusters.
+ * same data, through the train job's own {@link EpochFeed}, master and global batch schedule, until a
+ * validation target (accuracy and share of boxes at IoU >= a threshold) or the sample budget, checking
+ * every {@code checkEvery} samples. E(N) = samples one worker needed / samples N workers needed. Also
+ * records img/s, the seconds to the target and the master's per-round phases ({@link RoundPhases}), from
+ * which {@link AllReduceProjection} projects larger clusters.
  */
 public final class ScalingBenchmark {
-    /** What counts as reaching the target. */
-    public record Target(double accuracy, double shareFound, long maxSamples, long checkEvery, int validationCanvases) {
+    /**
+     * What counts as reaching the target: accuracy and the share of boxes at IoU >= {@code iou}; with
+     * {@code toBudget} a run goes on to {@code maxSamples} past it (equal budgets: final figures compared).
+     */
+    public record Target(double accuracy, double shareFound, double iou, long maxSamples, long checkEvery,
+                         int validationCanvases, boolean toBudget) {
+        /** The figure this target's box share reads from a check. */
+        double share(Point p) {
+            return iou >= QuickScore.TIGHT_IOU ? p.shareTight() : p.shareFound();
+        }
+
+        boolean met(Point p) {
+            return p.accuracy() >= accuracy && share(p) >= shareFound;
+        }
     }
 
-    /** One check of the validation figures. */
-    public record Point(long samples, double accuracy, double shareFound, double meanIou, double fitSeconds) {
+    /** One check of the validation figures, and the global batch the samples before it were fitted at. */
+    public record Point(long samples, int globalBatch, double accuracy, double shareFound, double shareTight,
+                        double meanIou, double fitSeconds) {
     }
 
     /** One worker count's run. */
-    public record Run(int workers, int workerBatch, String master, boolean reached, long samplesToTarget,
+    public record Run(int workers, String batches, String master, boolean reached, long samplesToTarget,
                       double interpolatedSamplesToTarget, long samplesSeen, double fitSeconds,
                       double imagesPerSecond, RoundPhases.Summary phases, String outerStep, String rate,
                       List<Point> curve) {
@@ -106,13 +120,12 @@ public final class ScalingBenchmark {
         TrainingSession.Plan plan = TrainingSession.plan(jsc, settings, trainCount, workers);
         Path dir = new Path(System.getProperty("java.io.tmpdir"), "digitloc-scaling-" + System.nanoTime());
         // counted steps as the train job's schedule counts them, so the same recipe means the same rates
-        ComputationGraph net = LocalizerNet.untrained(size, settings.train(), settings.seed(), plan.stepsPerEpoch(),
-                plan.lrScaling());
+        ComputationGraph net = LocalizerNet.untrained(size, settings.train(), settings.seed(), plan.steps());
         // the train job's own session: the same export, shuffling, warm-up and engine
         Trial trial = new Trial(jsc, TrainingSession.open(jsc, settings,
                 new TrainingData(ds.read(Split.TRAIN), trainCount, size, dir, conf), plan, net), validation, size);
-        out.accept(String.format("scaling: %d workers (%s), batch %d per worker, rate %s, %s",
-                workers, jsc.master(), plan.workerBatch(), plan.lrScaling().describe(), trial.outer));
+        out.accept(String.format("scaling: %d workers (%s), %s, %s", workers, jsc.master(),
+                plan.schedule().describe(), trial.outer));
         try {
             for (int epoch = 1; !trial.done(); epoch++) {
                 trial.epoch(epoch);
@@ -133,79 +146,91 @@ public final class ScalingBenchmark {
         final EpochFeed feed;
         final Dataset<Row> validation;
         final int size;
-        final int batch;
         final int workers;
-        final long warmupBatches;
         final String outer;
-        final org.deeplearning4j.core.loader.MultiDataSetLoader loader;
         final List<Point> curve = new ArrayList<>();
         long samples;
         double fitSeconds;
         boolean reached;
+        long reachedAt = -1;
 
         Trial(JavaSparkContext jsc, TrainingSession session, Dataset<Row> validation, int size) {
             this.jsc = jsc;
             this.session = session;
             this.feed = session.feed();
-            this.loader = feed.loader();
             this.validation = validation;
             this.size = size;
-            this.batch = session.plan().workerBatch();
             this.workers = session.plan().workers();
-            this.warmupBatches = feed.warmupBatches(1, false);
-            this.outer = settings.scaleOut().resolve(workers).toString()
-                    + (warmupBatches > 0 ? ", warm-up " + warmupBatches * batch + " samples on "
-                    + settings.scaleOut().warmupWorkers(workers) + " worker(s)" : "");
+            this.outer = settings.scaleOut().resolve(workers).toString();
         }
 
         boolean done() {
-            return reached || samples >= target.maxSamples();
+            return (reached && !target.toBudget()) || samples >= target.maxSamples();
         }
 
-        /** One epoch's batches: the warm-up's (first epoch), then chunks of whole rounds, a check after each. */
+        /** One epoch's batches at its phase of the global batch, in chunks of whole rounds, a check after each. */
         void epoch(int epoch) {
             SparkComputationGraph sparkNet = session.sparkNet();
-            List<String> paths = feed.epochBatches(epoch);
-            long t0 = System.nanoTime();
-            List<String> rest = feed.warmUp(sparkNet, epoch, paths, epoch == 1 ? warmupBatches : 0);
-            if (rest.size() < paths.size()) {
-                fitted(t0, paths.size() - rest.size());
-            }
-            // rounds hold workers x frequency batches; a check falls after whole rounds
-            long roundBatches = (long) workers * settings.train().distribution().averagingFrequency();
-            long checkBatches = Math.max(roundBatches,
-                    Math.round((double) target.checkEvery() / batch / roundBatches) * roundBatches);
-            for (int from = 0; from < rest.size() && !done(); ) {
-                int to = (int) Math.min(rest.size(), from + checkBatches);
-                if (rest.size() - to < roundBatches) {
-                    to = rest.size(); // a short tail joins this chunk
+            feed.begin(sparkNet, epoch);
+            try {
+                BatchSchedule.Phase phase = feed.phase(epoch);
+                List<String> paths = feed.epochBatches(epoch);
+                var loader = feed.loader(epoch);
+                long roundBatches = (long) phase.workers() * settings.train().distribution().averagingFrequency();
+                long checkBatches = Math.max(roundBatches,
+                        Math.round((double) target.checkEvery() / phase.workerBatch() / roundBatches) * roundBatches);
+                for (int from = 0; from < paths.size() && !done(); ) {
+                    int to = (int) Math.min(paths.size(), from + checkBatches);
+                    if (paths.size() - to < roundBatches) {
+                        to = paths.size(); // a short tail joins this chunk
+                    }
+                    long t1 = System.nanoTime();
+                    session.master().fitRounds(sparkNet, paths.subList(from, to), loader);
+                    fitted(t1, to - from, phase);
+                    from = to;
                 }
-                long t1 = System.nanoTime();
-                session.master().fitRounds(sparkNet, rest.subList(from, to), loader);
-                fitted(t1, to - from);
-                from = to;
+            } finally {
+                feed.end();
             }
         }
 
         /** Counts {@code batches} fitted since {@code start} and checks the validation figures. */
-        private void fitted(long start, int batches) {
+        private void fitted(long start, int batches, BatchSchedule.Phase phase) {
             fitSeconds += (System.nanoTime() - start) / 1e9;
-            samples += (long) batches * batch; // the last batch of a partition may be short: close enough
-            QuickScore s = QuickEvaluation.score(jsc, session.network(), validation, size, batch);
-            curve.add(new Point(samples, s.accuracy(), s.shareFound(), s.meanIou(), fitSeconds));
-            out.accept(String.format("  %d workers: %,d samples, accuracy %.2f%%, IoU>=0.6 %.1f%%, mean IoU %.3f, "
-                            + "%.0f img/s, round overhead %.3f s", workers, samples, 100 * s.accuracy(),
-                    100 * s.shareFound(), s.meanIou(), samples / fitSeconds,
-                    session.master().phases().summary().overhead()));
-            reached = s.accuracy() >= target.accuracy() && s.shareFound() >= target.shareFound();
+            samples += (long) batches * phase.workerBatch(); // the last batch of a partition may be short: close enough
+            QuickScore s = QuickEvaluation.score(jsc, session.network(), validation, size, settings.train().batchSize());
+            Point p = new Point(samples, phase.globalBatch(), s.accuracy(), s.shareFound(), s.shareTight(), s.meanIou(),
+                    fitSeconds);
+            curve.add(p);
+            out.accept(String.format("  %d workers: %,d samples (global batch %d), accuracy %.2f%%, IoU>=0.6 %.1f%%, "
+                            + "IoU>=0.75 %.2f%%, mean IoU %.3f, %.0f img/s, round overhead %.3f s", workers, samples,
+                    phase.globalBatch(), 100 * s.accuracy(), 100 * s.shareFound(), 100 * s.shareTight(), s.meanIou(),
+                    samples / fitSeconds, session.master().phases().summary().overhead()));
+            if (!reached && target.met(p)) {
+                reached = true;
+                reachedAt = curve.size() - 1;
+            }
         }
 
         Run result() {
             RoundPhases.Summary phases = session.master().phases().summary();
             out.accept(String.format("  %d workers: %s", workers, phases));
-            return new Run(workers, batch, jsc.master(), reached, reached ? samples : -1,
-                    reached ? interpolate(curve) : -1, samples, fitSeconds, samples / fitSeconds, phases, outer,
-                    session.plan().lrScaling().describe(), curve);
+            List<Point> toTarget = reached ? curve.subList(0, (int) reachedAt + 1) : curve;
+            return new Run(workers, session.plan().schedule().describe(), jsc.master(), reached,
+                    reached ? toTarget.get(toTarget.size() - 1).samples() : -1,
+                    reached ? interpolate(target, toTarget) : -1, samples, fitSeconds, samples / fitSeconds, phases, outer,
+                    "x sqrt(global batch / batch-size)", curve);
+        }
+    }
+
+    /** Canvases of the train split: one epoch's samples. */
+    public long trainCount() {
+        SparkSession spark = SparkSessions.getOrCreate(new SparkSettings("local[1]", settings.spark().appName() + "-count"),
+                Map.of("spark.master", "local[1]"));
+        try {
+            return CanvasDataset.open(spark, settings.data().dir()).manifest().split(Split.TRAIN).count();
+        } finally {
+            spark.stop();
         }
     }
 
@@ -241,18 +266,48 @@ public final class ScalingBenchmark {
         }
     }
 
+    /** Where a curve first meets a target: the first check past it, interpolated, and off the fits (-1, NaN: never). */
+    public record Crossing(long first, double interpolated, double fitted) {
+        boolean reached() {
+            return first >= 0;
+        }
+    }
+
+    /** The early target: 95% accuracy and 85% of boxes at IoU >= 0.6, reached within the first few epochs. */
+    static Target early(Target t) {
+        return new Target(0.95, 0.85, QuickScore.IOU_THRESHOLD, t.maxSamples(), t.checkEvery(), t.validationCanvases(),
+                t.toBudget());
+    }
+
+    /** Accuracy alone: 85%, where the classifier is past its first plateau. */
+    static Target accuracy85(Target t) {
+        return new Target(0.85, 0, QuickScore.IOU_THRESHOLD, t.maxSamples(), t.checkEvery(), t.validationCanvases(),
+                t.toBudget());
+    }
+
+    /** {@code target}'s crossing on {@code curve}; the fit uses the checks from {@code fitFrom} samples on. */
+    static Crossing crossing(Target target, List<Point> curve, long fitFrom) {
+        for (int i = 0; i < curve.size(); i++) {
+            if (target.met(curve.get(i))) {
+                return new Crossing(curve.get(i).samples(), interpolate(target, curve.subList(0, i + 1)),
+                        fittedSamplesToTarget(target, curve, fitFrom));
+            }
+        }
+        return new Crossing(-1, -1, fittedSamplesToTarget(target, curve, fitFrom));
+    }
+
     /**
      * Samples at which the target was crossed, interpolated linearly between the last check below it
-     * and the first at or above it (on the figure that crossed last).
+     * and the first at or above it, the curve's last (on the figure that crossed last).
      */
-    double interpolate(List<Point> curve) {
+    static double interpolate(Target target, List<Point> curve) {
         Point hit = curve.get(curve.size() - 1);
         if (curve.size() == 1) {
             return hit.samples();
         }
         Point before = curve.get(curve.size() - 2);
         double fa = fraction(before.accuracy(), hit.accuracy(), target.accuracy());
-        double fb = fraction(before.shareFound(), hit.shareFound(), target.shareFound());
+        double fb = fraction(target.share(before), target.share(hit), target.shareFound());
         double f = Math.max(fa, fb);
         return before.samples() + f * (hit.samples() - before.samples());
     }
@@ -264,17 +319,18 @@ public final class ScalingBenchmark {
      * crossings. A check's box figure moves a lot between neighbours, so one crossing is noisy
      * (docs/SCALING.md); the fit uses every check of the run. NaN when a fit has no downward slope.
      */
-    double fittedSamplesToTarget(List<Point> curve, long fromSamples) {
-        double a = crossing(curve, fromSamples, true, target.accuracy());
-        double b = crossing(curve, fromSamples, false, target.shareFound());
+    static double fittedSamplesToTarget(Target target, List<Point> curve, long fromSamples) {
+        double a = fit(curve, fromSamples, Point::accuracy, target.accuracy());
+        double b = target.shareFound() <= 0 ? 0 : fit(curve, fromSamples, target::share, target.shareFound());
         return Math.max(a, b);
     }
 
-    private static double crossing(List<Point> curve, long fromSamples, boolean accuracy, double goal) {
+    private static double fit(List<Point> curve, long fromSamples, java.util.function.ToDoubleFunction<Point> figureOf,
+                              double goal) {
         double sx = 0, sy = 0, sxx = 0, sxy = 0;
         int n = 0;
         for (Point p : curve) {
-            double figure = accuracy ? p.accuracy() : p.shareFound();
+            double figure = figureOf.applyAsDouble(p);
             if (p.samples() < fromSamples || figure >= 1) {
                 continue;
             }
@@ -301,23 +357,22 @@ public final class ScalingBenchmark {
         return to <= from ? 1 : Math.min(1, (goal - from) / (to - from));
     }
 
-    /** The whole sweep as the JSON document of docs/scaling.json. */
+    /** The whole sweep as a JSON document. */
     public static Map<String, Object> document(String command, String machine, Target target, List<Run> runs) {
         return document(command, machine, target, runs, null);
     }
 
     /**
-     * What the projection to two-core executors is made from: one step's seconds on two threads by
-     * mini-batch (the global batch at least), the steps per round, the global batch, and a batch per
-     * worker's global limit (0: the shared batch).
+     * What the projection to two-core executors is made from: one step's seconds on two threads by worker
+     * batch, the steps per round, and the global batch schedule of each projected executor count.
      */
-    public record ProjectionInputs(Map<Integer, Double> twoCoreStepSeconds, int frequency, int globalBatch,
-                                   int globalBatchLimit) {
+    public record ProjectionInputs(Map<Integer, Double> twoCoreStepSeconds, int frequency,
+                                   Map<Integer, BatchSchedule> schedules) {
     }
 
     /**
      * As {@link #document(String, String, Target, List)}, with the projection to executors of two cores on 10
-     * and 1 GbE from the measured phases of the runs (docs/SCALING.md shows the arithmetic).
+     * and 1 GbE from the measured phases of the runs ({@link AllReduceProjection} shows the arithmetic).
      */
     public static Map<String, Object> document(String command, String machine, Target target, List<Run> runs,
                                                ProjectionInputs inputs) {
@@ -325,49 +380,47 @@ public final class ScalingBenchmark {
         doc.put("date", java.time.LocalDate.now().toString());
         doc.put("machine", machine);
         doc.put("command", command);
-        Map<String, Object> t = new LinkedHashMap<>();
-        t.put("accuracy", target.accuracy());
-        t.put("iou_at_0.6", target.shareFound());
-        t.put("validation_canvases", target.validationCanvases());
-        t.put("max_samples", target.maxSamples());
-        t.put("check_every_samples", target.checkEvery());
-        doc.put("target", t);
-        Run one = runs.stream().filter(r -> r.workers() == 1 && r.reached()).findFirst().orElse(null);
-        ScalingBenchmark fits = new ScalingBenchmark(null, target, line -> { });
-        long fitFrom = 2 * target.checkEvery() + 24_576; // past the warm-up and the plateau
-        double oneFitted = one == null ? Double.NaN : fits.fittedSamplesToTarget(one.curve(), fitFrom);
+        doc.put("target", targetEntry(target));
+        doc.put("early_target", targetEntry(early(target)));
+        Run one = runs.stream().filter(r -> r.workers() == 1).findFirst().orElse(null);
+        long fitFrom = 2 * target.checkEvery(); // past the initial plateau
         List<Map<String, Object>> list = new ArrayList<>();
         for (Run r : runs) {
-            list.add(entry(r, one, oneFitted, fits, fitFrom));
+            list.add(entry(r, one, target, fitFrom));
         }
         doc.put("runs", list);
-        if (inputs != null) {
-            AllReduceProjection p = allReduceProjection(runs, inputs);
-            if (p != null) {
-                doc.put("projection_inputs", Map.of("step_seconds_two_cores_by_batch", p.stepSeconds(),
-                        "frequency", p.frequency(), "single_s", round(p.singleSeconds()),
-                        "fixed_s", round(p.fixedSeconds()), "state_bytes", Math.round(p.stateBytes())));
-                doc.put("projection", projectionRows(p::compute, p::overhead, p::speedup, p::workerBatch, runs, one));
-            }
+        AllReduceProjection p = inputs == null ? null : allReduceProjection(runs, inputs);
+        if (p != null) {
+            doc.put("projection_inputs", Map.of("step_seconds_two_cores_by_batch", p.stepSeconds(),
+                    "frequency", p.frequency(), "single_s", round(p.singleSeconds()),
+                    "fixed_s", round(p.fixedSeconds()), "state_bytes", Math.round(p.stateBytes())));
+            doc.put("projection", projectionRows(p, inputs.schedules(), runs, one, target, fitFrom));
         }
         return doc;
     }
 
+    private static Map<String, Object> targetEntry(Target target) {
+        Map<String, Object> t = new LinkedHashMap<>();
+        t.put("accuracy", target.accuracy());
+        t.put("box_share", target.shareFound());
+        t.put("box_iou_at_least", target.iou());
+        t.put("validation_canvases", target.validationCanvases());
+        t.put("max_samples", target.maxSamples());
+        t.put("check_every_samples", target.checkEvery());
+        t.put("to_budget", target.toBudget());
+        return t;
+    }
+
     /** One run's entry of the document: its figures, E(N) against the one-worker run, phases and curve. */
-    private static Map<String, Object> entry(Run r, Run one, double oneFitted, ScalingBenchmark fits, long fitFrom) {
+    private static Map<String, Object> entry(Run r, Run one, Target target, long fitFrom) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("workers", r.workers());
-        m.put("worker_batch", r.workerBatch());
-        m.put("reached", r.reached());
-        m.put("samples_to_target", r.samplesToTarget());
-        m.put("samples_to_target_interpolated", Math.round(r.interpolatedSamplesToTarget()));
-        double e = one == null || !r.reached() ? Double.NaN
-                : one.interpolatedSamplesToTarget() / r.interpolatedSamplesToTarget();
-        m.put("efficiency", Double.isNaN(e) ? null : round(e));
-        double fitted = fits.fittedSamplesToTarget(r.curve(), fitFrom);
-        m.put("samples_to_target_fitted", Double.isNaN(fitted) ? null : Math.round(fitted));
-        double ef = oneFitted / fitted;
-        m.put("efficiency_fitted", Double.isNaN(ef) || Double.isInfinite(ef) ? null : round(ef));
+        m.put("global_batch", r.batches());
+        m.put("target", crossingEntry(target, r, one, fitFrom));
+        m.put("early_target", crossingEntry(early(target), r, one, fitFrom));
+        m.put("accuracy_85", crossingEntry(accuracy85(target), r, one, fitFrom));
+        Point last = r.curve().isEmpty() ? null : r.curve().get(r.curve().size() - 1);
+        m.put("final", last == null ? null : pointEntry(last));
         m.put("samples_seen", r.samplesSeen());
         m.put("rounds", r.phases().rounds());
         m.put("master", r.master());
@@ -375,55 +428,69 @@ public final class ScalingBenchmark {
         m.put("cores_per_executor", SparkSessions.isLocal(r.master()) ? 0 : 1);
         m.put("img_per_s", Math.round(r.imagesPerSecond()));
         m.put("round_overhead_s", round(r.roundOverheadSeconds()));
-        m.put("seconds_to_target", r.reached() ? round(secondsAt(r.curve(), r.interpolatedSamplesToTarget())) : null);
         m.put("round_phases", phases(r.phases()));
-        double compute = r.phases().fit();
-        m.put("projected_cluster_speedup", Double.isNaN(e) || compute <= 0 ? null
-                : round(r.workers() * e * compute / (compute + r.roundOverheadSeconds())));
         m.put("outer_step", r.outerStep());
         m.put("learning_rate", r.rate());
-        List<Map<String, Object>> pts = new ArrayList<>();
-        for (Point p : r.curve()) {
-            Map<String, Object> pm = new LinkedHashMap<>();
-            pm.put("samples", p.samples());
-            pm.put("accuracy", round(p.accuracy()));
-            pm.put("iou_at_0.6", round(p.shareFound()));
-            pm.put("mean_iou", round(p.meanIou()));
-            pts.add(pm);
-        }
-        m.put("curve", pts);
+        m.put("curve", r.curve().stream().map(ScalingBenchmark::pointEntry).toList());
         return m;
     }
 
-    /** A projection's answers, whichever model. */
-    private interface Speedup {
-        double at(int executors, double efficiency, double gbit);
+    /** Samples to {@code target} for {@code r} and E(N) against {@code one} (null: no one-worker run). */
+    private static Map<String, Object> crossingEntry(Target target, Run r, Run one, long fitFrom) {
+        Crossing c = crossing(target, r.curve(), fitFrom);
+        Crossing c1 = one == null ? null : crossing(target, one.curve(), fitFrom);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("reached", c.reached());
+        m.put("samples_first_check", c.first());
+        m.put("samples_interpolated", Math.round(c.interpolated()));
+        m.put("samples_fitted", Double.isNaN(c.fitted()) ? null : Math.round(c.fitted()));
+        double e = c1 == null || !c.reached() || !c1.reached() ? Double.NaN : c1.interpolated() / c.interpolated();
+        m.put("efficiency", Double.isNaN(e) ? null : round(e));
+        double ef = c1 == null ? Double.NaN : c1.fitted() / c.fitted();
+        m.put("efficiency_fitted", Double.isNaN(ef) || Double.isInfinite(ef) ? null : round(ef));
+        m.put("seconds", c.reached() ? round(secondsAt(r.curve(), c.interpolated())) : null);
+        return m;
+    }
+
+    private static Map<String, Object> pointEntry(Point p) {
+        Map<String, Object> pm = new LinkedHashMap<>();
+        pm.put("samples", p.samples());
+        pm.put("global_batch", p.globalBatch());
+        pm.put("accuracy", round(p.accuracy()));
+        pm.put("iou_at_0.6", round(p.shareFound()));
+        pm.put("iou_at_0.75", round(p.shareTight()));
+        pm.put("mean_iou", round(p.meanIou()));
+        pm.put("fit_s", round(p.fitSeconds()));
+        return pm;
     }
 
     /**
-     * The projection to 1 to 64 two-core executors on 10 and 1 GbE, with E(N) measured where it was (else 1:
-     * an assumption, marked).
+     * The projection to 1 to 64 two-core executors on 10 and 1 GbE: time to the target phase by phase, with
+     * E(N) measured where it was (else 1: an assumption, marked), from one worker's samples to the target
+     * (or, not reached, its budget).
      */
-    private static List<Map<String, Object>> projectionRows(java.util.function.IntToDoubleFunction compute,
-                                                            java.util.function.ToDoubleBiFunction<Integer, Double> overhead,
-                                                            Speedup speedup, java.util.function.IntUnaryOperator batch,
-                                                            List<Run> runs, Run one) {
+    private static List<Map<String, Object>> projectionRows(AllReduceProjection p, Map<Integer, BatchSchedule> schedules,
+                                                            List<Run> runs, Run one, Target target, long fitFrom) {
+        Crossing c1 = one == null ? null : crossing(target, one.curve(), fitFrom);
+        double s1 = c1 != null && c1.reached() ? c1.interpolated() : target.maxSamples();
         List<Map<String, Object>> rows = new ArrayList<>();
         for (double gbit : new double[] {10, 1}) {
-            for (int n : new int[] {1, 2, 4, 8, 16, 64}) {
-                Run measured = runs.stream().filter(r -> r.workers() == n && r.reached()).findFirst().orElse(null);
-                double e = one == null || measured == null ? 1.0
-                        : one.interpolatedSamplesToTarget() / measured.interpolatedSamplesToTarget();
+            for (var at : new java.util.TreeMap<>(schedules).entrySet()) {
+                int n = at.getKey();
+                Run measured = runs.stream().filter(r -> r.workers() == n).findFirst().orElse(null);
+                Crossing c = measured == null ? null : crossing(target, measured.curve(), fitFrom);
+                boolean known = c != null && c.reached() && c1 != null && c1.reached();
+                double e = known ? c1.interpolated() / c.interpolated() : 1.0;
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("executors", n);
                 m.put("cores_per_executor", 2);
                 m.put("network_gbit", gbit);
-                m.put("worker_batch", batch.applyAsInt(n));
+                m.put("global_batch", at.getValue().describe());
                 m.put("efficiency", round(e));
-                m.put("efficiency_measured", measured != null && one != null);
-                m.put("compute_s", round(compute.applyAsDouble(n)));
-                m.put("overhead_s", round(overhead.applyAsDouble(n, gbit)));
-                m.put("speedup", round(speedup.at(n, e, gbit)));
+                m.put("efficiency_measured", known);
+                m.put("seconds_to_target", round(p.seconds(at.getValue(), s1 / e, gbit)));
+                m.put("overhead_s", round(p.overhead(n, gbit)));
+                m.put("speedup", round(p.speedup(schedules.get(1), at.getValue(), s1, e, gbit)));
                 rows.add(m);
             }
         }
@@ -433,18 +500,18 @@ public final class ScalingBenchmark {
     /**
      * The projection from the measured runs: the one-executor run's overhead per round, the
      * largest run's as the fixed overhead of several (its loopback transfer left in), and the bytes of one
-     * average. Null without a one-executor and a larger run.
+     * average. Null without a one-executor and a larger run, or without the one-executor schedule.
      */
     static AllReduceProjection allReduceProjection(List<Run> runs, ProjectionInputs inputs) {
         Run one = runs.stream().filter(r -> r.workers() == 1 && r.phases().rounds() > 0).findFirst().orElse(null);
         Run big = runs.stream().filter(r -> r.workers() > 1 && r.phases().rounds() > 0)
                 .max(java.util.Comparator.comparingInt(Run::workers)).orElse(null);
-        if (one == null || big == null || inputs.twoCoreStepSeconds().isEmpty()) {
+        if (one == null || big == null || inputs.twoCoreStepSeconds().isEmpty() || !inputs.schedules().containsKey(1)) {
             return null;
         }
         double state = big.phases().bytesOut() / (2.0 * (big.workers() - 1) / big.workers());
-        return AllReduceProjection.of(inputs.frequency(), inputs.globalBatch(), inputs.twoCoreStepSeconds(),
-                one.phases().overhead(), big.phases().overhead(), state, inputs.globalBatchLimit());
+        return AllReduceProjection.of(inputs.frequency(), inputs.twoCoreStepSeconds(), one.phases().overhead(),
+                big.phases().overhead(), state);
     }
 
     private static double round(double v) {

@@ -40,8 +40,9 @@ final class BenchmarkCommand implements Callable<Integer> {
 
     @Option(names = "--scaling", paramLabel = "N[,N...]", split = ",",
             description = "Statistical efficiency instead: for each worker count N, train in local[N] from the same "
-                    + "start until the target below (or --max-samples) and write samples to target, E(N), img/s and "
-                    + "per-round overhead to --out (docs/SCALING.md).")
+                    + "start, on the train job's global batch schedule, until the target below (or --max-samples) and "
+                    + "write samples to target, E(N), img/s, per-round overhead and the projection to two-core "
+                    + "executors to --out (docs/SCALING.md).")
     List<Integer> scaling;
 
     @Option(names = "--target-accuracy", paramLabel = "A", descriptionKey = "benchmark.target-accuracy")
@@ -49,6 +50,14 @@ final class BenchmarkCommand implements Callable<Integer> {
 
     @Option(names = "--target-iou", paramLabel = "S", descriptionKey = "benchmark.target-iou")
     Double targetIou;
+
+    @Option(names = "--target-iou-at", paramLabel = "IOU", descriptionKey = "benchmark.target-iou-at")
+    Double targetIouAt;
+
+    @Option(names = "--to-budget",
+            description = "With --scaling: go on past the target to --max-samples, so that equal budgets' final "
+                    + "figures can be compared.")
+    boolean toBudget;
 
     @Option(names = "--max-samples", paramLabel = "N", descriptionKey = "benchmark.max-samples")
     Long maxSamples;
@@ -92,8 +101,8 @@ final class BenchmarkCommand implements Callable<Integer> {
         }
         BenchmarkSettings b = settings.benchmark();
         String outFile = b.scalingOut();
-        var target = new io.digitloc.bench.ScalingBenchmark.Target(b.targetAccuracy(), b.targetIou(), b.maxSamples(),
-                b.checkEvery(), b.validationCanvases());
+        var target = new io.digitloc.bench.ScalingBenchmark.Target(b.targetAccuracy(), b.targetIou(), b.targetIouAt(),
+                b.maxSamples(), b.checkEvery(), b.validationCanvases(), toBudget);
         var bench = new io.digitloc.bench.ScalingBenchmark(settings, target, System.out::println);
         List<io.digitloc.bench.ScalingBenchmark.Run> runs = new java.util.ArrayList<>();
         var shape = clusterShape == null ? null : io.digitloc.bench.ClusterShape.read(clusterShape);
@@ -104,21 +113,32 @@ final class BenchmarkCommand implements Callable<Integer> {
             write(outFile, io.digitloc.bench.ScalingBenchmark.document(command, io.digitloc.bench.Machine.describe(),
                     target, runs), shape);
         }
-        // the projection to two-core executors needs a step's time on two cores by worker batch, measured here
-        int global = settings.train().batchSize();
-        java.util.Map<Integer, Double> steps = new java.util.TreeMap<>();
-        for (int n : new int[] {1, 2, 4, 8}) {
-            int batch = settings.scaleOut().workerBatch(global, n);
-            steps.computeIfAbsent(batch, x -> bench.stepSeconds(2, x));
-        }
-        System.out.printf("scaling: one step on 2 threads by worker batch %s s%n", steps);
-        var inputs = new io.digitloc.bench.ScalingBenchmark.ProjectionInputs(steps,
-                settings.train().distribution().averagingFrequency(), global,
-                settings.scaleOut().perWorkerLimit(global));
+        var inputs = projectionInputs(settings, bench);
         write(outFile, io.digitloc.bench.ScalingBenchmark.document(command, io.digitloc.bench.Machine.describe(),
                 target, runs, inputs), shape);
         System.out.println("scaling: written to " + outFile);
         return 0;
+    }
+
+    /**
+     * The projection's inputs: a step's time on two threads at each worker batch the schedules of 1 to 64
+     * executors use (measured here), and those schedules.
+     */
+    private static io.digitloc.bench.ScalingBenchmark.ProjectionInputs projectionInputs(Settings settings,
+                                                                                       io.digitloc.bench.ScalingBenchmark bench) {
+        long epoch = bench.trainCount();
+        java.util.Map<Integer, io.digitloc.config.BatchSchedule> schedules = new java.util.TreeMap<>();
+        java.util.Map<Integer, Double> steps = new java.util.TreeMap<>();
+        for (int n : new int[] {1, 2, 4, 8, 16, 32, 64}) {
+            var schedule = settings.scaleOut().schedule(settings.train(), n, epoch);
+            schedules.put(n, schedule);
+            for (int e = 1; e <= schedule.epochs(); e++) {
+                steps.computeIfAbsent(schedule.phase(e).workerBatch(), x -> bench.stepSeconds(2, x));
+            }
+        }
+        System.out.printf("scaling: one step on 2 threads by worker batch %s s%n", steps);
+        return new io.digitloc.bench.ScalingBenchmark.ProjectionInputs(steps,
+                settings.train().distribution().averagingFrequency(), schedules);
     }
 
     private static void write(String outFile, java.util.Map<String, Object> doc, io.digitloc.bench.ClusterShape shape) {

@@ -11,12 +11,14 @@ import java.io.Serializable;
  * @param repeats            {@code benchmark.repeats}
  * @param targetAccuracy     {@code benchmark.target-accuracy} (scaling)
  * @param targetIou          {@code benchmark.target-iou} (scaling)
+ * @param targetIouAt        {@code benchmark.target-iou-at} (scaling)
  * @param maxSamples         {@code benchmark.max-samples} (scaling)
  * @param checkEvery         {@code benchmark.check-every} (scaling)
  * @param validationCanvases {@code benchmark.validation-canvases} (scaling)
  * @param scalingOut         {@code benchmark.scaling-out}: where the scaling JSON goes
  */
-public record BenchmarkSettings(int samples, int repeats, double targetAccuracy, double targetIou, long maxSamples,
+public record BenchmarkSettings(int samples, int repeats, double targetAccuracy, double targetIou, double targetIouAt,
+                                long maxSamples,
                                 long checkEvery, int validationCanvases, String scalingOut) implements Serializable {
 
     /** Shared by the checks below: not above 1 (a share), above 0 (reachable). */
@@ -26,6 +28,8 @@ public record BenchmarkSettings(int samples, int repeats, double targetAccuracy,
     static final Setting<Integer> REPEATS = Setting.integer("benchmark.repeats", v -> v >= 1, "1 or more");
     static final Setting<Double> TARGET_ACCURACY = Setting.number("benchmark.target-accuracy", v -> v > 0 && v <= 1, SHARE);
     static final Setting<Double> TARGET_IOU = Setting.number("benchmark.target-iou", v -> v > 0 && v <= 1, SHARE);
+    static final Setting<Double> TARGET_IOU_AT = Setting.number("benchmark.target-iou-at", v -> v > 0 && v < 1,
+            "an IoU in (0, 1)");
     static final Setting<Long> MAX_SAMPLES = Setting.count("benchmark.max-samples", v -> v >= 1, "1 or more");
     static final Setting<Long> CHECK_EVERY = Setting.count("benchmark.check-every", v -> v >= 1, "1 or more");
     static final Setting<Integer> VALIDATION_CANVASES = Setting.integer("benchmark.validation-canvases", v -> v >= 1,
@@ -38,6 +42,7 @@ public record BenchmarkSettings(int samples, int repeats, double targetAccuracy,
         REPEATS.check(repeats);
         TARGET_ACCURACY.check(targetAccuracy);
         TARGET_IOU.check(targetIou);
+        TARGET_IOU_AT.check(targetIouAt);
         MAX_SAMPLES.check(maxSamples);
         CHECK_EVERY.check(checkEvery);
         VALIDATION_CANVASES.check(validationCanvases);
@@ -46,7 +51,7 @@ public record BenchmarkSettings(int samples, int repeats, double targetAccuracy,
 
     static BenchmarkSettings from(Config root) {
         return new BenchmarkSettings(SAMPLES.read(root), REPEATS.read(root), TARGET_ACCURACY.read(root),
-                TARGET_IOU.read(root), MAX_SAMPLES.read(root), CHECK_EVERY.read(root), VALIDATION_CANVASES.read(root),
+                TARGET_IOU.read(root), TARGET_IOU_AT.read(root), MAX_SAMPLES.read(root), CHECK_EVERY.read(root), VALIDATION_CANVASES.read(root),
                 SCALING_OUT.read(root));
     }
 }

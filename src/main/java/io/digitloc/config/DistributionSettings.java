@@ -17,13 +17,10 @@ import java.util.Set;
  * @param threadsPerTask     {@code train.threads-per-task}; 0 = cores / concurrent tasks
  * @param exchangeTimeout    {@code train.exchange-timeout}, seconds
  * @param checkpointRounds   {@code train.checkpoint-rounds}; 0 = only at a stage's end
- * @param overlap            {@code train.overlap}: a round's average travels while the next round fits
- * @param localMoments       {@code train.local-moments}: Adam's moments stay on each barrier worker within a
- *                           stage; only the parameters are averaged each round, the whole state at its end
  */
 public record DistributionSettings(int averagingFrequency, int prefetch, Approach approach, String exportDir,
                                    String storageLevel, int threadsPerTask, int exchangeTimeout,
-                                   int checkpointRounds, boolean overlap, boolean localMoments)
+                                   int checkpointRounds)
         implements Serializable {
 
     /** How the workers get their batches: made from their executor's digits, read from files, or as an RDD. */
@@ -46,8 +43,6 @@ public record DistributionSettings(int averagingFrequency, int prefetch, Approac
             "a number of seconds, 1 or more");
     static final Setting<Integer> CHECKPOINT_ROUNDS = Setting.integer("train.checkpoint-rounds", v -> v >= 0,
             "0 or a number of rounds");
-    static final Setting<Boolean> OVERLAP = Setting.flag("train.overlap");
-    static final Setting<Boolean> LOCAL_MOMENTS = Setting.flag("train.local-moments");
 
     public DistributionSettings {
         AVERAGING_FREQUENCY.check(averagingFrequency);
@@ -57,16 +52,11 @@ public record DistributionSettings(int averagingFrequency, int prefetch, Approac
         THREADS_PER_TASK.check(threadsPerTask);
         EXCHANGE_TIMEOUT.check(exchangeTimeout);
         CHECKPOINT_ROUNDS.check(checkpointRounds);
-        if (localMoments && overlap) {
-            throw new SettingsException(LOCAL_MOMENTS.key() + " = true and " + OVERLAP.key()
-                    + " = true cannot be combined: choose one");
-        }
     }
 
     static DistributionSettings from(Config root) {
         return new DistributionSettings(AVERAGING_FREQUENCY.read(root), PREFETCH.read(root), APPROACH.read(root),
                 EXPORT_DIR.read(root), STORAGE_LEVEL.read(root), THREADS_PER_TASK.read(root),
-                EXCHANGE_TIMEOUT.read(root), CHECKPOINT_ROUNDS.read(root), OVERLAP.read(root),
-                LOCAL_MOMENTS.read(root));
+                EXCHANGE_TIMEOUT.read(root), CHECKPOINT_ROUNDS.read(root));
     }
 }

@@ -53,10 +53,6 @@ public record Settings(long seed, SparkSettings spark, DataSettings data, TrainS
         Objects.requireNonNull(retrain);
         Objects.requireNonNull(score);
         Objects.requireNonNull(benchmark);
-        if (train.distribution().overlap() && !scaleOut.resolve(2).isPlainAveraging()) {
-            throw new SettingsException("digitloc.train.overlap = true averages one round late, which takes plain "
-                    + "averaging: leave digitloc.train.scale-out.outer-lr and outer-momentum at auto (or 1 and 0)");
-        }
     }
 
     /** Every declared setting: the keys of conf/pipeline.conf, one each. */

@@ -11,6 +11,8 @@ public final class QuickScore implements Serializable {
     private static final double MIN_PROB = 1e-7;
     /** The reference's IoU threshold: a box "found" when its IoU with the truth is at least this. */
     public static final double IOU_THRESHOLD = 0.6;
+    /** The full-quality threshold: a box "tight" when its IoU with the truth is at least this. */
+    public static final double TIGHT_IOU = 0.75;
 
     private long n;
     private long correct;
@@ -18,6 +20,7 @@ public final class QuickScore implements Serializable {
     private double squaredError;
     private double iou;
     private long found;
+    private long tight;
 
     /** Adds one prediction (its digit, box error and IoU are computed once, by {@link Prediction}). */
     public void add(Prediction p) {
@@ -30,6 +33,9 @@ public final class QuickScore implements Serializable {
         iou += p.iou();
         if (p.iou() >= IOU_THRESHOLD) {
             found++;
+        }
+        if (p.iou() >= TIGHT_IOU) {
+            tight++;
         }
     }
 
@@ -45,6 +51,7 @@ public final class QuickScore implements Serializable {
         squaredError += other.squaredError;
         iou += other.iou;
         found += other.found;
+        tight += other.tight;
         return this;
     }
 
@@ -72,6 +79,11 @@ public final class QuickScore implements Serializable {
     /** Share of boxes with IoU at least {@value #IOU_THRESHOLD}. */
     public double shareFound() {
         return n == 0 ? Double.NaN : (double) found / n;
+    }
+
+    /** Share of boxes with IoU at least {@value #TIGHT_IOU}. */
+    public double shareTight() {
+        return n == 0 ? Double.NaN : (double) tight / n;
     }
 
     public double meanIou() {

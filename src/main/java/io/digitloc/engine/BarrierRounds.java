@@ -65,8 +65,8 @@ final class BarrierRounds {
             BarrierWorker.Setup setup = new BarrierWorker.Setup(fit.training(), net.getConfiguration(),
                     new HadoopConf(jsc.hadoopConfiguration()), fit.loader(), fit.batchSize(), settings.prefetch(),
                     fit.listeners(), iteration,
-                    fit.frequency(), new BarrierWorker.Address(host, tracker.port()), settings.exchangeTimeout(),
-                    settings.checkpointRounds(), settings.overlap(), settings.localMoments(),
+                    fit.frequency(), new BarrierWorker.Meeting(new BarrierWorker.Address(host, tracker.port()),
+                    settings.exchangeTimeout(), settings.checkpointRounds()),
                     outer == null ? new io.digitloc.config.ScaleOutSettings.Outer(1, 0, false) : outer.settings());
             long t0 = System.nanoTime();
             List<BarrierWorker.Share> shares = shares(rounds, fit.workers());

@@ -34,8 +34,14 @@ final class BarrierWorker implements FlatMapFunction<Iterator<BarrierWorker.Shar
     /** What every worker of the stage shares (in the stage's closure). */
     record Setup(String training, ComputationGraphConfiguration configuration, HadoopConf hadoop,
                  MultiDataSetLoader loader, int batchSize, int prefetch, List<TrainingListener> listeners, int iteration,
-                 int frequency, Address tracker, int timeoutSeconds, int checkpointRounds, boolean overlap,
-                 boolean localMoments, ScaleOutSettings.Outer outer) implements Serializable {
+                 int frequency, Meeting meeting, ScaleOutSettings.Outer outer) implements Serializable {
+    }
+
+    /**
+     * Where the workers meet the driver's tracker, how long they wait for a peer or the driver, and how
+     * often (in rounds) the first worker sends the average to the driver (0: only the stage's last).
+     */
+    record Meeting(Address tracker, int timeoutSeconds, int checkpointRounds) implements Serializable {
     }
 
     /** A host and port. */
@@ -75,7 +81,7 @@ final class BarrierWorker implements FlatMapFunction<Iterator<BarrierWorker.Shar
         WorkerNets.Kept kept = WorkerNets.take(setup.training(), () -> WorkerNets.build(setup.configuration()));
         ComputationGraph net = kept.net;
         try (PeerLink link = new PeerLink(share.worker(), workers, SparkEnv.get().conf(), host,
-                setup.timeoutSeconds(), task::isInterrupted)) {
+                setup.meeting().timeoutSeconds(), task::isInterrupted)) {
             Tracker.Rendezvous meet = hello(link, new Tracker.Hello(BarrierStage.attempt(task), share.worker(), host,
                     link.port(), kept.holds()));
             boolean updater = meet.held() ? kept.updater() : meet.start().state().updater() != null;
@@ -111,26 +117,22 @@ final class BarrierWorker implements FlatMapFunction<Iterator<BarrierWorker.Shar
         Checkpoints checkpoints = new Checkpoints(share.worker() == 0 ? link : null, total);
         OuterStep outer = new OuterStep(setup.outer(), start.velocity());
         float[] values = null;
-        try (RoundAverage average = new RoundAverage(link, setup.overlap())) {
-            for (int r = first; r < total; r++) {
-                long t0 = System.nanoTime();
-                List<String> paths = share.rounds().get(r);
-                outer.begin(net);
-                fit(net, paths, setup.iteration() + r * setup.frequency());
-                long t1 = System.nanoTime();
-                // local moments: Adam's state is averaged only in the stage's last round
-                boolean moments = updater && (!setup.localMoments() || r + 1 == total);
-                values = flat(net, moments, paths.isEmpty() ? 0 : net.score(), values);
-                average.after(r, values, paths.isEmpty() ? 0 : 1);
-                average.finishIf(r + 1 == total, values, total);
-                unflat(net, values, moments);
-                outer.end(net); // every worker the same step from the same average: they stay equal
-                long t2 = System.nanoTime();
-                fit[r - first] = t1 - t0;
-                exchange[r - first] = t2 - t1;
-                wall[r - first] = t2 - t0;
-                checkpoints.offer(average, net, updater, outer);
-            }
+        RoundAverage average = new RoundAverage(link);
+        for (int r = first; r < total; r++) {
+            long t0 = System.nanoTime();
+            List<String> paths = share.rounds().get(r);
+            outer.begin(net);
+            fit(net, paths, setup.iteration() + r * setup.frequency());
+            long t1 = System.nanoTime();
+            values = flat(net, updater, paths.isEmpty() ? 0 : net.score(), values);
+            average.after(r, values, paths.isEmpty() ? 0 : 1); // a worker with nothing to fit weighs nothing
+            unflat(net, values, updater);
+            outer.end(net); // every worker the same step from the same average: they stay equal
+            long t2 = System.nanoTime();
+            fit[r - first] = t1 - t0;
+            exchange[r - first] = t2 - t1;
+            wall[r - first] = t2 - t0;
+            checkpoints.offer(average, net, updater, outer);
         }
         if (values != null) { // else a retry found the stage done: the driver holds its last average
             FlatState end = state(net, updater);
@@ -161,16 +163,12 @@ final class BarrierWorker implements FlatMapFunction<Iterator<BarrierWorker.Shar
 
         void offer(RoundAverage average, ComputationGraph net, boolean updater, OuterStep outer) throws Exception {
             int rounds = average.agreedRounds();
-            int every = setup.checkpointRounds();
+            int every = setup.meeting().checkpointRounds();
             if (link == null || every <= 0 || rounds <= sent || rounds % every != 0 || rounds >= total) {
                 return;
             }
             float[] a = average.agreed();
-            // at once: the network holds the average (and the outer step); overlapped: only the agreed copy does
-            FlatState state = setup.overlap() ? new FlatState(
-                    java.util.Arrays.copyOfRange(a, 0, Math.toIntExact(net.params().length())),
-                    updater ? java.util.Arrays.copyOfRange(a, Math.toIntExact(net.params().length()), a.length - 1) : null)
-                    : state(net, updater);
+            FlatState state = state(net, updater); // the network holds the average (and the outer step)
             driver().send(Tracker.write(new Tracker.Checkpoint(rounds, state, a[a.length - 1], outer.velocity())));
             sent = rounds;
         }
@@ -183,13 +181,13 @@ final class BarrierWorker implements FlatMapFunction<Iterator<BarrierWorker.Shar
         }
 
         private TransportClient driver() throws Exception {
-            driver = driver != null ? driver : link.client(setup.tracker().host(), setup.tracker().port());
+            driver = driver != null ? driver : link.client(setup.meeting().tracker().host(), setup.meeting().tracker().port());
             return driver;
         }
     }
 
     private Tracker.Rendezvous hello(PeerLink link, Tracker.Hello hello) throws Exception {
-        TransportClient driver = link.client(setup.tracker().host(), setup.tracker().port());
+        TransportClient driver = link.client(setup.meeting().tracker().host(), setup.meeting().tracker().port());
         return (Tracker.Rendezvous) Tracker.read(link.ask(driver, Tracker.write(hello)));
     }
 

@@ -96,6 +96,16 @@ public final class ParameterAveragingMaster extends ParameterAveragingTrainingMa
         return phases;
     }
 
+    /**
+     * Sets the workers and each one's mini-batch of the fits that follow (an epoch's phase of the global
+     * batch): a barrier stage of {@code workers} tasks, cutting the batch files it is handed into rounds of
+     * theirs.
+     */
+    public void phase(int workers, int batch) {
+        this.numWorkers = workers;
+        this.batchSizePerWorker = batch;
+    }
+
     /** Called before each epoch's fit: what the progress lines count against. */
     public void beginEpoch(int epoch, long examples) {
         this.epoch = epoch;

@@ -1,6 +1,6 @@
 package io.digitloc.model;
 
-import io.digitloc.config.LrScaling;
+import io.digitloc.config.StepPlan;
 import io.digitloc.config.NetworkSettings;
 import io.digitloc.config.OptimiserSettings;
 import io.digitloc.config.TrainSettings;
@@ -56,21 +56,15 @@ public final class LocalizerNet {
      * {@code canvasSize} pixels, from the {@link #finalModel} configuration.
      */
     public static ComputationGraph untrained(int canvasSize, TrainSettings train, long seed) {
-        return untrained(canvasSize, train, seed, 0);
+        return untrained(canvasSize, train, seed, null);
     }
 
     /**
-     * @param stepsPerEpoch optimiser steps per epoch of one worker, for the learning-rate decay schedule
-     *                      (0 when no decay is configured)
+     * @param steps where the run's counted steps fall, for the learning-rate schedule (null: the configured
+     *              rate throughout)
      */
-    public static ComputationGraph untrained(int canvasSize, TrainSettings train, long seed, long stepsPerEpoch) {
-        return untrained(canvasSize, train, seed, stepsPerEpoch, LrScaling.NONE);
-    }
-
-    /** As {@link #untrained(int, TrainSettings, long, long)}, every rate of the schedule scaled by {@code scaling}. */
-    public static ComputationGraph untrained(int canvasSize, TrainSettings train, long seed, long stepsPerEpoch,
-                                             LrScaling scaling) {
-        ComputationGraph net = new ComputationGraph(finalModel(canvasSize, train, seed, stepsPerEpoch, scaling));
+    public static ComputationGraph untrained(int canvasSize, TrainSettings train, long seed, StepPlan steps) {
+        ComputationGraph net = new ComputationGraph(finalModel(canvasSize, train, seed, steps));
         net.init();
         io.digitloc.platform.NativeSetup.blasOnCallingThread();
         return net;
@@ -81,19 +75,14 @@ public final class LocalizerNet {
      * {@link #denseLayers}, the {@link #classifier} and {@link #boundingBoxRegression} heads, the updater.
      */
     public static ComputationGraphConfiguration finalModel(int canvasSize, TrainSettings train, long seed,
-                                                           long stepsPerEpoch) {
-        return finalModel(canvasSize, train, seed, stepsPerEpoch, LrScaling.NONE);
-    }
-
-    static ComputationGraphConfiguration finalModel(int canvasSize, TrainSettings train, long seed,
-                                                    long stepsPerEpoch, LrScaling scaling) {
+                                                           StepPlan steps) {
         NeuralNetConfiguration.Builder base = new NeuralNetConfiguration.Builder();
         if (train.network().weightDecay() > 0) { // the weights only, scaled by the rate (AdamW's decoupled decay)
             base.weightDecay(train.network().weightDecay());
         }
         ComputationGraphConfiguration.GraphBuilder g = base
                 .seed(seed)
-                .updater(updater(train, stepsPerEpoch, scaling))
+                .updater(updater(train, steps))
                 .weightInit(WeightInit.XAVIER_UNIFORM) // Keras' glorot_uniform, zero biases
                 .convolutionMode(ConvolutionMode.Truncate) // Keras' "valid" padding
                 .trainingWorkspaceMode(WorkspaceMode.ENABLED)
@@ -204,8 +193,8 @@ public final class LocalizerNet {
         return 64L * side * side;
     }
 
-    static IUpdater updater(TrainSettings train, long stepsPerEpoch, LrScaling scaling) {
-        ISchedule lr = learningRate(train, stepsPerEpoch, scaling);
+    static IUpdater updater(TrainSettings train, StepPlan steps) {
+        ISchedule lr = learningRate(train, steps);
         return switch (train.optimiser().updater()) {
             case ADAM -> new Adam(lr);
             case NESTEROVS -> new Nesterovs(lr, 0.9);
@@ -214,69 +203,52 @@ public final class LocalizerNet {
     }
 
     /**
-     * The learning rate per iteration (one worker's optimiser step): constant, stepped down by
-     * lr-decay-factor after each of lr-decay-epochs, or linear or cosine down to zero at the last step; optionally
-     * ramped up from zero over lr-warmup-epochs first; then times {@code scaling}'s multiplier (the global
-     * batch's rule, ramped over its first iterations). Always a {@link MapSchedule} (piecewise constant,
-     * at most ~{@value #SCHEDULE_POINTS} points), so the configuration stays plain JSON for Spark workers
-     * and saved models. (ND4J's PolySchedule cannot do this: it computes lr * (1 + i/max)^power, which grows.)
+     * The learning rate per counted step: constant, stepped down by lr-decay-factor after each of
+     * lr-decay-epochs, or linear or cosine down to zero at the last step; optionally ramped up from zero
+     * over lr-warmup-epochs first; then times the epoch's factor for its global batch. Where a step falls
+     * in the run is read from {@code steps}, so the shape follows samples even when an epoch's step count
+     * changes with its batch. Always a {@link MapSchedule} (piecewise constant, about
+     * {@value #SCHEDULE_POINTS} points plus each epoch's start), so the configuration stays plain JSON for
+     * Spark workers and saved models. (ND4J's PolySchedule cannot do this: it computes
+     * lr * (1 + i/max)^power, which grows.)
      */
-    static ISchedule learningRate(TrainSettings train, long stepsPerEpoch) {
-        return learningRate(train, stepsPerEpoch, LrScaling.NONE);
-    }
-
-    static ISchedule learningRate(TrainSettings train, long stepsPerEpoch, LrScaling scaling) {
+    static ISchedule learningRate(TrainSettings train, StepPlan steps) {
         double lr = train.optimiser().learningRate();
-        if (stepsPerEpoch <= 0) {
-            return new MapSchedule(ScheduleType.ITERATION, Map.of(0, lr * scaling.factor()));
+        if (steps == null) {
+            return new MapSchedule(ScheduleType.ITERATION, Map.of(0, lr));
         }
-        int total = iterations(train.epochs(), stepsPerEpoch);
-        int warmup = iterations(train.optimiser().warmupEpochs(), stepsPerEpoch);
-        OptimiserSettings.LrSchedule schedule = train.optimiser().schedule();
-        boolean decaying = schedule != OptimiserSettings.LrSchedule.STEP;
+        long total = Math.min(Integer.MAX_VALUE, steps.total());
         java.util.TreeSet<Integer> points = new java.util.TreeSet<>();
-        points.add(0);
-        for (int epoch : train.optimiser().decayEpochs()) {
-            points.add(iterations(epoch, stepsPerEpoch));
+        for (int epoch = 1; epoch <= steps.epochs() + 1; epoch++) {
+            points.add((int) Math.min(total, steps.first(epoch)));
         }
-        if (decaying || warmup > 0) {
-            int stride = Math.max(1, total / SCHEDULE_POINTS);
-            for (int i = 0; i < total; i += stride) {
-                points.add(i);
-            }
-            points.add(total);
+        for (long i = 0; i < total; i += Math.max(1, total / SCHEDULE_POINTS)) {
+            points.add((int) i);
         }
-        int rampStart = (int) Math.min(total, scaling.startIteration());
-        int rampEnd = (int) Math.min(total, scaling.endIteration());
-        for (int i = rampStart; i < rampEnd; i += Math.max(1, (rampEnd - rampStart) / RAMP_POINTS)) {
-            points.add(i);
-        }
-        points.add(rampEnd);
         Map<Integer, Double> values = new HashMap<>();
         for (int i : points) {
-            double base;
-            double done = Math.min(1, (double) i / total);
-            if (schedule == OptimiserSettings.LrSchedule.LINEAR) {
-                base = lr * (1 - done);
-            } else if (schedule == OptimiserSettings.LrSchedule.COSINE) {
-                base = lr * 0.5 * (1 + Math.cos(Math.PI * done));
-            } else {
-                base = lr;
-                for (int epoch : train.optimiser().decayEpochs()) {
-                    if (i >= iterations(epoch, stepsPerEpoch)) {
-                        base *= train.optimiser().decayFactor();
-                    }
-                }
-            }
-            values.put(i, (i < warmup ? base * (i + 1) / warmup : base) * scaling.multiplier(i));
+            values.put(i, baseRate(train, steps.epochsAt(i), steps.epochsAt(i + 1L)) * steps.factor(i));
         }
         return new MapSchedule(ScheduleType.ITERATION, values);
     }
 
-    static final int SCHEDULE_POINTS = 500;
-    static final int RAMP_POINTS = 100;
-
-    private static int iterations(double epochs, long stepsPerEpoch) {
-        return (int) Math.min(Integer.MAX_VALUE, Math.round(epochs * stepsPerEpoch));
+    /**
+     * The configured schedule's rate after {@code epochs} epochs (fractions included) of the run; a warm-up
+     * reaches {@code through} / lr-warmup-epochs of it (the step's end, so the first step is not at 0).
+     */
+    static double baseRate(TrainSettings train, double epochs, double through) {
+        OptimiserSettings o = train.optimiser();
+        double lr = o.learningRate();
+        double done = Math.min(1, epochs / train.epochs());
+        double base = switch (o.schedule()) {
+            case LINEAR -> lr * (1 - done);
+            case COSINE -> lr * 0.5 * (1 + Math.cos(Math.PI * done));
+            case STEP -> lr * Math.pow(o.decayFactor(), o.decayEpochs().stream().filter(e -> epochs >= e).count());
+        };
+        double warmup = o.warmupEpochs();
+        return epochs < warmup ? base * Math.min(1, through / warmup) : base;
     }
+
+    static final int SCHEDULE_POINTS = 500;
+
 }

@@ -55,8 +55,7 @@ final class Beginning {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create " + work + ": " + e.getMessage(), e);
         }
-        ComputationGraph net = LocalizerNet.untrained(run.size(), train, run.settings().seed(), plan.stepsPerEpoch(),
-                plan.lrScaling());
+        ComputationGraph net = LocalizerNet.untrained(run.size(), train, run.settings().seed(), plan.steps());
         String warm = run.start().warmStartModel();
         if (warm != null) {
             ComputationGraph from = ModelStore.load(new Path(warm), false, conf);

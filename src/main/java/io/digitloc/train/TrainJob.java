@@ -152,7 +152,7 @@ public final class TrainJob {
         monitor.beginEpoch(epoch);
         RoundPhases before = master.phases().copy();
         EpochFeed feed = session.feed();
-        double fitSeconds = feed.fit(session.sparkNet(), epoch, feed.warmupBatches(epoch, run.start().warmStartModel() != null));
+        double fitSeconds = feed.fit(session.sparkNet(), epoch);
         ComputationGraph net = session.network();
         ComputationGraph kept = session.kept(); // the weights' moving average, or net itself
         double trainLoss = requireFinite(session.sparkNet().getScore(), epoch, "training loss", run.work());
@@ -226,8 +226,8 @@ public final class TrainJob {
                                  ParameterAveragingMaster master) {
         TrainSettings train = settings.train();
         var outer = master.outer().settings();
-        LOG.info("train: {} canvases, {} epochs, batch {} per worker, {} workers, {}, averaging every {} batches, {}, {} ({})",
-                trainCount, train.epochs(), plan.workerBatch(), plan.workers(), "rate " + plan.lrScaling().describe(),
+        LOG.info("train: {} canvases, {} epochs, {} workers, {} (rate x sqrt of its growth), averaging every {} batches, {}, {} ({})",
+                trainCount, train.epochs(), plan.workers(), plan.schedule().describe(),
                 train.distribution().averagingFrequency(),
                 outer.isPlainAveraging() ? "plain averaging" : String.format("outer step lr %.2f momentum %.2f%s",
                         outer.lr(), outer.momentum(), outer.nesterov() ? " (Nesterov)" : ""),
@@ -239,7 +239,7 @@ public final class TrainJob {
         if (d.approach() == io.digitloc.config.DistributionSettings.Approach.DIRECT) {
             return "dl4j-spark's round jobs"; // an RDD of MultiDataSets: DL4J's own rounds, mended
         }
-        return "barrier stage" + (d.overlap() ? ", averages overlapped" : "");
+        return "barrier stage";
     }
 
     private static double requireFinite(double value, int epoch, String what, Path work) {

@@ -6,8 +6,8 @@ import io.digitloc.engine.Masters;
 import io.digitloc.engine.ParameterAveragingMaster;
 import io.digitloc.io.HadoopConf;
 import io.digitloc.platform.NativeSetup;
-import io.digitloc.config.LrScaling;
-import io.digitloc.rounds.RoundPlan;
+import io.digitloc.config.BatchSchedule;
+import io.digitloc.config.StepPlan;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
@@ -19,17 +19,21 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * One training's engine, assembled in one place for the train job and {@code benchmark --scaling}: the
  * network on Spark (dl4j-spark's {@link SparkComputationGraph} driven by the project's
- * {@link ParameterAveragingMaster}, whose rounds run on the barrier engine or one job a round), the
+ * {@link ParameterAveragingMaster}, whose rounds run as barrier stages), the
  * {@link EpochFeed} that hands it each epoch's batches, the worker count they were sized for, and (with
  * train.ema-epochs) the {@link WeightAverage} the driver keeps from the averages it hears. Closing it frees the workers' networks kept in this JVM and removes the feed's digit packs.
  */
 public final class TrainingSession implements AutoCloseable {
 
     /**
-     * A session's size: its workers, each worker's mini-batch, the steps a learning-rate schedule
-     * counts per epoch at that size (as dl4j-spark counts them), and how the rate follows the global batch.
+     * A session's size: the workers it can hold (task slots) and the global batch they share, epoch by
+     * epoch, with the steps the learning-rate schedule counts.
      */
-    public record Plan(int workers, int workerBatch, long stepsPerEpoch, LrScaling lrScaling) {
+    public record Plan(int workers, BatchSchedule schedule) {
+        /** Where the run's counted steps fall, for the learning-rate schedule. */
+        public StepPlan steps() {
+            return schedule.steps();
+        }
     }
 
     private final Plan plan;
@@ -57,19 +61,16 @@ public final class TrainingSession implements AutoCloseable {
      */
     public static Plan plan(JavaSparkContext jsc, Settings settings, long trainCount, int workers) {
         NativeSetup.limitThreads(Masters.threadsPerTask(settings.train(), jsc));
-        int batch = Masters.workerBatch(settings, workers);
-        return new Plan(workers, batch, RoundPlan.countedStepsPerEpoch(trainCount, batch, workers,
-                settings.train().distribution().averagingFrequency()),
-                LrScaling.of(settings.scaleOut(), settings.train().batchSize(), workers, batch, trainCount));
+        return new Plan(workers, settings.scaleOut().schedule(settings.train(), workers, trainCount));
     }
 
     /** The session that trains {@code network} (fresh, warm-started or resumed) at {@code plan}'s size. */
     public static TrainingSession open(JavaSparkContext jsc, Settings settings, TrainingData data, Plan plan,
                                        ComputationGraph network) {
-        ParameterAveragingMaster master = Masters.master(settings, data.batches(), plan.workers());
+        ParameterAveragingMaster master = Masters.master(settings, data.batches(), plan.schedule());
         SparkComputationGraph sparkNet = new SparkComputationGraph(jsc, network, master);
         double ema = settings.train().optimiser().emaEpochs();
-        return new TrainingSession(plan, master, sparkNet, new EpochFeed(jsc, settings, data, plan.workers()),
+        return new TrainingSession(plan, master, sparkNet, new EpochFeed(jsc, settings, data, plan.schedule()),
                 ema > 0 ? new WeightAverage(ema * data.trainCount()) : null);
     }
 

@@ -1,30 +1,51 @@
 package io.digitloc.bench;
 
+import io.digitloc.config.BatchSchedule;
 import io.digitloc.rounds.RoundPhases;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.data.Offset.offset;
 
 /** The arithmetic behind the published scaling figures, with known answers. */
 class ScalingBenchmarkTest {
-    private static final ScalingBenchmark.Target TARGET = new ScalingBenchmark.Target(0.95, 0.85, 300_000, 16_384, 2_000);
-    private final ScalingBenchmark bench = new ScalingBenchmark(null, TARGET, line -> { });
+    private static final ScalingBenchmark.Target EARLY = new ScalingBenchmark.Target(0.95, 0.85, 0.6, 300_000, 16_384,
+            2_000, false);
+    private static final ScalingBenchmark.Target FULL = new ScalingBenchmark.Target(0.99, 0.98, 0.75, 300_000, 16_384,
+            2_000, false);
+
+    /** A check: the same share at IoU >= 0.6 and 0.75 unless {@code tight} says otherwise. */
+    private static ScalingBenchmark.Point p(long samples, double accuracy, double share, double tight, double seconds) {
+        return new ScalingBenchmark.Point(samples, 64, accuracy, share, tight, 0.7, seconds);
+    }
 
     private static ScalingBenchmark.Point p(long samples, double accuracy, double share, double seconds) {
-        return new ScalingBenchmark.Point(samples, accuracy, share, 0.7, seconds);
+        return p(samples, accuracy, share, share, seconds);
     }
 
     @Test
     void interpolatesTheCrossingOnTheFigureThatCrossedLast() {
         // accuracy crosses 0.95 a quarter of the way, the box share 0.85 half way: the later one counts
         List<ScalingBenchmark.Point> curve = List.of(p(100_000, 0.94, 0.80, 100), p(120_000, 0.98, 0.90, 120));
-        assertThat(bench.interpolate(curve)).isEqualTo(110_000, offset(1e-6));
+        assertThat(ScalingBenchmark.interpolate(EARLY, curve)).isEqualTo(110_000, offset(1e-6));
         assertThat(ScalingBenchmark.secondsAt(curve, 110_000)).isEqualTo(110, offset(1e-9));
         assertThat(ScalingBenchmark.secondsAt(curve, 50_000)).isEqualTo(50, offset(1e-9));
-        assertThat(bench.interpolate(List.of(p(16_384, 0.96, 0.9, 10)))).isEqualTo(16_384);
+        assertThat(ScalingBenchmark.interpolate(EARLY, List.of(p(16_384, 0.96, 0.9, 10)))).isEqualTo(16_384);
+    }
+
+    @Test
+    void theFullTargetReadsTheBoxesAtIou075() {
+        // past the early target from the first check; the tight boxes cross 0.98 three quarters of the way to the third
+        List<ScalingBenchmark.Point> curve = List.of(p(100_000, 0.991, 0.99, 0.90, 1), p(200_000, 0.992, 0.995, 0.96, 2),
+                p(300_000, 0.993, 0.999, 0.99, 3));
+        assertThat(ScalingBenchmark.crossing(EARLY, curve, 0).first()).isEqualTo(100_000);
+        ScalingBenchmark.Crossing full = ScalingBenchmark.crossing(FULL, curve, 0);
+        assertThat(full.first()).isEqualTo(300_000);
+        assertThat(full.interpolated()).isEqualTo(266_667, offset(1.0));
+        assertThat(ScalingBenchmark.crossing(FULL, curve.subList(0, 2), 0).reached()).isFalse();
     }
 
     @Test
@@ -36,9 +57,10 @@ class ScalingBenchmarkTest {
             double f = 1 - Math.pow(s / 1000.0, -0.5);
             curve.add(p(s, f, f, s / 1000.0));
         }
-        assertThat(bench.fittedSamplesToTarget(curve, 0)).isEqualTo(400_000, offset(1.0));
+        assertThat(ScalingBenchmark.fittedSamplesToTarget(EARLY, curve, 0)).isEqualTo(400_000, offset(1.0));
         // no downward trend: no answer
-        assertThat(bench.fittedSamplesToTarget(List.of(p(1, .5, .5, 1), p(2, .4, .4, 2), p(3, .3, .3, 3)), 0)).isNaN();
+        assertThat(ScalingBenchmark.fittedSamplesToTarget(EARLY,
+                List.of(p(1, .5, .5, 1), p(2, .4, .4, 2), p(3, .3, .3, 3)), 0)).isNaN();
     }
 
     @Test
@@ -50,17 +72,17 @@ class ScalingBenchmarkTest {
         // 0.6 s wall, 0.46 s fit: 0.14 s with two, each sending 2(N-1)/N = 1 state of 5 MB
         two.add(new RoundPhases.Round(600_000_000L, 0, 460_000_000L, 0, 460_000_000L, 0, 0, 5_000_000, 5_000_000));
         var runs = List.of(run(1, one), run(2, two));
-        var inputs = new ScalingBenchmark.ProjectionInputs(java.util.Map.of(64, 0.05, 32, 0.03), 16, 64, 0);
+        var schedules = Map.of(1, new BatchSchedule(64, 1, 64, 65_536, 60_000, 22, 16));
+        var inputs = new ScalingBenchmark.ProjectionInputs(Map.of(64, 0.05, 32, 0.03), 16, schedules);
         var projection = ScalingBenchmark.allReduceProjection(runs, inputs);
         assertThat(projection.singleSeconds()).isEqualTo(0.1, offset(1e-9));
         assertThat(projection.fixedSeconds()).isEqualTo(0.14, offset(1e-9));
         assertThat(projection.stateBytes()).isEqualTo(5e6);
-        assertThat(projection.workerBatch(2)).isEqualTo(32);
         assertThat(ScalingBenchmark.allReduceProjection(List.of(run(1, one)), inputs)).isNull();
     }
 
     private static ScalingBenchmark.Run run(int workers, RoundPhases phases) {
-        return new ScalingBenchmark.Run(workers, 64 / workers, "spark://x", true, 1000, 1000, 1000, 1,
+        return new ScalingBenchmark.Run(workers, "global batch 64", "spark://x", true, 1000, 1000, 1000, 1,
                 1000, phases.summary(), "plain", "as configured", List.of());
     }
 }

@@ -143,7 +143,7 @@ class StandaloneClusterIT {
                 "--executor-memory", "1500m", "retrain", "--registry", registry.toString(),
                 "--mnist-dir", Mnist.dir().toAbsolutePath().toString(), "--data-dir", out.resolve("data").toString(),
                 "--train-limit", "2560", "--validation-limit", "200", "--set", "data.train-shards=2",
-                "--set", "train.scale-out.warmup-samples=0", "--set", "train.checkpoint-rounds=2",
+                "--set", "train.checkpoint-rounds=2",
                 "--epochs", "3", "--averaging-frequency", "2");
         Process submit = submit(cmd, "fault.log");
 

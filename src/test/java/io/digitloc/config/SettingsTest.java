@@ -24,7 +24,7 @@ class SettingsTest {
         assertThat(s.seed()).isEqualTo(42);
         assertThat(s.data().canvasSize()).isEqualTo(75);
         assertThat(s.data().mnistDir()).isEqualTo("data/mnist");
-        assertThat(s.spark().master()).isEqualTo("local[2]");
+        assertThat(s.spark().master()).isEqualTo("local[1]");
         assertThat(s.train().batchSize()).isEqualTo(64);
         assertThat(s.train().optimiser().updater()).isEqualTo(OptimiserSettings.Updater.ADAM);
         assertThat(s.train().optimiser().learningRate()).isEqualTo(1e-3);
@@ -117,9 +117,17 @@ class SettingsTest {
     void scaleOutIsAutomaticPerWorkerCountUnlessSet() {
         ScaleOutSettings auto = Settings.defaults().scaleOut();
         assertThat(auto.resolve(1).isPlainAveraging()).isTrue();
-        assertThat(auto.warmup(1)).isZero();
-        assertThat(Settings.load(null, Map.of("digitloc.train.scale-out.warmup-samples", "5000")).scaleOut().warmup(4))
-                .isEqualTo(5000);
+        assertThat(auto.globalBatchLimit(64, 1)).isEqualTo(64);
+        assertThat(auto.globalBatchLimit(64, 8)).isEqualTo(512);
+        assertThat(auto.globalBatchLimit(64, 64)).isEqualTo(ScaleOutSettings.AUTO_LIMIT_CEILING);
+        assertThat(Settings.load(null, Map.of("digitloc.train.scale-out.global-batch-limit", "128")).scaleOut()
+                .globalBatchLimit(64, 8)).isEqualTo(128);
+        assertThat(Settings.load(null, Map.of("digitloc.train.scale-out.global-batch-limit", "16")).scaleOut()
+                .globalBatchLimit(64, 8)).isEqualTo(64); // never below the first epoch's
+        assertThatThrownBy(() -> Settings.load(null, Map.of("digitloc.train.scale-out.batch-rule", "per-worker")))
+                .isInstanceOf(SettingsException.class).hasMessageContaining("unknown setting");
+        assertThatThrownBy(() -> Settings.load(null, Map.of("digitloc.train.scale-out.doubling-samples", "-1")))
+                .isInstanceOf(SettingsException.class).hasMessageContaining("digitloc.train.scale-out.doubling-samples");
         ScaleOutSettings set = Settings.load(null, Map.of("digitloc.train.scale-out.outer-lr", "0.7",
                 "digitloc.train.scale-out.outer-momentum", "0.9", "digitloc.train.scale-out.nesterov", "false")).scaleOut();
         assertThat(set.resolve(8)).isEqualTo(new ScaleOutSettings.Outer(0.7, 0.9, false));

@@ -56,7 +56,7 @@ class BarrierRetryTest {
         List<String> files = RoundsTest.identicalBatchFiles(16, size, tmp); // 4 rounds of 2 workers x 2 batches
         ComputationGraph driver = LocalizerNet.untrained(size, settings.train(), 1);
         ComputationGraph alone = driver.clone();
-        ParameterAveragingMaster master = Masters.master(settings, new Path(tmp.toString()), 2);
+        ParameterAveragingMaster master = Masters.master(settings, new Path(tmp.toString()), 2, 8);
         SparkComputationGraph sparkNet = new SparkComputationGraph(jsc, driver, master);
         sparkNet.setListeners(new Failing());
         Failing.STEPS.clear();

@@ -93,38 +93,14 @@ class RoundsTest {
     }
 
     static Settings settings(int frequency) {
-        return settings(frequency, false);
-    }
-
-    static Settings settings(int frequency, boolean overlap) {
         return Settings.load(null, Map.of("digitloc.train.averaging-frequency", frequency,
-                "digitloc.train.batch-size", 16, "digitloc.train.scale-out.worker-batch", 8,
-                "digitloc.train.checkpoint-rounds", 1, "digitloc.train.overlap", overlap));
+                "digitloc.train.batch-size", 16, "digitloc.train.checkpoint-rounds", 1));
     }
 
     /** The barrier engine: the same average, the whole fit in one job of one stage, the barrier stage. */
     @Test
     void twoBarrierWorkersOverTwoRoundsEqualOneNetworkFittingItsShareAloneInOneStage() throws Exception {
         twoWorkersOverTwoRoundsEqualOneNetworkFittingItsShareAlone(settings(2));
-    }
-
-    /** Overlapped (one-round-delayed) averages: identical workers' progress on top of their average is theirs. */
-    @Test
-    void overlappedBarrierWorkersEqualOneNetworkFittingItsShareAlone() throws Exception {
-        twoWorkersOverTwoRoundsEqualOneNetworkFittingItsShareAlone(settings(2, true));
-    }
-
-    /**
-     * Adam's moments kept on the workers: identical workers' moments are equal, so the result is the same;
-     * the rounds but the last carry only the parameters (frequency 1: four rounds, three of them a third).
-     */
-    @Test
-    void localMomentsEqualOneNetworkAndCarryAThirdOfTheBytesBetweenTheStagesEnds() throws Exception {
-        Map<String, Object> local = Map.of("digitloc.train.local-moments", true);
-        var plain = twoWorkersOverTwoRoundsEqualOneNetworkFittingItsShareAlone(settings(1));
-        var moments = twoWorkersOverTwoRoundsEqualOneNetworkFittingItsShareAlone(settings(1).with(local));
-        assertThat(plain.rounds()).isEqualTo(4);
-        assertThat(moments.bytesOut()).isGreaterThan(0).isLessThan(0.55 * plain.bytesOut());
     }
 
     private static io.digitloc.rounds.RoundPhases.Summary twoWorkersOverTwoRoundsEqualOneNetworkFittingItsShareAlone(
@@ -134,7 +110,7 @@ class RoundsTest {
         List<String> files = identicalBatchFiles(8, size); // 2 workers x frequency 2: 2 rounds of 4 batches
         ComputationGraph driver = LocalizerNet.untrained(size, settings.train(), 1);
         ComputationGraph alone = driver.clone();
-        ParameterAveragingMaster master = Masters.master(settings, new Path(tmp.toString()), 2);
+        ParameterAveragingMaster master = Masters.master(settings, new Path(tmp.toString()), 2, 8);
         SparkComputationGraph sparkNet = new SparkComputationGraph(jsc, driver, master);
         sparkNet.setListeners(new Networks());
         Networks.SEEN.clear();
@@ -182,10 +158,10 @@ class RoundsTest {
         int size = 28;
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(TestSpark.get().sparkContext());
         List<String> files = identicalBatchFiles(8, size); // a fit: 2 rounds of 2 batches each worker
-        Settings s = settings(2, false).with(Map.of("digitloc.train.scale-out.outer-momentum", 0.5));
+        Settings s = settings(2).with(Map.of("digitloc.train.scale-out.outer-momentum", 0.5));
         ComputationGraph start = LocalizerNet.untrained(size, s.train(), 1);
         ComputationGraph driver = start.clone();
-        ParameterAveragingMaster master = Masters.master(s, new Path(tmp.toString()), 2);
+        ParameterAveragingMaster master = Masters.master(s, new Path(tmp.toString()), 2, 8);
         SparkComputationGraph sparkNet = new SparkComputationGraph(jsc, driver, master);
         try {
             master.fitRounds(sparkNet, files, new CanvasBatchLoader());
@@ -229,7 +205,7 @@ class RoundsTest {
         List<String> files = identicalBatchFiles(8, size); // a fit: each worker 4 identical batches
         ComputationGraph driver = LocalizerNet.untrained(size, settings.train(), 1);
         ComputationGraph alone = driver.clone();
-        ParameterAveragingMaster master = Masters.master(settings, new Path(tmp.toString()), 2);
+        ParameterAveragingMaster master = Masters.master(settings, new Path(tmp.toString()), 2, 8);
         SparkComputationGraph sparkNet = new SparkComputationGraph(jsc, driver, master);
         try {
             master.fitRounds(sparkNet, files, new CanvasBatchLoader());
@@ -266,7 +242,7 @@ class RoundsTest {
         Settings settings = settings(4);
         ComputationGraph driver = LocalizerNet.untrained(size, settings.train(), 1);
         ComputationGraph alone = driver.clone();
-        ParameterAveragingMaster master = Masters.master(settings, new Path(tmp.toString()), 2);
+        ParameterAveragingMaster master = Masters.master(settings, new Path(tmp.toString()), 2, 8);
         List<String> files = identicalBatchFiles(1, size);
         master.fitRounds(new SparkComputationGraph(jsc, driver, master), files, new CanvasBatchLoader());
         try (var in = new java.io.FileInputStream(files.get(0).replace("file:", ""))) {

@@ -63,9 +63,6 @@ class EvaluateJobTest {
         o.put("digitloc.train.box-loss-weight", 2);
         o.put("digitloc.train.augment", true);
         o.put("digitloc.train.averaging-frequency", 10);
-        // each worker fits batches of 64 (not the default 64 / workers = 32), the recipe whose spread
-        // docs/TESTS.md records
-        o.put("digitloc.train.scale-out.worker-batch", 64);
         settings = Settings.load(null, o);
         GenerateJob.run(spark, GenerateJob.plan(settings));
         trained = TrainJob.run(spark, settings);

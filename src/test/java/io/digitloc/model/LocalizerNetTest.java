@@ -2,6 +2,7 @@ package io.digitloc.model;
 
 import io.digitloc.platform.NativeSetup;
 import io.digitloc.config.Settings;
+import io.digitloc.config.StepPlan;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -133,7 +134,7 @@ class LocalizerNetTest {
         var linear = Settings.load(null, java.util.Map.of("digitloc.train.lr-schedule", "linear",
                 "digitloc.train.learning-rate", 0.004, "digitloc.train.epochs", 10,
                 "digitloc.train.lr-warmup-epochs", 1)).train();
-        var lr = LocalizerNet.learningRate(linear, 100); // 1,000 iterations in all, the first 100 warming up
+        var lr = LocalizerNet.learningRate(linear, StepPlan.uniform(100, 10)); // 1,000 iterations in all, the first 100 warming up
         assertThat(lr.valueAt(0, 0)).isCloseTo(0.004 / 100, within(1e-9));
         assertThat(lr.valueAt(49, 0)).isCloseTo(0.004 * 49 / 100 * (1 - 48 / 1000.0), within(1e-9)); // the point at 48
         assertThat(lr.valueAt(500, 5)).isCloseTo(0.002, within(1e-9));
@@ -145,7 +146,7 @@ class LocalizerNetTest {
 
         var step = Settings.load(null, java.util.Map.of("digitloc.train.lr-decay-epochs", java.util.List.of(2, 4),
                 "digitloc.train.lr-decay-factor", 0.5)).train();
-        var stepped = LocalizerNet.learningRate(step, 10);
+        var stepped = LocalizerNet.learningRate(step, StepPlan.uniform(10, step.epochs()));
         assertThat(stepped.valueAt(19, 1)).isEqualTo(0.001);
         assertThat(stepped.valueAt(20, 2)).isCloseTo(0.0005, within(1e-12));
         assertThat(stepped.valueAt(45, 4)).isCloseTo(0.00025, within(1e-12));
@@ -156,7 +157,7 @@ class LocalizerNetTest {
     void theCosineScheduleFallsFromTheRateToZeroAlongHalfACosine() {
         var cosine = Settings.load(null, java.util.Map.of("digitloc.train.lr-schedule", "cosine",
                 "digitloc.train.learning-rate", 0.002, "digitloc.train.epochs", 10)).train();
-        var lr = LocalizerNet.learningRate(cosine, 100); // 1,000 iterations, a point every 2
+        var lr = LocalizerNet.learningRate(cosine, StepPlan.uniform(100, 10)); // 1,000 iterations, a point every 2
         assertThat(lr.valueAt(0, 0)).isCloseTo(0.002, within(1e-12));
         assertThat(lr.valueAt(250, 2)).isCloseTo(0.001 * (1 + Math.cos(Math.PI / 4)), within(1e-12));
         assertThat(lr.valueAt(500, 5)).isCloseTo(0.001, within(1e-12));
@@ -166,32 +167,33 @@ class LocalizerNetTest {
         }
         // longer near the top than the linear decay, and softer at the end
         var linear = LocalizerNet.learningRate(Settings.load(null, java.util.Map.of("digitloc.train.lr-schedule", "linear",
-                "digitloc.train.learning-rate", 0.002, "digitloc.train.epochs", 10)).train(), 100);
+                "digitloc.train.learning-rate", 0.002, "digitloc.train.epochs", 10)).train(), StepPlan.uniform(100, 10));
         assertThat(lr.valueAt(200, 2)).isGreaterThan(linear.valueAt(200, 2));
         assertThat(lr.valueAt(900, 9)).isLessThan(linear.valueAt(900, 9));
     }
 
     @Test
-    void aScaledRateRampsUpOverItsIterationsAndScalesTheWholeSchedule() {
+    void theDecayFollowsEpochsWhenTheirStepsChangeAndEachEpochsFactorScalesIt() {
         var linear = Settings.load(null, java.util.Map.of("digitloc.train.lr-schedule", "linear",
-                "digitloc.train.learning-rate", 0.002, "digitloc.train.epochs", 10)).train();
-        var scaled = LocalizerNet.learningRate(linear, 100, new io.digitloc.config.LrScaling(2, 0, 50));
-        var plain = LocalizerNet.learningRate(linear, 100);
-        assertThat(scaled.valueAt(0, 0)).isCloseTo(plain.valueAt(0, 0), within(1e-12));
-        assertThat(scaled.valueAt(24, 0)).isCloseTo(plain.valueAt(24, 0) * 1.48, within(1e-12)); // both schedules' points
-        for (int i = 50; i <= 1000; i += 7) {
-            assertThat(scaled.valueAt(i, 0)).isCloseTo(plain.valueAt(i, 0) * 2, within(1e-12));
-        }
-        for (int i = 0; i < 50; i++) {
-            assertThat(scaled.valueAt(i + 1, 0)).isGreaterThanOrEqualTo(scaled.valueAt(i, 0));
-        }
+                "digitloc.train.learning-rate", 0.002, "digitloc.train.epochs", 4)).train();
+        // a global batch doubling every epoch: half the steps each time, the rate x sqrt(2) each time
+        var plan = new StepPlan(new long[] {400, 200, 100, 50}, new double[] {1, Math.sqrt(2), 2, 2 * Math.sqrt(2)});
+        var lr = LocalizerNet.learningRate(linear, plan);
+        assertThat(lr.valueAt(0, 0)).isCloseTo(0.002, within(1e-12));
+        assertThat(lr.valueAt(200, 0)).isCloseTo(0.002 * (1 - 0.5 / 4), within(1e-12)); // half the first epoch
+        assertThat(lr.valueAt(400, 1)).isCloseTo(0.002 * (1 - 1 / 4.0) * Math.sqrt(2), within(1e-12));
+        assertThat(lr.valueAt(650, 3)).isCloseTo(0.002 * (1 - 2.5 / 4) * 2, within(1e-12));
+        assertThat(lr.valueAt(750, 4)).isZero();
+        assertThat(plan.epochsAt(500)).isEqualTo(1.5);
+        assertThat(plan.first(3)).isEqualTo(600);
+        assertThat(plan.total()).isEqualTo(750);
     }
 
     @Test
     void theScheduleSurvivesTheJsonThatSparkWorkersAndSavedModelsUse() {
         var train = Settings.load(null, java.util.Map.of("digitloc.train.lr-schedule", "linear",
                 "digitloc.train.lr-warmup-epochs", 0.5)).train();
-        var conf = LocalizerNet.finalModel(75, train, 1, 100); // 10 epochs of 100 steps, 50 warming up
+        var conf = LocalizerNet.finalModel(75, train, 1, StepPlan.uniform(100, 10)); // 10 epochs of 100 steps, 50 warming up
         var back = org.deeplearning4j.nn.conf.ComputationGraphConfiguration.fromJson(conf.toJson());
         assertThat(back).isEqualTo(conf);
         var layer = (org.deeplearning4j.nn.conf.layers.BaseLayer)

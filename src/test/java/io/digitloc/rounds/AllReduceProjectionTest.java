@@ -1,5 +1,6 @@
 package io.digitloc.rounds;
 
+import io.digitloc.config.BatchSchedule;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;
@@ -7,37 +8,21 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.offset;
 
-/** The barrier engine's projection, against answers worked out by hand. */
+/** The projection to N executors, phase by phase of the global batch, against answers worked out by hand. */
 class AllReduceProjectionTest {
-    private final AllReduceProjection p = AllReduceProjection.of(16, 64,
-            Map.of(64, 0.08, 32, 0.05, 16, 0.03, 8, 0.02), 0.02, 0.05, 5e6);
+    private final AllReduceProjection p = AllReduceProjection.of(16, Map.of(64, 0.08, 32, 0.05), 0.02, 0.05, 5e6);
 
-    @Test
-    void workersShareTheBatchDownToEightEach() {
-        assertThat(p.workerBatch(1)).isEqualTo(64);
-        assertThat(p.workerBatch(2)).isEqualTo(32);
-        assertThat(p.workerBatch(8)).isEqualTo(8);
-        assertThat(p.workerBatch(16)).isEqualTo(8); // the global batch grows to 128
+    /** Batch 64 from 64 up to N x 64, doubling every epoch of 64,000 samples. */
+    private static BatchSchedule schedule(int workers) {
+        return new BatchSchedule(64, workers, 64 * workers, 64_000, 64_000, 10, 16);
     }
 
     @Test
-    void aBatchPerWorkerKeepsEachWorkersStepAndCountsNTimesTheSamples() {
-        AllReduceProjection each = AllReduceProjection.of(16, 64, Map.of(64, 0.08, 32, 0.05), 0.02, 0.05, 5e6, 512);
-        assertThat(each.workerBatch(8)).isEqualTo(64);
-        assertThat(each.compute(8)).isEqualTo(16 * 0.08, offset(1e-12));
-        // 8 x (1.28 + 0.02) / (1.28 + 0.05 + 2 x 7/8 x 5 MB at 10 Gbit/s = 7 ms)
-        assertThat(each.speedup(8, 1, 10)).isEqualTo(8 * 1.30 / 1.337, offset(1e-9));
-        // past the limit of 512 it is shared out: 16 executors fit 32 each, twice the samples of 8 a round
-        assertThat(each.workerBatch(16)).isEqualTo(32);
-        assertThat(each.speedup(16, 1, 10)).isEqualTo(8 * 1.30 / (16 * 0.05 + 0.05 + 2 * 15.0 / 16 * 5e6 * 8 / 1e10),
-                offset(1e-9));
-    }
-
-    @Test
-    void computeIsTheMeasuredStepAtEachWorkersBatch() {
-        assertThat(p.compute(1)).isEqualTo(16 * 0.08, offset(1e-12));
-        assertThat(p.compute(2)).isEqualTo(16 * 0.05, offset(1e-12));
-        assertThat(p.compute(16)).isEqualTo(16 * 0.02, offset(1e-12));
+    void computeIsTheMeasuredStepAtTheWorkersBatch() {
+        assertThat(p.compute(64)).isEqualTo(16 * 0.08, offset(1e-12));
+        assertThat(p.compute(32)).isEqualTo(16 * 0.05, offset(1e-12));
+        // not measured: the nearest smaller batch's time per sample
+        assertThat(p.compute(128)).isEqualTo(16 * 0.16, offset(1e-12));
     }
 
     @Test
@@ -50,11 +35,18 @@ class AllReduceProjectionTest {
     }
 
     @Test
-    void speedupCountsTheSamplesOfARound() {
-        assertThat(p.speedup(1, 1, 10)).isEqualTo(1.0, offset(1e-12));
-        assertThat(p.speedup(2, 1, 10)).isEqualTo(1.30 / 0.854, offset(1e-9));
-        // 16 workers of 8: twice the samples of one worker's round
-        assertThat(p.speedup(16, 1, 10)).isEqualTo(2 * 1.30 / (0.32 + 0.0575), offset(1e-9));
-        assertThat(p.speedup(2, 0.5, 10)).isEqualTo(0.5 * 1.30 / 0.854, offset(1e-9));
+    void sumsThePhasesTimes() {
+        // one executor: 1,024 samples a round of 1.28 + 0.02 s, whatever the epoch
+        assertThat(p.seconds(schedule(1), 128_000, 10)).isEqualTo(125 * 1.30, offset(1e-9));
+        // two executors: epoch 1 is 2 x 32 (1,024 samples a round of 0.8 + 0.054 s), epoch 2 is 2 x 64
+        // (2,048 samples a round of 1.28 + 0.054 s)
+        double epoch1 = 62.5 * 0.854;
+        double epoch2 = 31.25 * 1.334;
+        assertThat(p.seconds(schedule(2), 128_000, 10)).isEqualTo(epoch1 + epoch2, offset(1e-9));
+        assertThat(p.speedup(schedule(1), schedule(2), 128_000, 1, 10))
+                .isEqualTo(125 * 1.30 / (epoch1 + epoch2), offset(1e-9));
+        // half the efficiency: twice the samples, the second 128,000 at 2 x 64 (epochs 3 and 4)
+        assertThat(p.speedup(schedule(1), schedule(2), 128_000, 0.5, 10))
+                .isEqualTo(125 * 1.30 / (epoch1 + epoch2 + 2 * 31.25 * 1.334), offset(1e-9));
     }
 }

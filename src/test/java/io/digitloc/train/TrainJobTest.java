@@ -1,7 +1,6 @@
 package io.digitloc.train;
 
 import io.digitloc.run.TrainingMetadata;
-import io.digitloc.engine.Masters;
 import io.digitloc.config.Settings;
 import io.digitloc.data.GenerateJob;
 import io.digitloc.io.HadoopConf;
@@ -125,24 +124,20 @@ class TrainJobTest {
     }
 
     @Test
-    void aOneWorkerWarmUpStartsTheFirstEpochAndKeepsTheStepCountOnPlan() {
-        java.nio.file.Path modelDir = tmp.resolve("warm-up");
-        // 20 batches of 32 (two workers share the batch of 64): 8 fitted by one worker (merged into 4 steps
-        // of 64), then 12 by two workers averaging every 2 (3 rounds, 6 steps); the warm-up counts as two
-        // workers would have counted its 8 batches (4 steps): 10, as without it
-        TrainJob.Result r = TrainJob.run(spark, settings(Map.of("digitloc.train.model-dir", modelDir.toString(),
-                "digitloc.train.epochs", 1, "digitloc.train.averaging-frequency", 2,
-                "digitloc.train.scale-out.warmup-samples", 256)));
-        assertThat(r.history()).hasSize(1);
-        assertThat(r.model().getConfiguration().getIterationCount()).isEqualTo(10);
-        assertThat(r.history().get(0).valLoss()).isFinite();
-        assertThat(io.digitloc.rounds.RoundPlan.warmupIterations(8, 12, 2, 2)).isEqualTo(4);
-        assertThat(Masters.warmupBatch(settings(Map.of()), 2)).isEqualTo(64); // the warm-up steps with the global batch
-        // full size, 8 workers: 938 batches count 7 rounds x 16 = 112; the 554 after a 384-batch warm-up count
-        // 4 x 16 = 64, so the warm-up counts 48
-        assertThat(io.digitloc.rounds.RoundPlan.warmupIterations(384, 554, 8, 16)).isEqualTo(48);
-        // a warm-up that takes the whole epoch counts the whole epoch (one round at least, as DL4J)
-        assertThat(io.digitloc.rounds.RoundPlan.warmupIterations(10, 0, 2, 16)).isEqualTo(16);
+    void theGlobalBatchGrowsEpochByEpochAndTheStepCountStaysOnPlan() {
+        java.nio.file.Path modelDir = tmp.resolve("growing");
+        // 640 canvases in 2 partitions, batches of 32: epoch 1 is one worker at the global batch of 32 (20
+        // batches, 10 rounds of 2 steps: 20 counted), epoch 2 two workers of 32 each after a doubling (20
+        // batches, 5 rounds: 10 counted)
+        Settings s = settings(Map.of("digitloc.train.model-dir", modelDir.toString(), "digitloc.train.batch-size", 32,
+                "digitloc.train.averaging-frequency", 2, "digitloc.train.scale-out.doubling-samples", 640));
+        var schedule = s.scaleOut().schedule(s.train(), 2, 640);
+        assertThat(schedule.phase(1)).isEqualTo(new io.digitloc.config.BatchSchedule.Phase(32, 1, 32));
+        assertThat(schedule.phase(2)).isEqualTo(new io.digitloc.config.BatchSchedule.Phase(64, 2, 32));
+        TrainJob.Result r = TrainJob.run(spark, s);
+        assertThat(r.history()).hasSize(2);
+        assertThat(r.model().getConfiguration().getIterationCount()).isEqualTo(30).isEqualTo((int) schedule.steps().total());
+        assertThat(r.history().get(1).valLoss()).isFinite();
     }
 
     @Test
@@ -215,7 +210,7 @@ class TrainJobTest {
         java.nio.file.Path modelDir = tmp.resolve("ema");
         Map<String, Object> o = new HashMap<>(Map.of("digitloc.train.model-dir", modelDir.toString(),
                 "digitloc.train.ema-epochs", 0.5, "digitloc.train.checkpoint-rounds", 0,
-                "digitloc.train.averaging-frequency", 2, "digitloc.train.scale-out.warmup-samples", 0));
+                "digitloc.train.averaging-frequency", 2));
         TrainJob.run(spark, settings(o));
         HadoopConf local = HadoopConf.local();
         java.util.function.Function<String, INDArray> params = f -> ModelStore.load(
