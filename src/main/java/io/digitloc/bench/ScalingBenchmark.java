@@ -121,7 +121,7 @@ public final class ScalingBenchmark {
         Path dir = new Path(System.getProperty("java.io.tmpdir"), "digitloc-scaling-" + System.nanoTime());
         // counted steps as the train job's schedule counts them, so the same recipe means the same rates
         ComputationGraph net = LocalizerNet.untrained(size, settings.train(), settings.seed(), plan.steps());
-        // the train job's own session: the same export, shuffling, warm-up and engine
+        // the train job's own session: the same export, shuffling, batch schedule and engine
         Trial trial = new Trial(jsc, TrainingSession.open(jsc, settings,
                 new TrainingData(ds.read(Split.TRAIN), trainCount, size, dir, conf), plan, net), validation, size);
         out.accept(String.format("scaling: %d workers (%s), %s, %s", workers, jsc.master(),

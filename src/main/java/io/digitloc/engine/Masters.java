@@ -13,7 +13,7 @@ import org.deeplearning4j.spark.api.RDDTrainingApproach;
 import org.deeplearning4j.spark.api.Repartition;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
 
-/** The training masters every distributed fit uses (the train job, its warm-up and the benchmarks), and their sizes. */
+/** The training masters every distributed fit uses (the train job and the benchmarks), and their sizes. */
 public final class Masters {
     private Masters() {
     }

@@ -12,7 +12,7 @@ import java.util.function.Supplier;
  * fits, and gives it back. So a network is built once per concurrent task slot, not once per round. Each
  * kept network remembers the fingerprint of the state a barrier stage left in it, so the next stage
  * need not send that state again. Only one training's networks are kept: the first task of another
- * training (a new master: the next run, or the warm-up's one-worker master) drops the others.
+ * training (a new master: the next run) drops the others.
  */
 final class WorkerNets {
     private static String training;

@@ -10,8 +10,8 @@ import java.util.List;
  * <p>
  * dl4j-spark cuts an epoch of B batches into floor(B / (N x frequency)) rounds (at least one), the
  * remainder spread over them, and advances the network's iteration counter by {@code frequency} per
- * round whatever the round held. The learning-rate schedule sees that count, so the project keeps it:
- * a run planned with these figures keeps its schedule whichever master fits it.
+ * round whatever the round held. The learning-rate schedule sees that count, so the project keeps it
+ * ({@code config.BatchSchedule} plans a run's steps the same way).
  */
 public final class RoundPlan {
     private RoundPlan() {
@@ -44,27 +44,5 @@ public final class RoundPlan {
             out.add(round);
         }
         return out;
-    }
-
-    /** Iterations the schedule counts for an epoch of {@code batches}: rounds x frequency (0 for none). */
-    public static long countedSteps(long batches, int workers, int frequency) {
-        return batches == 0 ? 0 : (long) rounds(batches, workers, frequency) * frequency;
-    }
-
-    /**
-     * Counted steps of an epoch of {@code examples} in mini-batches of {@code batchSize}. E.g. 938
-     * batches, 1 worker, frequency 64: 14 rounds, 896 counted steps for 938 fitted.
-     */
-    public static long countedStepsPerEpoch(long examples, int batchSize, int workers, int frequency) {
-        return countedSteps((examples + batchSize - 1) / batchSize, workers, frequency);
-    }
-
-    /**
-     * The iterations a one-worker warm-up of {@code warm} batches counts so that its epoch counts exactly
-     * what N workers would have counted for the whole epoch: the epoch's count less what is counted for
-     * the {@code rest} the N workers fit after it.
-     */
-    public static int warmupIterations(long warm, long rest, int workers, int frequency) {
-        return (int) (countedSteps(warm + rest, workers, frequency) - countedSteps(rest, workers, frequency));
     }
 }

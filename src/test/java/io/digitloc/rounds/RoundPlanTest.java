@@ -37,16 +37,6 @@ class RoundPlanTest {
     }
 
     @Test
-    void countsStepsAsTheScheduleSeesThem() {
-        assertThat(RoundPlan.countedStepsPerEpoch(60_000, 64, 1, 64)).isEqualTo(14 * 64);
-        assertThat(RoundPlan.countedStepsPerEpoch(640, 32, 2, 2)).isEqualTo(10);
-        assertThat(RoundPlan.countedSteps(0, 2, 16)).isZero();
-        // a warm-up counts what N workers would have counted for its batches
-        assertThat(RoundPlan.warmupIterations(8, 12, 2, 2)).isEqualTo(4);
-        assertThat(RoundPlan.warmupIterations(384, 554, 8, 16)).isEqualTo(48);
-    }
-
-    @Test
     void phasesAreMeansPerRoundAndOverheadIsWallLessTheSlowestFit() {
         RoundPhases p = new RoundPhases();
         p.add(new RoundPhases.Round(1_000_000_000L, 10_000_000L, 950_000_000L, 20_000_000L, 800_000_000L, 5_000_000L, 1_000_000L, 100, 200));

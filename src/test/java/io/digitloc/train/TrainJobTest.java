@@ -86,9 +86,10 @@ class TrainJobTest {
         assertThat(after[0].equalsWithEps(before[0], 1e-6)).isTrue();
         assertThat(after[1].equalsWithEps(before[1], 1e-6)).isTrue();
         assertThat(reloaded.getUpdater().getStateViewArray()).isNotNull();
-        // the learning-rate schedule counts steps as DL4J does: 10 batches, 2 workers, averaging every 16
-        // = one round per epoch, counted as 16 steps
-        assertThat(io.digitloc.rounds.RoundPlan.countedStepsPerEpoch(640, 64, 2, 16)).isEqualTo(16);
+        // the learning-rate schedule counts steps as DL4J does: 20 batches of 32, 2 workers, averaging every
+        // 16 = one round per epoch, counted as 16 steps
+        Settings s = settings(Map.of());
+        assertThat(s.scaleOut().schedule(s.train(), 2, 640).countedSteps(1)).isEqualTo(16);
         assertThat(reloaded.getConfiguration().getIterationCount()).isEqualTo(2 * 16);
     }
 
@@ -102,8 +103,6 @@ class TrainJobTest {
         assertThat(modelDir.resolve("model.zip")).isRegularFile();
         // two workers share the batch of 64: 20 batches of 32, averaging every 2: floor(20 / 4) = 5 rounds,
         // counted as 5 x 2 = 10 steps, what one worker counts for its 10 batches of 64
-        assertThat(io.digitloc.rounds.RoundPlan.countedStepsPerEpoch(640, 32, 2, 2)).isEqualTo(10);
-        assertThat(io.digitloc.rounds.RoundPlan.countedStepsPerEpoch(640, 64, 1, 2)).isEqualTo(10);
         assertThat(r.model().getConfiguration().getIterationCount()).isEqualTo(10);
     }
 
