@@ -367,7 +367,7 @@ public final class ScalingBenchmark {
      * batch, the steps per round, and the global batch schedule of each projected executor count.
      */
     public record ProjectionInputs(Map<Integer, Double> twoCoreStepSeconds, int frequency,
-                                   Map<Integer, BatchSchedule> schedules) {
+                                   Map<Integer, BatchSchedule> schedules, Map<Integer, Double> oneCoreStepSeconds) {
     }
 
     /**
@@ -396,7 +396,32 @@ public final class ScalingBenchmark {
                     "fixed_s", round(p.fixedSeconds()), "state_bytes", Math.round(p.stateBytes())));
             doc.put("projection", projectionRows(p, inputs.schedules(), runs, one, target, fitFrom));
         }
+        if (inputs != null && !inputs.oneCoreStepSeconds().isEmpty()) {
+            doc.put("projection_check", runs.stream().filter(r -> inputs.schedules().containsKey(r.workers()))
+                    .map(r -> check(r, inputs, target, fitFrom)).toList());
+        }
         return doc;
+    }
+
+    /**
+     * The projection's formula checked where a run exists: fed the run's own measured overhead per round and a
+     * step's time on one executor core (the runs' executors have one each), its seconds of fitting to the
+     * samples the run took to its target (or to all it fitted) against the run's measured ones.
+     */
+    static Map<String, Object> check(Run r, ProjectionInputs inputs, Target target, long fitFrom) {
+        AllReduceProjection own = AllReduceProjection.of(inputs.frequency(), inputs.oneCoreStepSeconds(),
+                r.roundOverheadSeconds(), r.roundOverheadSeconds(), 0);
+        Crossing c = crossing(target, r.curve(), fitFrom);
+        double samples = c.reached() ? c.interpolated() : r.samplesSeen();
+        double predicted = own.seconds(inputs.schedules().get(r.workers()), samples, 10);
+        double measured = secondsAt(r.curve(), samples);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("executors", r.workers());
+        m.put("samples", Math.round(samples));
+        m.put("measured_fit_s", round(measured));
+        m.put("predicted_fit_s", round(predicted));
+        m.put("error", round(predicted / measured - 1));
+        return m;
     }
 
     private static Map<String, Object> targetEntry(Target target) {

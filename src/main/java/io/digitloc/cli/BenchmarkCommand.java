@@ -113,7 +113,7 @@ final class BenchmarkCommand implements Callable<Integer> {
             write(outFile, io.digitloc.bench.ScalingBenchmark.document(command, io.digitloc.bench.Machine.describe(),
                     target, runs), shape);
         }
-        var inputs = projectionInputs(settings, bench);
+        var inputs = projectionInputs(settings, bench, runs);
         write(outFile, io.digitloc.bench.ScalingBenchmark.document(command, io.digitloc.bench.Machine.describe(),
                 target, runs, inputs), shape);
         System.out.println("scaling: written to " + outFile);
@@ -125,7 +125,7 @@ final class BenchmarkCommand implements Callable<Integer> {
      * executors use (measured here), and those schedules.
      */
     private static io.digitloc.bench.ScalingBenchmark.ProjectionInputs projectionInputs(Settings settings,
-                                                                                       io.digitloc.bench.ScalingBenchmark bench) {
+            io.digitloc.bench.ScalingBenchmark bench, List<io.digitloc.bench.ScalingBenchmark.Run> runs) {
         long epoch = bench.trainCount();
         java.util.Map<Integer, io.digitloc.config.BatchSchedule> schedules = new java.util.TreeMap<>();
         java.util.Map<Integer, Double> steps = new java.util.TreeMap<>();
@@ -137,8 +137,19 @@ final class BenchmarkCommand implements Callable<Integer> {
             }
         }
         System.out.printf("scaling: one step on 2 threads by worker batch %s s%n", steps);
+        // runs on one-core executors of a cluster: their own step time, for the formula's check against them
+        java.util.Map<Integer, Double> oneCore = new java.util.TreeMap<>();
+        for (var run : runs) {
+            if (!io.digitloc.spark.SparkSessions.isLocal(run.master())) {
+                var schedule = schedules.computeIfAbsent(run.workers(),
+                        n -> settings.scaleOut().schedule(settings.train(), n, epoch));
+                for (int e = 1; e <= schedule.epochs(); e++) {
+                    oneCore.computeIfAbsent(schedule.phase(e).workerBatch(), x -> bench.stepSeconds(1, x));
+                }
+            }
+        }
         return new io.digitloc.bench.ScalingBenchmark.ProjectionInputs(steps,
-                settings.train().distribution().averagingFrequency(), schedules);
+                settings.train().distribution().averagingFrequency(), schedules, oneCore);
     }
 
     private static void write(String outFile, java.util.Map<String, Object> doc, io.digitloc.bench.ClusterShape shape) {

@@ -73,12 +73,29 @@ class ScalingBenchmarkTest {
         two.add(new RoundPhases.Round(600_000_000L, 0, 460_000_000L, 0, 460_000_000L, 0, 0, 5_000_000, 5_000_000));
         var runs = List.of(run(1, one), run(2, two));
         var schedules = Map.of(1, new BatchSchedule(64, 1, 64, 65_536, 60_000, 22, 16));
-        var inputs = new ScalingBenchmark.ProjectionInputs(Map.of(64, 0.05, 32, 0.03), 16, schedules);
+        var inputs = new ScalingBenchmark.ProjectionInputs(Map.of(64, 0.05, 32, 0.03), 16, schedules, Map.of());
         var projection = ScalingBenchmark.allReduceProjection(runs, inputs);
         assertThat(projection.singleSeconds()).isEqualTo(0.1, offset(1e-9));
         assertThat(projection.fixedSeconds()).isEqualTo(0.14, offset(1e-9));
         assertThat(projection.stateBytes()).isEqualTo(5e6);
         assertThat(ScalingBenchmark.allReduceProjection(List.of(run(1, one)), inputs)).isNull();
+    }
+
+    @Test
+    void theFormulaIsCheckedAgainstARunWithItsOwnOverheadAndStepTime() {
+        RoundPhases two = new RoundPhases();
+        // a round of 1.1 s wall, 1.0 s fit: 0.1 s overhead
+        two.add(new RoundPhases.Round(1_100_000_000L, 0, 1_000_000_000L, 0, 1_000_000_000L, 0, 0, 0, 0));
+        // two executors, batch 64: epoch 1 is 2 x 32 (1,024 samples a round), the run fitted 64,000 samples
+        // in 70 s of fitting; a step of 32 takes 0.06 s: 62.5 rounds of 16 x 0.06 + 0.1 = 66.25 s predicted
+        var curve = List.of(new ScalingBenchmark.Point(64_000, 64, 0.99, 0.99, 0.99, 0.9, 70));
+        var run = new ScalingBenchmark.Run(2, "global batch 64", "spark://x", true, 64_000, 64_000, 64_000, 70,
+                914, two.summary(), "plain", "x 1", curve);
+        var inputs = new ScalingBenchmark.ProjectionInputs(Map.of(), 16,
+                Map.of(2, new BatchSchedule(64, 2, 128, 65_536, 64_000, 10, 16)), Map.of(32, 0.06));
+        var check = ScalingBenchmark.check(run, inputs, FULL, 0);
+        assertThat((double) check.get("predicted_fit_s")).isEqualTo(66.25, offset(1e-9));
+        assertThat((double) check.get("error")).isEqualTo(66.25 / 70 - 1, offset(1e-4));
     }
 
     private static ScalingBenchmark.Run run(int workers, RoundPhases phases) {
