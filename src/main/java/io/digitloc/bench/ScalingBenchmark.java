@@ -262,7 +262,7 @@ public final class ScalingBenchmark {
      * log(1 - figure) against log(samples) fitted by least squares over the checks past
      * {@code fromSamples} (past the initial plateau), solved for the target; the later of the two
      * crossings. A check's box figure moves a lot between neighbours, so one crossing is noisy
-     * (docs/SCALING.md); the fit uses every check of the run. NaN when a fit has no downward slope.
+     * (docs/performance.md); the fit uses every check of the run. NaN when a fit has no downward slope.
      */
     double fittedSamplesToTarget(List<Point> curve, long fromSamples) {
         double a = crossing(curve, fromSamples, true, target.accuracy());
@@ -317,7 +317,7 @@ public final class ScalingBenchmark {
 
     /**
      * As {@link #document(String, String, Target, List)}, with the projection to executors of two cores on 10
-     * and 1 GbE from the measured phases of the runs (docs/SCALING.md shows the arithmetic).
+     * and 1 GbE from the measured phases of the runs (the scaling records in docs/records/ hold them).
      */
     public static Map<String, Object> document(String command, String machine, Target target, List<Run> runs,
                                                ProjectionInputs inputs) {

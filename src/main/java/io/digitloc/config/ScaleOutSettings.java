@@ -39,7 +39,7 @@ public record ScaleOutSettings(Double outerLr, Double outerMomentum, boolean nes
 
     /**
      * The automatic limit of a batch per worker's global batch, in batch-sizes: 4 (256 samples of 64), the
-     * largest measured to keep E(N) near one seed's 0.9 (docs/SCALING.md, "A batch per worker").
+     * largest measured to keep E(N) near one seed's 0.9 (docs/performance.md).
      */
     public static final int AUTO_GLOBAL_BATCH_LIMIT = 4;
 
@@ -51,7 +51,7 @@ public record ScaleOutSettings(Double outerLr, Double outerMomentum, boolean nes
 
     /**
      * The automatic warm-up, 384 steps of 64: past the classifier's initial plateau on one worker. Why a
-     * warm-up at all, and the figures behind this length: docs/SCALING.md, "What was tried".
+     * warm-up at all, and the figures behind this length: docs/performance.md.
      */
     public static final long AUTO_WARMUP_SAMPLES = 24_576;
 
@@ -118,7 +118,7 @@ public record ScaleOutSettings(Double outerLr, Double outerMomentum, boolean nes
      * Each worker's mini-batch when {@code workers} share a global batch of {@code batchSize}. Keeping
      * the global batch (rather than giving each worker {@code batchSize}) is what keeps the samples to a
      * given accuracy nearly independent of N: with the batch per worker fixed, N workers act as one
-     * worker with an N-times larger batch (docs/SCALING.md, "What limited E(N) then"). Never below
+     * worker with an N-times larger batch (docs/performance.md). Never below
      * {@link #MIN_WORKER_BATCH}.
      */
     public static int sharedBatch(int batchSize, int workers) {
@@ -129,8 +129,8 @@ public record ScaleOutSettings(Double outerLr, Double outerMomentum, boolean nes
      * Samples fitted at the global batch of batch-size before {@code workers} workers take over: none for
      * one worker, else the set value, or by default {@link #AUTO_WARMUP_SAMPLES} with the shared batch
      * (the same for every count of two or more: past the classifier's initial plateau) and none with a
-     * batch per worker, whose scaled rate ramps up instead (a warm-up there learned less: docs/SCALING.md,
-     * "A batch per worker"). Who fits them: {@link #warmupWorkers}.
+     * batch per worker, whose scaled rate ramps up instead (a warm-up there learned less: docs/performance.md).
+     * Who fits them: {@link #warmupWorkers}.
      */
     public long warmup(int workers) {
         if (workers <= 1) {
@@ -167,7 +167,7 @@ public record ScaleOutSettings(Double outerLr, Double outerMomentum, boolean nes
     /**
      * The outer step: the set values; {@code auto} is plain averaging (rate 1, no momentum) whatever the
      * number of workers, since outer momentum after the warm-up raised accuracy a little but made the
-     * boxes noisier (docs/SCALING.md, "What was tried"). {@code workers} does not change the answer
+     * boxes noisier (docs/performance.md). {@code workers} does not change the answer
      * today; callers pass it so that a rule per worker count needs no change of theirs.
      */
     public Outer resolve(int workers) {

@@ -7,8 +7,8 @@ import java.util.NavigableMap;
 import java.util.TreeMap;
 
 /**
- * Projects the barrier engine's speed-up on N executors from measured figures (docs/SCALING.md shows the
- * arithmetic). The workers share the global batch B, each fitting b(N) = max(8, B / N) samples a step,
+ * Projects the barrier engine's speed-up on N executors from measured figures (the scaling records in
+ * docs/records/ hold its inputs and results). The workers share the global batch B, each fitting b(N) = max(8, B / N) samples a step,
  * so past B / 8 workers the global batch grows to 8 N; or, with a batch per worker, b(N) = B up to a
  * global batch of L, then L shared out ({@link ScaleOutSettings#workerBatch}). The driver
  * takes no part in a round.
