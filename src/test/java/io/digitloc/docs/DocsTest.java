@@ -4,7 +4,6 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigList;
 import com.typesafe.config.ConfigValue;
-import com.typesafe.config.ConfigValueType;
 import io.digitloc.cli.Main;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
@@ -147,7 +146,7 @@ class DocsTest {
         inConf.forEach((k, v) -> {
             if (!documented.containsKey(k)) {
                 diff.add(k + " is not documented");
-            } else if (!documented.get(k).equals(v)) {
+            } else if (!sameValue(documented.get(k), v)) {
                 diff.add(k + ": documented default " + documented.get(k) + ", the file's " + v);
             }
         });
@@ -236,16 +235,25 @@ class DocsTest {
         return cli;
     }
 
-    /** How a default reads in docs/configuration.md: as written in the file, lists as [a, b], "" for empty. */
+    /** How a default reads in docs/configuration.md: lists as [a, b], the empty string as "". */
     static String render(ConfigValue value) {
         if (value instanceof ConfigList list) {
             return list.stream().map(DocsTest::render).collect(Collectors.joining(", ", "[", "]"));
         }
-        if (value.valueType() == ConfigValueType.NUMBER) {
-            return value.render(); // the number's text in the file: 1.0 stays 1.0
-        }
         String text = String.valueOf(value.unwrapped());
         return text.isEmpty() ? "\"\"" : text;
+    }
+
+    /** Equal texts, or equal numbers however written (1.0 and 1). */
+    private static boolean sameValue(String documented, String inFile) {
+        if (documented.equals(inFile)) {
+            return true;
+        }
+        try {
+            return Double.parseDouble(documented) == Double.parseDouble(inFile);
+        } catch (NumberFormatException e) {
+            return false;
+        }
     }
 
     /** The index of the subcommand in a command's words; submit.sh's own options (with values) may come first. */
