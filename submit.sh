@@ -98,8 +98,8 @@ fi
 
 export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"
 # OpenMP threads (ND4J, oneDNN, OpenBLAS) sleep between kernels instead of spinning: spinning
-# threads took the cores from the Java passes and BLAS calls in between (docs/BENCHMARKS.md,
-# "Closing the gap"). Executors get the same from conf/spark/common.conf.
+# threads took the cores from the Java passes and BLAS calls in between (docs/performance.md).
+# Executors get the same from conf/spark/common.conf.
 export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
 if [ -n "${SPARK_HOME:-}" ]; then
   "$SPARK_HOME/bin/spark-submit" --class io.digitloc.cli.Main --properties-file "$props" \

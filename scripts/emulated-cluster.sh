@@ -9,7 +9,7 @@
 #   scripts/emulated-cluster.sh stop
 #
 # CPU_PERIOD_US (default 100000, the kernel's) is the quota's accounting period; a shorter one was
-# measured slower for both one and four executors (docs/SCALING.md).
+# measured slower for both one and four executors (docs/performance.md).
 #
 # The driver stays in the host namespace, unconstrained, on the bridge's address: submit with
 # SPARK_LOCAL_IP=$(cat $CLUSTER_DIR/driver-ip) and _SPARK_AUTH_SECRET=$(cat $CLUSTER_DIR/secret).

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Records a finished run as docs/results/best-<date>-seed<N>.json: the evaluate stage's metrics.json
+"""Records a finished run as docs/records/results/best-<date>-seed<N>.json: the evaluate stage's metrics.json
 figures plus the run's workers, samples fitted, training wall time, command, commit and CPU.
 
   scripts/record-result.py MODEL_DIR --command "scripts/digitloc pipeline ..." [--out FILE]
@@ -25,7 +25,7 @@ def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("model_dir")
     p.add_argument("--command", required=True, help="the command that produced the run")
-    p.add_argument("--out", help="default: docs/results/best-<date of the run>-seed<seed>.json")
+    p.add_argument("--out", help="default: docs/records/results/best-<date of the run>-seed<seed>.json")
     a = p.parse_args()
     try:
         metrics = json.load(open(os.path.join(a.model_dir, "metrics.json")))
@@ -35,7 +35,7 @@ def main():
         sys.exit("error: %s is not a finished, evaluated run: %s" % (a.model_dir, e))
     settings = json.loads(meta["settings"])
     date = meta["provenance"]["createdAt"][:10]
-    out = a.out or "docs/results/best-%s-seed%d.json" % (date, settings["seed"])
+    out = a.out or "docs/records/results/best-%s-seed%d.json" % (date, settings["seed"])
     if os.path.exists(out):
         sys.exit("error: %s exists; pass another --out" % out)
     commit = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True).stdout.strip()

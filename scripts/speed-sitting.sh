@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# One alternating sitting against PyTorch on this CPU (issue 31): ROUNDS rounds, each running
+# One alternating sitting against PyTorch on this CPU: ROUNDS rounds, each running
 # PyTorch 1.13 (Debian's python3-torch), PyTorch 2.13 eager and torch.compile (a venv with the wheel
 # in /opt/wheels), all with glibc's allocator as shipped and tuned, then the project's benchmark.
-# Every line of output goes to LOG with a timestamp; docs/BENCHMARKS.md tables come from it.
+# Every line of output goes to LOG with a timestamp; docs/performance.md tables come from it.
 #
 #   scripts/speed-sitting.sh [ROUNDS=3] [LOG=runs/speed-sitting.log]
 #

@@ -75,7 +75,7 @@ public final class Benchmark {
 
     /**
      * The FLOP a training step and an inference pass do per image, what the single JVM achieved, and
-     * that against the machine's FMA peak measured here (issue 31's distance to the limit).
+     * that against the machine's FMA peak measured here (the distance to the limit).
      */
     private String distanceToPeak(CanvasBatch batch, int size, Stopwatch training, Stopwatch inference) {
         ComputationGraph net = LocalizerNet.untrained(size, settings.train(), settings.seed());

@@ -317,7 +317,7 @@ public final class ScalingBenchmark {
      * log(1 - figure) against log(samples) fitted by least squares over the checks past
      * {@code fromSamples} (past the initial plateau), solved for the target; the later of the two
      * crossings. A check's box figure moves a lot between neighbours, so one crossing is noisy
-     * (docs/SCALING.md); the fit uses every check of the run. NaN when a fit has no downward slope.
+     * (docs/performance.md); the fit uses every check of the run. NaN when a fit has no downward slope.
      */
     static double fittedSamplesToTarget(Target target, List<Point> curve, long fromSamples) {
         double a = fit(curve, fromSamples, Point::accuracy, target.accuracy());

@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-/** {@code benchmark}: speed figures for docs/BENCHMARKS.md. */
+/** {@code benchmark}: speed figures for docs/performance.md. */
 @Command(name = "benchmark", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Measure on an existing dataset: canvas synthesis canvases/s, training img/s in one JVM "
                 + "(ComputationGraph.fit) and through Spark parameter averaging, inference img/s, and peak memory. "
@@ -42,7 +42,7 @@ final class BenchmarkCommand implements Callable<Integer> {
             description = "Statistical efficiency instead: for each worker count N, train in local[N] from the same "
                     + "start, on the train job's global batch schedule, until the target below (or --max-samples) and "
                     + "write samples to target, E(N), img/s, per-round overhead and the projection to two-core "
-                    + "executors to --out (docs/SCALING.md).")
+                    + "executors to --out (docs/performance.md).")
     List<Integer> scaling;
 
     @Option(names = "--target-accuracy", paramLabel = "A", descriptionKey = "benchmark.target-accuracy")

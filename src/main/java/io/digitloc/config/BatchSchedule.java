@@ -24,7 +24,7 @@ public record BatchSchedule(int batchSize, int workers, int limit, long doubling
                             int epochs, int frequency) implements Serializable {
 
     /**
-     * A worker's smallest efficient step: below it a worker's cores starve (measured: docs/SCALING.md), so a
+     * A worker's smallest efficient step: below it a worker's cores starve (measured: docs/performance.md), so a
      * small global batch goes to fewer workers instead of being cut thinner.
      */
     public static final int MIN_WORKER_BATCH = 32;

@@ -20,7 +20,7 @@ import java.io.Serializable;
 public record ScaleOutSettings(Double outerLr, Double outerMomentum, boolean nesterov, Integer globalBatchLimit,
                                long doublingSamples) implements Serializable {
 
-    /** The automatic limit's ceiling: the lower end of the late critical batch fitted in docs/SCALING.md. */
+    /** The automatic limit's ceiling: the lower end of the late critical batch fitted in docs/performance.md. */
     public static final int AUTO_LIMIT_CEILING = 1024;
 
     static final Setting<Double> OUTER_LR = Setting.autoOrNumber("train.scale-out.outer-lr",
@@ -67,7 +67,7 @@ public record ScaleOutSettings(Double outerLr, Double outerMomentum, boolean nes
     /**
      * The outer step: the set values; {@code auto} is plain averaging (rate 1, no momentum) whatever the
      * number of workers, since outer momentum raised accuracy a little but made the boxes noisier
-     * (docs/SCALING.md). {@code workers} does not change the answer today; callers pass it so that a rule
+     * (docs/performance.md). {@code workers} does not change the answer today; callers pass it so that a rule
      * per worker count needs no change of theirs.
      */
     public Outer resolve(int workers) {

@@ -43,7 +43,7 @@ import java.util.Random;
  * <li><b>The end of each round is dropped.</b> DL4J cuts an epoch into
  * floor(batches / (workers x averagingFrequency)) rounds, so a round usually holds a few more batches
  * than workers x averagingFrequency, and its workers stop after averagingFrequency batches each: the
- * rest is never fitted (docs/SCALING.md has how much). Here workers fit every batch they are handed, so parameters are averaged every
+ * rest is never fitted (ParameterAveragingMasterTest). Here workers fit every batch they are handed, so parameters are averaged every
  * averagingFrequency batches or a few more.</li>
  * </ol>
  * <b>The rounds of batch files run on the project's own engine</b> ({@code fitPaths}: the digits and

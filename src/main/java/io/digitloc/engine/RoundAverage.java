@@ -6,7 +6,7 @@ import io.digitloc.rounds.SliceAllReduce;
  * A barrier worker's rounds averaged with its peers: each round waits for its average, so every worker
  * fits the next round from the same state. A flat state is the parameters, then Adam's state, then the
  * score (its last element). (Averaging one round late, overlapped with the next round's fitting, needed
- * 1.5-1.8x the samples to a target on two seeds: docs/SCALING.md.)
+ * 1.5-1.8x the samples to a target on two seeds: docs/performance.md.)
  */
 final class RoundAverage {
     private final PeerLink link;

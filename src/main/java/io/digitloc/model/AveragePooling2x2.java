@@ -21,7 +21,7 @@ import java.util.Collection;
  * activations, optionally after a ReLU: the same function as DL4J's ReLU activation followed by
  * {@code SubsamplingLayer} (AVG, 2x2, stride 2, Truncate), computed by {@link AveragePooling2x2Layer}
  * in one plain-Java pass instead of ND4J's {@code relu}, {@code relu_bp} and {@code avgpool2d}
- * kernels (the latter slow on NCHW data: docs/BENCHMARKS.md, "Profile: where a training step goes").
+ * kernels (the latter slow on NCHW data: docs/performance.md).
  * No parameters; a model is saved with DL4J's stock layers in its place ({@link StockLayers}).
  */
 public class AveragePooling2x2 extends NoParamLayer {

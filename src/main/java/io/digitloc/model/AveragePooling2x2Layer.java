@@ -163,8 +163,7 @@ public class AveragePooling2x2Layer extends AbstractLayer<AveragePooling2x2> {
      * {@link #backward(FloatBuffer, FloatBuffer, FloatBuffer, int, int, int)} of planes {@code first} to
      * {@code end} only. The ReLU mask is taken from the input's bits, without a branch: about half the
      * inputs are negative in no order, and a data-dependent branch (or a float select, which the JIT
-     * compiles to one) mispredicts on each of them: several times slower than this (docs/BENCHMARKS.md,
-     * "Closing the gap").
+     * compiles to one) mispredicts on each of them: several times slower than this (docs/performance.md).
      */
     static void backward(FloatBuffer eps, FloatBuffer grad, FloatBuffer reluInput, int first, int end, int h, int w) {
         int ph = h / 2;

@@ -35,7 +35,7 @@ import java.nio.FloatBuffer;
  * the weight and bias gradients only, in one Java pass ({@link VectorGradients} for 3x3 kernels when the
  * JVM has the Vector API module, else {@link #parameterGradients}): oneDNN's
  * {@code conv2d_bp} always computes the input's gradient too and, with one input channel, ran slowly
- * enough to be a fifth of a step (docs/BENCHMARKS.md, "Closing the gap"). The network's input then gets
+ * enough to be a fifth of a step (docs/performance.md). The network's input then gets
  * zeros.
  * <p>
  * On the CPU with the oneDNN helper and the Vector API, all of the network's convolutions run on
@@ -77,8 +77,8 @@ public class FastConvolutionLayer extends ConvolutionLayer {
     /**
      * The forward pass with oneDNN on channels-last memory. oneDNN's convolution chooses channels-last
      * for these shapes, and handed NCHW it reordered the whole output twice per call, once before (the
-     * output buffer's old contents) and once after, most of the layer's time (docs/BENCHMARKS.md,
-     * "Closing the gap to torch.compile"). The first layer's one-channel canvas
+     * output buffer's old contents) and once after, most of the layer's time (docs/performance.md).
+     * The first layer's one-channel canvas
      * already is channels-last; the layers above get it from {@link AveragePooling2x2Layer}, which keeps
      * its input's layout. The result is that memory seen as [batch, channels, h, w] (a permuted view).
      */
@@ -308,7 +308,7 @@ public class FastConvolutionLayer extends ConvolutionLayer {
      * multiply-add the JIT vectorises, accumulated over the batch and summed once per block. (BLAS is
      * the wrong tool: the product's long dimension, every position of the batch, is the one summed over,
      * for only out x kH x kW results; short row-by-row loops vectorise poorly. The alternatives measured:
-     * docs/BENCHMARKS.md, "Closing the gap".)
+     * docs/performance.md.)
      */
     static void parameterGradients(FloatBuffer x, FloatBuffer d, ConvShape shape, int first, int end,
                                    float[] weightGrad, float[] biasGrad) {
@@ -391,8 +391,7 @@ public class FastConvolutionLayer extends ConvolutionLayer {
 
     /**
      * acc[t] += a[t] * b[t] for t below n. The same index everywhere lets the JIT vectorise it; with
-     * b[t + shift] it cannot rule out that acc and b overlap and runs it scalar (docs/BENCHMARKS.md,
-     * "Closing the gap").
+     * b[t + shift] it cannot rule out that acc and b overlap and runs it scalar (docs/performance.md).
      */
     private static void multiplyAdd(float[] acc, float[] a, float[] b, int n) {
         for (int t = 0; t < n; t++) {

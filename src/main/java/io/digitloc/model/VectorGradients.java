@@ -11,7 +11,7 @@ import java.nio.FloatBuffer;
  * nine taps' sums kept in registers: per example and output channel one pass over the loss gradient,
  * each vector of it multiplied with nine shifted loads of the input. The plain-Java pass cannot do
  * this (the JIT vectorises only same-index loops, so its sums live in memory); what it gains is in
- * docs/BENCHMARKS.md, "Closing the gap to torch.compile". {@link #channelsLast3x3} is the
+ * docs/performance.md. {@link #channelsLast3x3} is the
  * same gradient over channels-last memory, the output channels as the lanes, which the first layer uses
  * when it runs channels-last; this one serves NCHW (a CPU build without the oneDNN helper).
  * <p>

@@ -11,7 +11,7 @@ import java.nio.ByteOrder;
 /**
  * The channels-last pooling passes of {@link AveragePooling2x2Layer} read and written in place in the
  * arrays' native memory with the JDK's Vector API, a pixel's channels a vector at a time: no copies
- * into Java arrays and back (docs/BENCHMARKS.md has what those copies cost). Same results
+ * into Java arrays and back (measured slower). Same results
  * as the planar passes, bit for bit (same order of additions). The layers run channels-last only with
  * the Vector API module ({@link VectorGradients#enabled}), so this is the only channels-last pooling.
  */

@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
 /**
  * Refuses, at start-up, a GPU that the CUDA build ({@code mvn -Pcuda}) cannot run, instead of a crash
  * inside the first kernel launch. ND4J 1.0.0-M2.1's {@code libnd4jcuda.so} carries machine code for
- * sm_37, 50, 52, 60, 61, 70, 75, 80 and 86 and no PTX (docs/GPU.md), so it runs on compute capability
+ * sm_37, 50, 52, 60, 61, 70, 75, 80 and 86 and no PTX (docs/deployment.md), so it runs on compute capability
  * 3.7 to 8.9 only: nothing for Hopper (9.0) or newer, and nothing a newer driver could JIT.
  * <p>
  * Does nothing on the CPU backend (it never touches a CUDA class). On the CUDA backend it asks

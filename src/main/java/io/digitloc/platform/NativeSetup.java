@@ -34,7 +34,7 @@ public final class NativeSetup {
     public static synchronized void configure() {
         setIfAbsent(HELPERS_PROPERTY, "false");
         if (GpuSupport.cudaBackend()) {
-            // the CUDA build: refuse a GPU its natives carry no code for (docs/GPU.md) before any kernel
+            // the CUDA build: refuse a GPU its natives carry no code for (docs/deployment.md) before any kernel
             // launch; JavaCPP finds the one (-cudnn) native build on its own
             GpuSupport.check();
         } else {
@@ -104,7 +104,7 @@ public final class NativeSetup {
      * Runs ND4J's BLAS calls (the dense layers' matrix products) on the calling thread: OpenBLAS's own
      * worker threads, which ND4J starts one per core, spin in {@code sched_yield} for a while after
      * every product and took much of a core from the convolutions and the Java passes of a step
-     * (docs/BENCHMARKS.md, "Closing the gap to torch.compile"). The products are small (batch x 3,136 x 128).
+     * (docs/performance.md). The products are small (batch x 3,136 x 128).
      * Loads ND4J: call it where a network is built or restored. Does nothing on the CUDA build.
      */
     public static void blasOnCallingThread() {

@@ -20,7 +20,7 @@ import java.util.Set;
  * Which kernels OpenBLAS (ND4J's BLAS: the dense layers' matrix products) runs. The OpenBLAS that
  * ND4J 1.0.0-M2.1 bundles (0.3.19) picks its kernels from the CPU's family and model, and on CPUs
  * newer than it (Intel family 6 model 207, for one) it falls back to its SSE3 "Prescott" kernels,
- * several times slower than the AVX-512 ones the same CPU can run (docs/BENCHMARKS.md). Before
+ * several times slower than the AVX-512 ones the same CPU can run (docs/performance.md). Before
  * OpenBLAS loads, {@link #chooseBeforeLoad} names the kernels from the CPU's feature flags instead,
  * through {@code OPENBLAS_CORETYPE}, which OpenBLAS reads once as it loads. A value the user set is
  * left alone.

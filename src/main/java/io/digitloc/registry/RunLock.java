@@ -29,6 +29,10 @@ import java.util.concurrent.TimeUnit;
  * a dead process on this host, belongs to a killed run and is taken over. Takeovers are serialised
  * by a second lock ({@code lock.takeover}) so two runs cannot both take over the same stale lock.
  * Works on a local or NFS path and on HDFS; S3 has no atomic create and is not supported.
+ *
+ * <p>The heartbeat stops when the lock is closed, and by itself when the lock file is gone or names
+ * another owner (the lock was removed or taken over): a lock never closed leaves no thread refreshing
+ * a file that is not there.
  */
 public final class RunLock implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RunLock.class);
@@ -48,7 +52,7 @@ public final class RunLock implements AutoCloseable {
         this.conf = conf;
         this.owner = owner;
         this.heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "registry-lock-heartbeat");
+            Thread t = new Thread(r, heartbeatThreadName(owner));
             t.setDaemon(true);
             return t;
         });
@@ -58,6 +62,16 @@ public final class RunLock implements AutoCloseable {
 
     public Owner owner() {
         return owner;
+    }
+
+    /** The name of the thread that refreshes the lock of this owner. */
+    static String heartbeatThreadName(Owner owner) {
+        return "registry-lock-heartbeat-" + owner.id();
+    }
+
+    /** Waits up to {@code timeout} for the heartbeat's thread to end; true when it has. */
+    boolean awaitHeartbeatEnd(Duration timeout) throws InterruptedException {
+        return heartbeat.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** The lock, or empty when a live run holds it. Stale locks are taken over. */
@@ -171,10 +185,25 @@ public final class RunLock implements AutoCloseable {
 
     private void touch() {
         try {
+            String lost = lost();
+            if (lost != null) {
+                LOG.warn("registry: the lock {} {}; its heartbeat stops", path, lost);
+                heartbeat.shutdown();
+                return;
+            }
             HadoopFiles.fs(path, conf).setTimes(path, System.currentTimeMillis(), -1);
         } catch (IOException | RuntimeException e) {
             LOG.warn("registry: cannot refresh the lock {}: {}", path, e.getMessage());
         }
+    }
+
+    /** Why this lock is no longer ours (the file is gone, or names another owner), or null while it is. */
+    private String lost() {
+        if (!HadoopFiles.exists(path, conf)) {
+            return "is gone";
+        }
+        Optional<Owner> holder = read(path, conf);
+        return holder.isPresent() && !holder.get().id().equals(owner.id()) ? "now belongs to " + holder.get() : null;
     }
 
     /** Releases the lock if it is still ours. */

@@ -41,7 +41,7 @@ public final class BroadcastModel implements Serializable {
         return CACHE.computeIfAbsent(key, k -> {
             NativeSetup.configure();
             // saved models hold DL4J's stock layers; the fast ones compute the same function, faster
-            // (docs/BENCHMARKS.md, "Scoring new data")
+            // (docs/performance.md)
             return StockLayers.toFast(ModelStore.fromBytes(bytes.value()));
         });
     }

@@ -7,7 +7,7 @@ import java.lang.reflect.Method;
  * looks up {@code org.nd4j.nativeblas.Nd4jCpu$Environment#isUseMKLDNN()}, a binding that ND4J
  * renamed (now {@code org.nd4j.linalg.cpu.nativecpu.bindings.Nd4jCpu$Environment#isUseONEDNN()}).
  * The failed lookup silently disables every oneDNN layer helper, and convolutions fall back to
- * im2col + gemm, several times slower (deeplearning4j#9417; docs/BENCHMARKS.md, "What each change did").
+ * im2col + gemm, several times slower (deeplearning4j#9417; docs/performance.md).
  * This class answers the
  * old lookup by forwarding to the new binding, reflectively so the CUDA build compiles without it.
  */

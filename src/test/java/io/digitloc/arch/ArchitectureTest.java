@@ -31,13 +31,13 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The design rules of docs/ARCHITECTURE.md, checked on the compiled main classes. The layer block and
+ * The design rules of docs/architecture.md, checked on the compiled main classes. The layer block and
  * the "Spark?" column are read from the document itself, so the document and the code cannot drift
  * apart: change one, and this test asks for the other.
  */
 class ArchitectureTest {
     private static final String ROOT = "io.digitloc";
-    private static final Path DOC = Path.of("docs/ARCHITECTURE.md");
+    private static final Path DOC = Path.of("docs/architecture.md");
     private static final JavaClasses MAIN = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
             .importPackages(ROOT);
@@ -91,7 +91,7 @@ class ArchitectureTest {
             rule = e.getValue().isEmpty() ? rule.whereLayer(e.getKey()).mayNotAccessAnyLayer()
                     : rule.whereLayer(e.getKey()).mayOnlyAccessLayers(e.getValue().toArray(String[]::new));
         }
-        rule.because("docs/ARCHITECTURE.md lists what each package may use").check(MAIN);
+        rule.because("docs/architecture.md lists what each package may use").check(MAIN);
     }
 
     @Test
@@ -99,7 +99,7 @@ class ArchitectureTest {
         Map<String, List<String>> layers = layers();
         MAIN.stream().map(c -> c.getPackageName()).filter(p -> p.startsWith(ROOT + "."))
                 .map(p -> p.substring(ROOT.length() + 1).split("\\.")[0]).distinct()
-                .forEach(p -> assertThat(layers).as("docs/ARCHITECTURE.md's layer block").containsKey(p));
+                .forEach(p -> assertThat(layers).as("docs/architecture.md's layer block").containsKey(p));
     }
 
     @Test
@@ -108,7 +108,7 @@ class ArchitectureTest {
         assertThat(free).contains("core", "config", "model", "platform", "report", "io", "cli");
         noClasses().that().resideInAnyPackage(free.stream().map(p -> ROOT + "." + p + "..").toArray(String[]::new))
                 .should().dependOnClassesThat().resideInAnyPackage("org.apache.spark..", "scala..")
-                .because("docs/ARCHITECTURE.md marks them Spark-free")
+                .because("docs/architecture.md marks them Spark-free")
                 .check(MAIN);
     }
 
@@ -135,7 +135,7 @@ class ArchitectureTest {
                 .check(MAIN);
     }
 
-    /** The command line only hands a session to the jobs: no other Spark API (docs/ARCHITECTURE.md, cli's row). */
+    /** The command line only hands a session to the jobs: no other Spark API (docs/architecture.md, cli's row). */
     @Test
     void theCommandLineUsesNoSparkApiButTheSession() {
         noClasses().that().resideInAPackage(ROOT + ".cli..")

@@ -14,7 +14,7 @@ import java.util.stream.Stream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * docs/ARCHITECTURE.md's size rules, read off the sources of src/main: no method or constructor longer
+ * docs/architecture.md's size rules, read off the sources of src/main: no method or constructor longer
  * than 60 lines, none with more than 7 parameters. A record's header is its fields, not a parameter
  * list (its other constructors too), and a method overriding DL4J's or Spark's ({@code @Override}) keeps
  * their signature.

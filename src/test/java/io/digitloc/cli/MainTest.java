@@ -76,4 +76,15 @@ class MainTest {
         Cli.Run score = Cli.run("score", "--help");
         assertThat(score.out()).contains("--batch=N").contains("(default: 256)");
     }
+
+    /** The two evaluation limits set different settings, and each option's help says which canvases it counts. */
+    @Test
+    void theTwoEvaluationLimitsExplainWhichCanvasesTheyCount() {
+        // help wraps lines anywhere, even after a '.': compare without white space
+        String help = Cli.run("pipeline", "--help").out().replaceAll("\\s+", "");
+        assertThat(help).contains("--epoch-eval-limit=NValidationcanvasesscoredaftereachtrainingepoch")
+                .contains("--eval-limit=NValidationcanvasesscoredbytheevaluatestage");
+        assertThat(help).contains("notbytheevaluatestage(eval.limit)")
+                .contains("notbytheper-epochcheckoftraining(train.eval-limit)");
+    }
 }

@@ -61,7 +61,7 @@ class MonitorSettingsTest {
                 .isInstanceOf(SettingsException.class).hasMessageContaining("digitloc.train.tensorboard");
     }
 
-    /** The 40-epoch full-size run of docs/RESULTS.md ("Learning curves"): validation accuracy (%) and mean IoU. */
+    /** The 40-epoch full-size run of docs/results.md ("Learning curves"): validation accuracy (%) and mean IoU. */
     private static final double[] ACCURACY = {92.65, 94.75, 96.65, 96.40, 96.50, 97.60, 97.55, 98.00, 98.55, 98.15,
             98.55, 98.50, 98.70, 98.55, 98.45, 98.85, 98.50, 98.95, 98.95, 98.90, 99.05, 98.90, 98.55, 98.90, 98.85,
             98.85, 98.95, 98.90, 98.85, 98.85, 98.85, 99.00, 98.85, 98.90, 98.90, 98.90, 98.90, 98.95, 98.90, 98.95};

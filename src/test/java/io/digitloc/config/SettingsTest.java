@@ -173,6 +173,6 @@ class SettingsTest {
                 .isInstanceOf(SettingsException.class)
                 .hasMessage("setting digitloc.data.if-exists = 'keep' must be one of: fail, replace");
         assertThat(Settings.defaults().score().batchSize()).isEqualTo(256);
-        assertThat(Settings.defaults().benchmark().scalingOut()).isEqualTo("docs/scaling.json");
+        assertThat(Settings.defaults().benchmark().scalingOut()).isEqualTo("docs/records/scaling.json");
     }
 }

@@ -57,7 +57,7 @@ class EvaluateJobTest {
         o.put("digitloc.train.epochs", 6);
         // a larger step, falling linearly, fresh placements each epoch, and a box-loss weight of 2 that keeps
         // both heads learning with two workers (at 4, as conf/quick.conf's one worker uses, two workers'
-        // classifier stayed on its plateau in this budget: 18% accuracy); spread of the figures: docs/TESTS.md
+        // classifier stayed on its plateau in this budget: 18% accuracy); spread of the figures: docs/testing.md
         o.put("digitloc.train.learning-rate", 0.003);
         o.put("digitloc.train.lr-schedule", "linear");
         o.put("digitloc.train.box-loss-weight", 2);
@@ -162,7 +162,7 @@ class EvaluateJobTest {
         // [12, 96] x [9, 93]; the centre of the canvas would map to (112.5, 76.5), outside it
         double cx = (box[0] + box[2]) / 2;
         double cy = (box[1] + box[3]) / 2;
-        // one line per run, for the spread recorded in docs/TESTS.md
+        // one line per run, for the spread recorded in docs/testing.md
         System.out.printf("learning figures: accuracy %.4f, mean IoU %.4f, drawn-digit box centre (%.1f, %.1f)%n",
                 evaluated.metrics().accuracy(), evaluated.metrics().meanIou(), cx, cy);
         assertThat(cx).as("box %s against the drawn place (label %d)", java.util.Arrays.toString(box), label)

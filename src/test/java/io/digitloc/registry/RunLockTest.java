@@ -91,14 +91,47 @@ class RunLockTest {
             }));
         }
         start.countDown();
-        int held = 0;
+        List<RunLock> held = new ArrayList<>();
         for (Future<Optional<RunLock>> f : results) {
-            Optional<RunLock> l = f.get();
-            if (l.isPresent()) {
-                held++;
-            }
+            f.get().ifPresent(held::add);
         }
         pool.shutdown();
-        assertThat(held).isEqualTo(1);
+        assertThat(held).hasSize(1);
+        held.forEach(RunLock::close); // only once every run has tried: a lock freed early could be taken again
+    }
+
+    @Test
+    void closingTheLockEndsItsHeartbeatThread() throws Exception {
+        RunLock lock = RunLock.tryAcquire(registry(), HadoopConf.local(), STALE, Duration.ofMillis(100)).orElseThrow();
+        assertThat(heartbeatAlive(lock)).isTrue();
+        lock.close();
+        assertThat(lock.awaitHeartbeatEnd(Duration.ofSeconds(5))).isTrue();
+        assertThat(heartbeatAlive(lock)).isFalse();
+    }
+
+    /** A lock never closed whose file is removed (its registry deleted) stops refreshing it by itself. */
+    @Test
+    void aLockWhoseFileIsGoneStopsItsHeartbeat() throws Exception {
+        RunLock lock = RunLock.tryAcquire(registry(), HadoopConf.local(), STALE, Duration.ofMillis(100)).orElseThrow();
+        Files.delete(tmp.resolve("lock"));
+        assertThat(lock.awaitHeartbeatEnd(Duration.ofSeconds(5))).isTrue();
+        assertThat(heartbeatAlive(lock)).isFalse();
+        assertThat(tmp.resolve("lock")).doesNotExist();
+    }
+
+    /** A lock taken over by another run (this one judged stale) stops touching the new holder's file. */
+    @Test
+    void aLockTakenOverStopsItsHeartbeat() throws Exception {
+        RunLock lock = RunLock.tryAcquire(registry(), HadoopConf.local(), STALE, Duration.ofMillis(100)).orElseThrow();
+        RunLock.Owner other = new RunLock.Owner("elsewhere", "another-host", 1, Instant.now().toString());
+        Files.writeString(tmp.resolve("lock"), Json.write(other));
+        assertThat(lock.awaitHeartbeatEnd(Duration.ofSeconds(5))).isTrue();
+        lock.close();
+        assertThat(RunLock.holder(registry(), HadoopConf.local())).contains(other);
+    }
+
+    private static boolean heartbeatAlive(RunLock lock) {
+        String name = RunLock.heartbeatThreadName(lock.owner());
+        return Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().equals(name) && t.isAlive());
     }
 }
