@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # Submits a pipeline job to Spark:  ./submit.sh [spark-submit options] <subcommand> [options]
 #
-#   ./submit.sh pipeline --config conf/quick.conf                     # embedded Spark, local[2]
+#   ./submit.sh pipeline --config conf/quick.conf                     # embedded Spark, local[1]
 #   ./submit.sh --master spark://host:7077 pipeline --data-dir hdfs://nn/digitloc/data ...
 #   ./submit.sh --master yarn --num-executors 4 train --model-dir hdfs://nn/digitloc/runs/r1
 #
 # With SPARK_HOME set it runs $SPARK_HOME/bin/spark-submit; without it, Spark's own SparkSubmit
 # class from this project's Maven classpath (nothing to install). Either way it submits the cluster
 # jar (target/*-cluster.jar, built if missing) with main class io.digitloc.cli.Main and a properties
-# file merged from conf/spark/common.conf and the file for the master: local.conf (local[*]),
+# file merged from conf/spark/common.conf and the file for the master: local.conf (local[1]),
 # standalone.conf (spark://), yarn.conf (yarn), kubernetes.conf (k8s://). Options of your own win.
 #
 # submit.sh's own options (before the subcommand):
@@ -17,7 +17,7 @@
 # Exit code: the job's (0 success, 1 failure, 2 bad options; retrain has its own, see README).
 set -uo pipefail
 root=$(cd "$(dirname "$0")" && pwd)
-subcommands=" generate train evaluate pipeline predict score benchmark retrain "
+subcommands=" generate train evaluate pipeline predict score benchmark retrain export "
 
 usage() { sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; }
 
@@ -94,7 +94,7 @@ fi
 if [ "$deploy_mode" = client ] && [ "$mode" != local ] || [ -n "${SPARK_HOME:-}" ]; then
   sed -i "s|^spark.driver.extraJavaOptions .*|& -Dlog4j2.configurationFile=file:$root/conf/log4j2.properties|" "$props"
 fi
-[ -n "$master" ] || spark_args+=(--master "local[2]")
+[ -n "$master" ] || spark_args+=(--master "local[1]")
 
 export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"
 # OpenMP threads (ND4J, oneDNN, OpenBLAS) sleep between kernels instead of spinning: spinning
