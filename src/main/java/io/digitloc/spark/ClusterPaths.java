@@ -62,6 +62,12 @@ public final class ClusterPaths {
     /** As {@link #requireReachable(Settings)} for one path, {@code what} naming the setting or option. */
     public static void requireReachable(String what, String value) {
         Path path = new Path(value);
+        if (path.toUri().getUserInfo() != null) {
+            // a key in the path would be kept in metadata.json and the logs; the message leaves it out
+            throw new SettingsException(what + " = " + path.toUri().getScheme() + "://" + path.toUri().getHost()
+                    + path.toUri().getPath() + " carries credentials in its address: give them through Hadoop's "
+                    + "providers instead (the environment, fs.s3a.access.key and fs.s3a.secret.key, an instance profile)");
+        }
         String scheme = path.toUri().getScheme();
         if (scheme == null || "file".equals(scheme)) {
             return;

@@ -43,9 +43,14 @@ public final class S3Server implements AutoCloseable {
                 "s3proxy.credential=" + SECRET_KEY,
                 "jclouds.provider=filesystem",
                 "jclouds.filesystem.basedir=" + blobs));
+        // without a configuration logback logs every request at DEBUG, which slows the server many times over
+        Path logback = dir.resolve("logback.xml");
+        Files.writeString(logback, "<configuration><appender name=\"out\" class=\"ch.qos.logback.core.ConsoleAppender\">"
+                + "<encoder><pattern>%d %-5level %logger %msg%n</pattern></encoder></appender>"
+                + "<root level=\"WARN\"><appender-ref ref=\"out\"/></root></configuration>");
         Path log = dir.resolve("s3proxy.log");
         Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-cp", classpath, "org.gaul.s3proxy.Main", "--properties", props.toString())
+                "-Xmx256m", "-Dlogback.configurationFile=" + logback, "-cp", classpath, "org.gaul.s3proxy.Main", "--properties", props.toString())
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         S3Server server = new S3Server(p, blobs, port);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
@@ -93,6 +98,9 @@ public final class S3Server implements AutoCloseable {
         s.put("fs.s3a.retry.interval", "100ms");
         s.put("fs.s3a.connection.establish.timeout", "2000");
         s.put("fs.s3a.connection.timeout", "30000");
+        // no deleting of the parent "directory" markers after each write, which against this server made
+        // every file the committer completed wait seconds (Hadoop 3.3.1 and later read kept markers right)
+        s.put("fs.s3a.directory.marker.retention", "keep");
         return s;
     }
 
