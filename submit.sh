@@ -14,12 +14,14 @@
 # submit.sh's own options (before the subcommand):
 #   --with-conf FILE   merge one more properties file (e.g. conf/spark/gpu.conf); repeatable
 #   -h, --help         this text (use '<subcommand> --help' for the job's options)
+# train, pipeline and retrain get --conf spark.dynamicAllocation.enabled=false unless you set it;
+# conf/spark/s3a.conf is added when a job argument names s3a://.
 # Exit code: the job's (0 success, 1 failure, 2 bad options; retrain has its own, see README).
 set -uo pipefail
 root=$(cd "$(dirname "$0")" && pwd)
 subcommands=" generate train evaluate pipeline predict score benchmark retrain export "
 
-usage() { sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; }
 
 spark_args=()
 extra_conf=()
@@ -61,6 +63,21 @@ case "$subcommands" in
   *" $sub "*) ;;
   *) echo "submit.sh: unknown subcommand '$sub' (one of:$subcommands)" >&2; exit 2 ;;
 esac
+
+# Training (train, pipeline, retrain) runs each epoch as one barrier stage, which Spark refuses under
+# dynamic allocation: turned off for these unless the user set it; the others keep the cluster's setting.
+case "$sub" in
+  train|pipeline|retrain)
+    if [[ " ${spark_args[*]} " != *"spark.dynamicAllocation.enabled="* ]]; then
+      spark_args+=(--conf spark.dynamicAllocation.enabled=false)
+      echo "submit.sh: spark.dynamicAllocation.enabled=false for $sub (its barrier stage needs a fixed set of executors)" >&2
+    fi ;;
+esac
+# s3a:// outputs go through S3A's directory committer (conf/spark/s3a.conf), when a job argument names one.
+if [[ " ${job_args[*]} " == *"s3a://"* ]] && [[ " ${extra_conf[*]} " != *"s3a.conf"* ]]; then
+  extra_conf+=("$root/conf/spark/s3a.conf")
+  echo "submit.sh: s3a:// paths: adding conf/spark/s3a.conf (the S3A directory committer)" >&2
+fi
 
 case "${master:-local}" in
   local*) mode=local ;;

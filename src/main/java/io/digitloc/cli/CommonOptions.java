@@ -51,7 +51,9 @@ public final class CommonOptions {
             }
         }
         overrides.putAll(extra);
-        return ClusterPaths.qualify(Settings.load(config, overrides));
+        Settings settings = ClusterPaths.qualify(Settings.load(config, overrides));
+        ClusterPaths.requireReachable(settings);
+        return settings;
     }
 
     /** The path of the setting {@code option} sets, or null: its descriptionKey when that is a declared setting. */

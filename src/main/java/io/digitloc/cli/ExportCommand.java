@@ -4,6 +4,7 @@ import io.digitloc.config.Settings;
 import io.digitloc.core.RunLayout;
 import io.digitloc.export.OnnxExport;
 import io.digitloc.io.HadoopConf;
+import io.digitloc.spark.ClusterPaths;
 import org.apache.hadoop.fs.Path;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -56,6 +57,7 @@ final class ExportCommand implements Callable<Integer> {
         HadoopConf conf = HadoopConf.local();
         Path modelFile = OnnxExport.modelFile(new Path(settings.eval().modelPath(settings.train().modelDir())), conf);
         Path target = out != null ? new Path(out) : new Path(modelFile.getParent(), RunLayout.ONNX);
+        ClusterPaths.requireReachable("--out", target.toString());
         int size = settings.data().canvasSize();
         OnnxExport.Result r = OnnxExport.export(modelFile, size, target, conf);
         System.out.printf(Locale.ROOT, "export: %s -> %s (ONNX opset %d, %.1f MB): input %s [N,1,%d,%d], outputs "

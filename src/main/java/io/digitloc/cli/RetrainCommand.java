@@ -2,6 +2,7 @@ package io.digitloc.cli;
 
 import io.digitloc.config.RetrainSettings;
 import io.digitloc.config.Settings;
+import io.digitloc.config.SettingsException;
 import io.digitloc.data.GenerateJob;
 import io.digitloc.io.HadoopConf;
 import io.digitloc.registry.RetrainJob;
@@ -55,6 +56,12 @@ final class RetrainCommand implements Callable<Integer> {
         RetrainSettings r = settings.retrain();
         HadoopConf local = HadoopConf.local();
         Path root = new Path(r.registry());
+        if (!RunLock.hasAtomicCreate(root, local)) {
+            throw new SettingsException("digitloc.retrain.registry (--registry) = " + root + ": its filesystem ("
+                    + RunLock.scheme(root, local) + ") has no atomic create-if-absent, which the registry's lock needs "
+                    + "(two runs could both take it); keep the registry on HDFS (hdfs://) or on a local or shared POSIX "
+                    + "path (NFS). The data, model and score paths may stay where they are.");
+        }
 
         Optional<RunLock> lock = r.onLocked() == RetrainSettings.OnLocked.WAIT
                 ? RunLock.acquire(root, local, r.lockStaleAfter(), r.lockHeartbeat(), r.waitTimeout())

@@ -3,6 +3,7 @@ package io.digitloc.cli;
 import io.digitloc.config.ScoreSettings;
 import io.digitloc.config.Settings;
 import io.digitloc.score.ScoreJob;
+import io.digitloc.spark.ClusterPaths;
 import io.digitloc.spark.SparkSessions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -51,6 +52,8 @@ final class ScoreCommand implements Callable<Integer> {
     public Integer call() {
         Settings settings = common.load();
         ScoreSettings score = settings.score();
+        ClusterPaths.requireReachable("--input", input);
+        ClusterPaths.requireReachable("--out", out);
         ScoreJob.Result r = ScoreJob.run(SparkSessions.getOrCreate(settings.spark()), new ScoreJob.Request(input,
                 score.format(), settings.eval().modelPath(settings.train().modelDir()), out, overwrite, settings.data().canvasSize(),
                 score.batchSize(), score.pixelsCol(), probabilities));

@@ -125,12 +125,8 @@ public final class GenerateJob {
             DatasetManifest manifest = new DatasetManifest(DatasetManifest.FORMAT_VERSION, BuildInfo.version(),
                     Instant.now().toString(), settings.seed(), data.canvasSize(), CanvasSynthesizer.DIGIT,
                     source.dir().toString(), entries);
-            HadoopFiles.writeString(new Path(tmp, DatasetManifest.FILE_NAME), Json.write(manifest), conf);
-            if (data.ifExists() == DataSettings.IfExists.REPLACE) {
-                HadoopFiles.replace(fs, tmp, out);
-            } else {
-                HadoopFiles.publishNew(fs, tmp, out);
-            }
+            HadoopFiles.publishMarked(fs, tmp, out, data.ifExists() == DataSettings.IfExists.REPLACE,
+                    new HadoopFiles.Marker(DatasetManifest.FILE_NAME, Json.write(manifest)), conf);
             double seconds = (System.nanoTime() - start) / 1e9;
             return new Result(out.toString(), manifest, seconds);
         } catch (IOException e) {

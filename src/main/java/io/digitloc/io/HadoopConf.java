@@ -12,6 +12,7 @@ import java.util.Map;
  */
 public final class HadoopConf implements Serializable {
     private static final long serialVersionUID = 1L;
+    private static final String SPARK_HADOOP = "spark.hadoop.";
     private final Map<String, String> entries;
     private transient Configuration conf;
 
@@ -23,9 +24,20 @@ public final class HadoopConf implements Serializable {
         this.conf = conf;
     }
 
-    /** A configuration with the defaults found on the classpath (core-site.xml etc.). */
+    /**
+     * A configuration with the defaults found on the classpath (core-site.xml etc.) and, as Spark's own
+     * does, every {@code spark.hadoop.*} system property without its prefix: spark-submit's
+     * {@code --conf spark.hadoop.fs.s3a.endpoint=...} and {@code -D} flags reach what the driver opens
+     * before (or without) a Spark session, such as the registry's lock.
+     */
     public static HadoopConf local() {
-        return new HadoopConf(new Configuration());
+        Configuration conf = new Configuration();
+        for (String key : System.getProperties().stringPropertyNames()) {
+            if (key.startsWith(SPARK_HADOOP) && key.length() > SPARK_HADOOP.length()) {
+                conf.set(key.substring(SPARK_HADOOP.length()), System.getProperty(key));
+            }
+        }
+        return new HadoopConf(conf);
     }
 
     public Configuration get() {

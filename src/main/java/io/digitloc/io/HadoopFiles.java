@@ -144,6 +144,28 @@ public final class HadoopFiles {
         }
     }
 
+    /**
+     * Publishes the finished directory {@code tmp} as {@code target}, then writes the file that marks it
+     * complete ({@code marker}, inside it) last. On an object store (s3a) a directory rename is a copy of
+     * each file and then a delete, so a reader could meet part of a copy; the marker appears only after
+     * everything else is in place. An existing target (when {@code replace}) loses its marker before it
+     * is moved aside, so it never looks complete while only part of it is there.
+     */
+    public static void publishMarked(FileSystem fs, Path tmp, Path target, boolean replace, Marker marker,
+                                     HadoopConf conf) throws IOException {
+        if (replace) {
+            fs.delete(new Path(target, marker.name()), false);
+            replace(fs, tmp, target);
+        } else {
+            publishNew(fs, tmp, target);
+        }
+        writeString(new Path(target, marker.name()), marker.text(), conf);
+    }
+
+    /** A directory's completion marker: a file name inside it and its content. */
+    public record Marker(String name, String text) {
+    }
+
     public static void deleteQuietly(FileSystem fs, Path path) {
         try {
             fs.delete(path, true);

@@ -28,7 +28,8 @@ import java.util.concurrent.TimeUnit;
  * The holder touches it every heartbeat; a lock not touched for {@code staleAfter}, or whose owner is
  * a dead process on this host, belongs to a killed run and is taken over. Takeovers are serialised
  * by a second lock ({@code lock.takeover}) so two runs cannot both take over the same stale lock.
- * Works on a local or NFS path and on HDFS; S3 has no atomic create and is not supported.
+ * Works on a local or NFS path and on HDFS; elsewhere (S3...) {@link #hasAtomicCreate} is false and the
+ * lock refuses to be made.
  *
  * <p>The heartbeat stops when the lock is closed, and by itself when the lock file is gone or names
  * another owner (the lock was removed or taken over): a lock never closed leaves no thread refreshing
@@ -74,6 +75,21 @@ public final class RunLock implements AutoCloseable {
         return heartbeat.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    /**
+     * Whether the lock can be created atomically on {@code registry}'s filesystem: a hard link on the local
+     * disk (NFS included), a non-overwriting rename on HDFS. Object stores (s3a: rename is copy then delete,
+     * and create-without-overwrite checks, then writes) and filesystems not known here cannot.
+     */
+    public static boolean hasAtomicCreate(Path registry, HadoopConf conf) {
+        String scheme = scheme(registry, conf);
+        return "file".equals(scheme) || "hdfs".equals(scheme);
+    }
+
+    /** The scheme of {@code path}'s filesystem (the default one's, for a path that names none). */
+    public static String scheme(Path path, HadoopConf conf) {
+        return HadoopFiles.fs(path, conf).getUri().getScheme();
+    }
+
     /** The lock, or empty when a live run holds it. Stale locks are taken over. */
     public static Optional<RunLock> tryAcquire(Path registry, HadoopConf conf, Duration staleAfter, Duration heartbeat) {
         Path lock = new Path(registry, LOCK);
@@ -109,6 +125,9 @@ public final class RunLock implements AutoCloseable {
     }
 
     static boolean create(Path lock, Owner owner, HadoopConf conf) {
+        if (!hasAtomicCreate(lock, conf)) {
+            throw new UnsupportedOperationException("no atomic create on the filesystem of " + lock);
+        }
         FileSystem fs = HadoopFiles.fs(lock, conf);
         Path tmp = HadoopFiles.tempSibling(lock);
         try {

@@ -112,12 +112,13 @@ public final class ScoreJob {
             summary.put("errors", errors);
             summary.put("seconds", Math.round(seconds * 10) / 10.0);
             summary.put("written_at", Instant.now().toString());
-            HadoopFiles.writeString(new Path(tmp, SUMMARY), Json.write(summary), conf);
+
             if (errors > 0) {
                 written.filter(col(ScoreColumns.ERROR).isNotNull()).select(ScoreColumns.ERROR).limit(3).collectAsList()
                         .forEach(r -> LOG.warn("score: unscored row: {}", r.getString(0)));
             }
-            HadoopFiles.replace(fs, tmp, out);
+            // _score.json last: on S3 the rename copies file by file, and the summary says the rest is there
+            HadoopFiles.publishMarked(fs, tmp, out, true, new HadoopFiles.Marker(SUMMARY, Json.write(summary)), conf);
             LOG.info(String.format(Locale.ROOT, "score: %d rows, %d unscored, %.1f s", rows, errors, seconds));
             return new Result(out.toString(), rows, rows - errors, errors, seconds);
         } catch (IOException e) {

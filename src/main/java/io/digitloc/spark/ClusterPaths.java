@@ -5,9 +5,13 @@ import io.digitloc.config.Settings;
 import io.digitloc.config.SettingsException;
 import io.digitloc.io.DriverPaths;
 import io.digitloc.io.HadoopConf;
+import io.digitloc.io.StoreProbe;
+import org.apache.hadoop.fs.Path;
 import org.apache.spark.SparkConf;
 import org.apache.spark.deploy.SparkHadoopUtil;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -45,5 +49,31 @@ public final class ClusterPaths {
             }
         });
         return qualified.isEmpty() ? settings : settings.with(qualified);
+    }
+
+    /**
+     * Reaches, from the driver, the filesystem of each path setting that names a scheme other than the
+     * local disk's (S3, HDFS...), once per path, before anything is written ({@link StoreProbe}).
+     */
+    public static void requireReachable(Settings settings) {
+        settings.paths().forEach((setting, value) -> requireReachable(setting.key(), value));
+    }
+
+    /** As {@link #requireReachable(Settings)} for one path, {@code what} naming the setting or option. */
+    public static void requireReachable(String what, String value) {
+        Path path = new Path(value);
+        if (path.toUri().getUserInfo() != null) {
+            // a key in the path would be kept in metadata.json and the logs; the message leaves it out
+            throw new SettingsException(what + " = " + path.toUri().getScheme() + "://" + path.toUri().getHost()
+                    + path.toUri().getPath() + " carries credentials in its address: give them through Hadoop's "
+                    + "providers instead (the environment, fs.s3a.access.key and fs.s3a.secret.key, an instance profile)");
+        }
+        String scheme = path.toUri().getScheme();
+        if (scheme == null || "file".equals(scheme)) {
+            return;
+        }
+        StoreProbe.problem(path, HadoopConf.local()).ifPresent(problem -> {
+            throw new UncheckedIOException(what + ": " + problem, new IOException(problem));
+        });
     }
 }

@@ -129,6 +129,7 @@ public final class TrainJob {
     /** The epoch loop, until the planned epochs or early stopping; then the run is published. */
     private static Result epochs(TrainRun run, TrainingSession session, Beginning.Begin begin) {
         TrainingHistory history = begin.history();
+        EarlyStopping stopping;
         try (RunMonitor monitor = new RunMonitor(run.settings(), run.work(), run.modelDir(), run.conf(), history,
                 run.validation(), run.size())) {
             session.master().onProgress(monitor.progress(session.network()));
@@ -136,8 +137,11 @@ public final class TrainJob {
             for (int epoch = begin.lastDone() + 1; epoch <= epochs && !monitor.stopping().shouldStop(); epoch++) {
                 epoch(run, session, monitor, history, epoch);
             }
-            return finish(run, session.plan().workers(), begin, history, monitor.stopping(), session.kept());
+            stopping = monitor.stopping();
         }
+        // the monitor (its TensorBoard file) is closed before the run is published: on an object store a
+        // file is written only when closed, and it would land in the renamed-away work directory
+        return finish(run, session.plan().workers(), begin, history, stopping, session.kept());
     }
 
     /**
@@ -183,7 +187,7 @@ public final class TrainJob {
 
     /**
      * Publishes the run: the model kept (the best epoch's checkpoint with early stopping on, else the last
-     * network) as model.zip, then metadata.json, then the rename of the whole directory.
+     * network) as model.zip, then the rename of the whole directory, then metadata.json, which marks it complete.
      */
     private static Result finish(TrainRun run, int workers, Beginning.Begin begin, TrainingHistory history, EarlyStopping stopping,
                                  ComputationGraph lastNet) {
@@ -204,11 +208,11 @@ public final class TrainJob {
                 new TrainingMetadata.Outcome(train.epochs(), lastRecord.epoch(), bestEpoch, reason, total,
                         history.imagesPerSecond()),
                 begin.initialFigures(), ValidationFigures.of(kept), run.settings().rendered(), run.manifest());
-        HadoopFiles.writeString(new Path(run.work(), RunLayout.METADATA), Json.write(metadata), run.conf());
         FileSystem fs = HadoopFiles.fs(run.work(), run.conf());
         try {
             HadoopFiles.deleteQuietly(fs, new Path(run.work(), RunLayout.BATCHES));
-            HadoopFiles.replace(fs, run.work(), run.modelDir());
+            HadoopFiles.publishMarked(fs, run.work(), run.modelDir(), true,
+                    new HadoopFiles.Marker(RunLayout.METADATA, Json.write(metadata)), run.conf());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot publish " + run.modelDir() + ": " + e.getMessage(), e);
         }

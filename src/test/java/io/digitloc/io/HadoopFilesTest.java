@@ -80,4 +80,32 @@ class HadoopFilesTest {
         assertThat(Json.read(json, Figures.class, "f.json")).isEqualTo(new Figures(0.5, 7));
         assertThatThrownBy(() -> Json.read("{not json", Figures.class, "f.json")).hasMessageContaining("f.json");
     }
+
+    @Test
+    void publishMarkedWritesTheMarkerAfterTheRenameAndReplacesTheOldOutputWhole() throws IOException {
+        Path out = path("out"); // named before it exists: the URI of an existing directory ends in a slash
+        FileSystem fs = HadoopFiles.fs(out, HadoopConf.local());
+        Path first = path(".out.tmp-1");
+        fs.mkdirs(first);
+        HadoopFiles.writeString(new Path(first, "part-0"), "a", HadoopConf.local());
+        HadoopFiles.publishMarked(fs, first, out, false, new HadoopFiles.Marker("_done.json", "1"),
+                HadoopConf.local());
+        assertThat(HadoopFiles.readString(new Path(out, "_done.json"), HadoopConf.local())).isEqualTo("1");
+
+        Path second = path(".out.tmp-2");
+        fs.mkdirs(second);
+        HadoopFiles.writeString(new Path(second, "part-1"), "b", HadoopConf.local());
+        HadoopFiles.publishMarked(fs, second, out, true, new HadoopFiles.Marker("_done.json", "2"),
+                HadoopConf.local());
+        assertThat(HadoopFiles.readString(new Path(out, "_done.json"), HadoopConf.local())).isEqualTo("2");
+        assertThat(fs.exists(new Path(out, "part-0"))).as("nothing of the old output kept").isFalse();
+        assertThat(fs.exists(new Path(out, "part-1"))).isTrue();
+        assertThat(entries()).as("no temporary or old directory left").isEqualTo(1);
+
+        Path third = path(".out.tmp-3");
+        fs.mkdirs(third);
+        assertThatThrownBy(() -> HadoopFiles.publishMarked(fs, third, out, false,
+                new HadoopFiles.Marker("_done.json", "3"), HadoopConf.local())).hasMessageContaining("appeared");
+        assertThat(HadoopFiles.readString(new Path(out, "_done.json"), HadoopConf.local())).isEqualTo("2");
+    }
 }

@@ -78,4 +78,18 @@ class ClusterPathsTest {
                 "digitloc.retrain.registry", "hdfs://nn:8020/r", "digitloc.eval.out", "eval"))))
                 .isInstanceOf(SettingsException.class).hasMessageContaining("digitloc.eval.out = 'eval'");
     }
+
+    @Test
+    void aPathCarryingCredentialsIsRefusedWithoutThem() {
+        assertThatThrownBy(() -> ClusterPaths.requireReachable("digitloc.data.dir", "s3a://AKIDEXAMPLE:s3cr3t@bucket/data"))
+                .isInstanceOf(SettingsException.class)
+                .hasMessageContaining("digitloc.data.dir = s3a://bucket/data").hasMessageContaining("fs.s3a.access.key")
+                .hasMessageNotContaining("s3cr3t").hasMessageNotContaining("AKIDEXAMPLE");
+    }
+
+    @Test
+    void localPathsAreNotProbed() {
+        ClusterPaths.requireReachable("digitloc.data.dir", "/nowhere/at/all");
+        ClusterPaths.requireReachable("digitloc.data.dir", "relative/path");
+    }
 }
