@@ -64,8 +64,7 @@ public final class ScalingBenchmark {
     }
 
     /** One worker count's run. */
-    public record Run(int workers, String batches, String master, boolean reached, long samplesToTarget,
-                      double interpolatedSamplesToTarget, long samplesSeen, double fitSeconds,
+    public record Run(int workers, String batches, String master, long samplesSeen, double fitSeconds,
                       double imagesPerSecond, RoundPhases.Summary phases, String outerStep, String rate,
                       List<Point> curve) {
         /** A round's wall time less its slowest worker's fitting. */
@@ -152,7 +151,6 @@ public final class ScalingBenchmark {
         long samples;
         double fitSeconds;
         boolean reached;
-        long reachedAt = -1;
 
         Trial(JavaSparkContext jsc, TrainingSession session, Dataset<Row> validation, int size) {
             this.jsc = jsc;
@@ -206,19 +204,14 @@ public final class ScalingBenchmark {
                             + "IoU>=0.75 %.2f%%, mean IoU %.3f, %.0f img/s, round overhead %.3f s", workers, samples,
                     phase.globalBatch(), 100 * s.accuracy(), 100 * s.shareFound(), 100 * s.shareTight(), s.meanIou(),
                     samples / fitSeconds, session.master().phases().summary().overhead()));
-            if (!reached && target.met(p)) {
-                reached = true;
-                reachedAt = curve.size() - 1;
-            }
+            reached = reached || target.met(p);
         }
 
         Run result() {
             RoundPhases.Summary phases = session.master().phases().summary();
             out.accept(String.format("  %d workers: %s", workers, phases));
-            List<Point> toTarget = reached ? curve.subList(0, (int) reachedAt + 1) : curve;
-            return new Run(workers, session.plan().schedule().describe(), jsc.master(), reached,
-                    reached ? toTarget.get(toTarget.size() - 1).samples() : -1,
-                    reached ? interpolate(target, toTarget) : -1, samples, fitSeconds, samples / fitSeconds, phases, outer,
+            return new Run(workers, session.plan().schedule().describe(), jsc.master(), samples, fitSeconds,
+                    samples / fitSeconds, phases, outer,
                     "x sqrt(global batch / batch-size)", curve);
         }
     }

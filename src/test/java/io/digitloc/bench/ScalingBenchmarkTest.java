@@ -89,7 +89,7 @@ class ScalingBenchmarkTest {
         // two executors, batch 64: epoch 1 is 2 x 32 (1,024 samples a round), the run fitted 64,000 samples
         // in 70 s of fitting; a step of 32 takes 0.06 s: 62.5 rounds of 16 x 0.06 + 0.1 = 66.25 s predicted
         var curve = List.of(new ScalingBenchmark.Point(64_000, 64, 0.99, 0.99, 0.99, 0.9, 70));
-        var run = new ScalingBenchmark.Run(2, "global batch 64", "spark://x", true, 64_000, 64_000, 64_000, 70,
+        var run = new ScalingBenchmark.Run(2, "global batch 64", "spark://x", 64_000, 70,
                 914, two.summary(), "plain", "x 1", curve);
         var inputs = new ScalingBenchmark.ProjectionInputs(Map.of(), 16,
                 Map.of(2, new BatchSchedule(64, 2, 128, 65_536, 64_000, 10, 16)), Map.of(32, 0.06));
@@ -99,7 +99,7 @@ class ScalingBenchmarkTest {
     }
 
     private static ScalingBenchmark.Run run(int workers, RoundPhases phases) {
-        return new ScalingBenchmark.Run(workers, "global batch 64", "spark://x", true, 1000, 1000, 1000, 1,
+        return new ScalingBenchmark.Run(workers, "global batch 64", "spark://x", 1000, 1,
                 1000, phases.summary(), "plain", "as configured", List.of());
     }
 }
