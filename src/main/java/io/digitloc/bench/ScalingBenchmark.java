@@ -1,5 +1,7 @@
 package io.digitloc.bench;
 
+import io.digitloc.augment.DigitWarp;
+import io.digitloc.augment.EpochBatches;
 import io.digitloc.config.Settings;
 import io.digitloc.config.SparkSettings;
 import io.digitloc.core.QuickScore;
@@ -229,8 +231,9 @@ public final class ScalingBenchmark {
 
     /**
      * Seconds of one optimiser step of the global batch on one worker with {@code threads} ND4J threads, in
-     * this JVM (Spark local, the train split's first canvases): the compute a projection gives an executor
-     * of that many cores.
+     * this JVM (Spark local, the train split's first canvases), each batch made as a worker makes it past the
+     * first epoch (digits re-placed when augmenting): the compute a projection gives an executor of that many
+     * cores.
      */
     public double stepSeconds(int threads) {
         return stepSeconds(threads, settings.train().batchSize());
@@ -244,19 +247,27 @@ public final class ScalingBenchmark {
             CanvasDataset ds = CanvasDataset.open(spark, settings.data().dir());
             int size = ds.manifest().canvasSize();
             List<Row> rows = ds.read(Split.TRAIN).orderBy("id").limit(25 * batch).collectAsList();
-            List<org.nd4j.linalg.dataset.api.MultiDataSet> data = new ArrayList<>();
+            List<List<Row>> data = new ArrayList<>();
             for (int from = 0; from + batch <= rows.size(); from += batch) {
-                data.add(io.digitloc.data.CanvasRows.batch(rows.subList(from, from + batch), size).toMultiDataSet());
+                data.add(rows.subList(from, from + batch));
             }
             NativeSetup.limitThreads(threads);
             ComputationGraph net = LocalizerNet.untrained(size, settings.train(), settings.seed());
-            data.subList(0, 5).forEach(net::fit); // warm-up: JIT, workspaces
+            EpochBatches cut = new EpochBatches(settings.seed(), batch, size, settings.train().augmentation().enabled(),
+                    new DigitWarp(settings.train().augmentation().rotation(), settings.train().augmentation().scale()));
+            data.subList(0, 5).forEach(b -> workerStep(net, cut, b, size)); // warm-up: JIT, workspaces
             long t0 = System.nanoTime();
-            data.subList(5, data.size()).forEach(net::fit);
+            data.subList(5, data.size()).forEach(b -> workerStep(net, cut, b, size));
             return (System.nanoTime() - t0) / 1e9 / (data.size() - 5);
         } finally {
             spark.stop();
         }
+    }
+
+    /** A worker's step past the first epoch: the batch as that epoch shows it (digits re-placed when augmenting), then fit. */
+    private static void workerStep(ComputationGraph net, EpochBatches cut, List<Row> rows, int size) {
+        var batch = io.digitloc.data.CanvasRows.batch(rows, size);
+        net.fit(cut.place(batch, io.digitloc.data.CanvasRows.ids(rows), 2).toMultiDataSet());
     }
 
     /** Where a curve first meets a target: the first check past it, interpolated, and off the fits (-1, NaN: never). */
@@ -397,24 +408,36 @@ public final class ScalingBenchmark {
     }
 
     /**
-     * The projection's formula checked where a run exists: fed the run's own measured overhead per round and a
-     * step's time on one executor core (the runs' executors have one each), its seconds of fitting to the
-     * samples the run took to its target (or to all it fitted) against the run's measured ones.
+     * The projection's formula checked where a run exists: its seconds of fitting to the samples the run took to
+     * its target (or to all it fitted) against the run's measured ones. Fed the run's own overhead per round and
+     * its own measured step (a round's fitting / frequency), it checks the formula's phases and rounds; fed the
+     * step measured apart on one core (as the projection is), it also shows what the run's executors lose to
+     * sharing one machine.
      */
     static Map<String, Object> check(Run r, ProjectionInputs inputs, Target target, long fitFrom) {
-        AllReduceProjection own = AllReduceProjection.of(inputs.frequency(), inputs.oneCoreStepSeconds(),
-                r.roundOverheadSeconds(), r.roundOverheadSeconds(), 0);
+        BatchSchedule schedule = inputs.schedules().get(r.workers());
+        int batch = schedule.phase(schedule.epochs()).workerBatch();
         Crossing c = crossing(target, r.curve(), fitFrom);
         double samples = c.reached() ? c.interpolated() : r.samplesSeen();
-        double predicted = own.seconds(inputs.schedules().get(r.workers()), samples, 10);
         double measured = secondsAt(r.curve(), samples);
+        double own = predicted(inputs.frequency(), Map.of(batch, r.phases().fit() / inputs.frequency()), r, schedule,
+                samples);
+        double apart = predicted(inputs.frequency(), inputs.oneCoreStepSeconds(), r, schedule, samples);
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("executors", r.workers());
         m.put("samples", Math.round(samples));
         m.put("measured_fit_s", round(measured));
-        m.put("predicted_fit_s", round(predicted));
-        m.put("error", round(predicted / measured - 1));
+        m.put("predicted_fit_s", round(own));
+        m.put("error", round(own / measured - 1));
+        m.put("predicted_from_step_apart_s", round(apart));
+        m.put("error_from_step_apart", round(apart / measured - 1));
         return m;
+    }
+
+    private static double predicted(int frequency, Map<Integer, Double> steps, Run r, BatchSchedule schedule,
+                                    double samples) {
+        return AllReduceProjection.of(frequency, steps, r.roundOverheadSeconds(), r.roundOverheadSeconds(), 0)
+                .seconds(schedule, samples, 10);
     }
 
     private static Map<String, Object> targetEntry(Target target) {

@@ -87,15 +87,18 @@ class ScalingBenchmarkTest {
         // a round of 1.1 s wall, 1.0 s fit: 0.1 s overhead
         two.add(new RoundPhases.Round(1_100_000_000L, 0, 1_000_000_000L, 0, 1_000_000_000L, 0, 0, 0, 0));
         // two executors, batch 64: epoch 1 is 2 x 32 (1,024 samples a round), the run fitted 64,000 samples
-        // in 70 s of fitting; a step of 32 takes 0.06 s: 62.5 rounds of 16 x 0.06 + 0.1 = 66.25 s predicted
+        // in 70 s of fitting. Its own step: 1.0 s / 16; 62.5 rounds of 1.0 + 0.1 = 68.75 s predicted. A step of
+        // 32 measured apart takes 0.06 s: 62.5 rounds of 16 x 0.06 + 0.1 = 66.25 s
         var curve = List.of(new ScalingBenchmark.Point(64_000, 64, 0.99, 0.99, 0.99, 0.9, 70));
         var run = new ScalingBenchmark.Run(2, "global batch 64", "spark://x", 64_000, 70,
                 914, two.summary(), "plain", "x 1", curve);
         var inputs = new ScalingBenchmark.ProjectionInputs(Map.of(), 16,
                 Map.of(2, new BatchSchedule(64, 2, 128, 65_536, 64_000, 10, 16)), Map.of(32, 0.06));
         var check = ScalingBenchmark.check(run, inputs, FULL, 0);
-        assertThat((double) check.get("predicted_fit_s")).isEqualTo(66.25, offset(1e-9));
-        assertThat((double) check.get("error")).isEqualTo(66.25 / 70 - 1, offset(1e-4));
+        assertThat((double) check.get("predicted_fit_s")).isEqualTo(68.75, offset(1e-9));
+        assertThat((double) check.get("error")).isEqualTo(68.75 / 70 - 1, offset(1e-4));
+        assertThat((double) check.get("predicted_from_step_apart_s")).isEqualTo(66.25, offset(1e-9));
+        assertThat((double) check.get("error_from_step_apart")).isEqualTo(66.25 / 70 - 1, offset(1e-4));
     }
 
     private static ScalingBenchmark.Run run(int workers, RoundPhases phases) {
