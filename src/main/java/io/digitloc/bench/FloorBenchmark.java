@@ -113,6 +113,8 @@ public final class FloorBenchmark {
         byKind.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed()).forEach(k ->
                 out.accept(String.format(Locale.ROOT, "  %-40s %8.3f  %4.1f%%", k.getKey(), k.getValue(),
                         100 * k.getValue() / stepMillis)));
+        entries.stream().filter(e -> e.implementation().startsWith("ref")).forEach(e -> out.accept("floor: note: "
+                + e.layer() + " " + e.kind() + " runs oneDNN's reference code (" + e.implementation() + "), not a fast kernel"));
         out.accept(String.format(Locale.ROOT, "floor: the entries add up to %.2f ms per step (with a wait after each); the "
                 + "whole step took %.2f ms", total, stepMillis));
     }
