@@ -38,6 +38,11 @@ final class BenchmarkCommand implements Callable<Integer> {
                     + "relu_bp) at the network's shapes, NCHW and NHWC: where a training step's time goes.")
     boolean kernels;
 
+    @Option(names = "--floor",
+            description = "Only time LocalizerNet's training step (forward, backward, Adam) at the train batch as one "
+                    + "fixed sequence of oneDNN primitives: img/s, ms per primitive, GFLOP/s against the FMA peak.")
+    boolean floor;
+
     @Option(names = "--scaling", paramLabel = "N[,N...]", split = ",",
             description = "Statistical efficiency instead: for each worker count N, train in local[N] from the same "
                     + "start, on the train job's global batch schedule, until the target below (or --max-samples) and "
@@ -82,7 +87,16 @@ final class BenchmarkCommand implements Callable<Integer> {
         BenchmarkSettings b = settings.benchmark();
         BenchmarkSettings.SAMPLES.require(b.samples() >= settings.train().batchSize(), b.samples(),
                 "at least one batch (digitloc.train.batch-size = " + settings.train().batchSize() + ")");
-        if (scaling != null && !scaling.isEmpty()) {
+        boolean scales = scaling != null && !scaling.isEmpty();
+        if ((floor ? 1 : 0) + (kernels ? 1 : 0) + (scales ? 1 : 0) > 1) {
+            throw new io.digitloc.config.SettingsException("--floor, --kernels and --scaling are separate measurements: "
+                    + "give one of them");
+        }
+        if (floor) {
+            io.digitloc.bench.FloorBenchmark.run(settings, System.out::println);
+            return 0;
+        }
+        if (scales) {
             return scaling(settings);
         }
         if (kernels) {
