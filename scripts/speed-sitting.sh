@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # One alternating sitting against PyTorch on this CPU: ROUNDS rounds, each running
 # PyTorch 1.13 (Debian's python3-torch), PyTorch 2.13 eager and torch.compile (a venv with the wheel
-# in /opt/wheels), all with glibc's allocator as shipped and tuned, then the project's benchmark.
+# in /opt/wheels), all with glibc's allocator as shipped and tuned, then the project's oneDNN floor
+# (benchmark --floor) and its benchmark.
 # Every line of output goes to LOG with a timestamp; docs/performance.md tables come from it.
 #
 #   scripts/speed-sitting.sh [ROUNDS=3] [LOG=runs/speed-sitting.log]
@@ -33,6 +34,8 @@ stamp() { while IFS= read -r line; do printf '%s %s\n' "$(date -u +%H:%M:%S)" "$
     "$venv/bin/python" scripts/pytorch-bench.py --threads 2 --channels-last 2>&1
     echo "round $r: pytorch 2.13 torch.compile"
     "$venv/bin/python" scripts/pytorch-bench.py --threads 2 --channels-last --compile 2>&1
+    echo "round $r: floor (the step as oneDNN primitives)"
+    scripts/digitloc benchmark --floor 2>&1 | grep -E '^(floor|  )'
     echo "round $r: project"
     scripts/digitloc benchmark --data-dir data/canvases 2>&1 | grep -E '^(benchmark|canvas|train|inference|FLOP|peak)'
   done
