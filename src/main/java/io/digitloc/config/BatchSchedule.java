@@ -24,7 +24,8 @@ public record BatchSchedule(int batchSize, int workers, int limit, long doubling
                             int epochs, int frequency) implements Serializable {
 
     /**
-     * A worker's smallest efficient step: below it a worker's cores starve (measured: docs/performance.md), so a
+     * A worker's smallest step: below it a worker's cores starve, and its steps between two averages, each at its
+     * own small batch, are too noisy (eight workers of 8 need over 1.6 times the samples: docs/performance.md), so a
      * small global batch goes to fewer workers instead of being cut thinner.
      */
     public static final int MIN_WORKER_BATCH = 32;
