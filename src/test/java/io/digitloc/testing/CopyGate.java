@@ -80,8 +80,13 @@ public final class CopyGate implements AutoCloseable {
 
     private void accept() {
         while (!listener.isClosed()) {
+            Socket client;
             try {
-                Socket client = listener.accept();
+                client = listener.accept();
+            } catch (IOException e) {
+                return; // closed
+            }
+            try {
                 Socket server = new Socket(InetAddress.getLoopbackAddress(), upstream);
                 synchronized (this) {
                     sockets.add(client);
@@ -90,8 +95,16 @@ public final class CopyGate implements AutoCloseable {
                 daemon(() -> requests(client, server));
                 daemon(() -> pipe(server, client));
             } catch (IOException e) {
-                return; // closed
+                close(client); // the server did not answer: so the client learns
             }
+        }
+    }
+
+    private static void close(Socket s) {
+        try {
+            s.close();
+        } catch (IOException ignored) {
+            // already closed
         }
     }
 
@@ -214,11 +227,7 @@ public final class CopyGate implements AutoCloseable {
         } catch (IOException e) {
             // closed
         } finally {
-            try {
-                to.close();
-            } catch (IOException ignored) {
-                // already closed
-            }
+            close(to);
         }
     }
 
