@@ -43,6 +43,16 @@ public final class CommonOptions {
 
     /** As {@link #load()}, with {@code extra} (setting key to value) applied last. */
     Settings load(Map<String, Object> extra) {
+        Settings settings = loadUnprobed(extra);
+        ClusterPaths.requireReachable(settings);
+        return settings;
+    }
+
+    /**
+     * As {@link #load(Map)}, without reaching the remote paths: for a command whose own refusals must come before
+     * any request to a store; it calls {@link ClusterPaths#requireReachable} after them.
+     */
+    Settings loadUnprobed(Map<String, Object> extra) {
         Map<String, Object> overrides = new LinkedHashMap<>();
         set.forEach((k, v) -> overrides.put(k.startsWith("digitloc.") ? k : "digitloc." + k, hocon(k, v)));
         for (OptionSpec option : command.options()) {
@@ -51,9 +61,7 @@ public final class CommonOptions {
             }
         }
         overrides.putAll(extra);
-        Settings settings = ClusterPaths.qualify(Settings.load(config, overrides));
-        ClusterPaths.requireReachable(settings);
-        return settings;
+        return ClusterPaths.qualify(Settings.load(config, overrides));
     }
 
     /** The path of the setting {@code option} sets, or null: its descriptionKey when that is a declared setting. */

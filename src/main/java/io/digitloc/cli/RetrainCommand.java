@@ -7,6 +7,7 @@ import io.digitloc.data.GenerateJob;
 import io.digitloc.io.HadoopConf;
 import io.digitloc.registry.RetrainJob;
 import io.digitloc.registry.RunLock;
+import io.digitloc.spark.ClusterPaths;
 import io.digitloc.spark.SparkSessions;
 import org.apache.hadoop.fs.Path;
 import picocli.CommandLine.Command;
@@ -14,6 +15,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
@@ -52,7 +54,8 @@ final class RetrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        Settings settings = common.load();
+        // the registry's filesystem is refused first: from the path's scheme, before any request to a store
+        Settings settings = common.loadUnprobed(Map.of());
         RetrainSettings r = settings.retrain();
         HadoopConf local = HadoopConf.local();
         Path root = new Path(r.registry());
@@ -62,6 +65,7 @@ final class RetrainCommand implements Callable<Integer> {
                     + "(two runs could both take it); keep the registry on HDFS (hdfs://) or on a local or shared POSIX "
                     + "path (NFS). The data, model and score paths may stay where they are.");
         }
+        ClusterPaths.requireReachable(settings);
 
         Optional<RunLock> lock = r.onLocked() == RetrainSettings.OnLocked.WAIT
                 ? RunLock.acquire(root, local, r.lockStaleAfter(), r.lockHeartbeat(), r.waitTimeout())

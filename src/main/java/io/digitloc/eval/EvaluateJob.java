@@ -78,6 +78,9 @@ public final class EvaluateJob {
         HadoopConf conf = new HadoopConf(spark.sparkContext().hadoopConfiguration());
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         Path modelFile = new Path(e.modelPath(settings.train().modelDir()));
+        if (e.model() == null || e.model().isBlank()) { // a model directory: complete only with its metadata.json
+            TrainingMetadata.requireComplete(modelFile.getParent(), conf);
+        }
         ComputationGraph net = ModelStore.load(modelFile, false, conf);
         CanvasDataset dataset = CanvasDataset.open(spark, settings.data().dir());
         int size = dataset.manifest().canvasSize();

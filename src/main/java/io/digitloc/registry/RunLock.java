@@ -87,7 +87,8 @@ public final class RunLock implements AutoCloseable {
 
     /** The scheme of {@code path}'s filesystem (the default one's, for a path that names none). */
     public static String scheme(Path path, HadoopConf conf) {
-        return HadoopFiles.fs(path, conf).getUri().getScheme();
+        String named = path.toUri().getScheme(); // no filesystem made (nor a store reached) when the path names one
+        return named != null ? named : HadoopFiles.fs(path, conf).getUri().getScheme();
     }
 
     /** The lock, or empty when a live run holds it. Stale locks are taken over. */

@@ -1,8 +1,12 @@
 package io.digitloc.run;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.digitloc.core.RunLayout;
 import io.digitloc.data.DatasetManifest;
+import io.digitloc.io.HadoopConf;
+import io.digitloc.io.HadoopFiles;
 import io.digitloc.io.Json;
+import org.apache.hadoop.fs.Path;
 
 import java.util.Map;
 
@@ -58,5 +62,19 @@ public record TrainingMetadata(Provenance provenance, Shape shape, Outcome outco
                 Json.MAPPER.convertValue(n.path("initialValidation"), ValidationFigures.class),
                 Json.MAPPER.convertValue(n.path("finalValidation"), ValidationFigures.class),
                 n.path("settings").asText(), Json.MAPPER.convertValue(n.path("data"), DatasetManifest.class));
+    }
+
+    /**
+     * The metadata of a complete model directory. A directory without it is refused: a training run killed
+     * while publishing leaves one (on S3 the publishing rename copies file by file, and this file comes last).
+     */
+    public static TrainingMetadata requireComplete(Path modelDir, HadoopConf conf) {
+        Path file = new Path(modelDir, RunLayout.METADATA);
+        if (!HadoopFiles.exists(file, conf)) {
+            throw new IllegalStateException(modelDir + " has no " + RunLayout.METADATA + ": not a complete model "
+                    + "directory (its training run was interrupted while publishing it, or is still publishing it); "
+                    + "train it again with --if-exists replace");
+        }
+        return read(HadoopFiles.readString(file, conf), file.toString());
     }
 }

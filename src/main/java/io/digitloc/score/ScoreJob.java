@@ -130,6 +130,20 @@ public final class ScoreJob {
     }
 
     /**
+     * The summary of a complete score output, which readers check before they read its Parquet: a run killed
+     * while publishing leaves an output without it (on S3 the publishing rename copies file by file).
+     */
+    @SuppressWarnings("unchecked") // a JSON object's fields
+    public static Map<String, Object> requireComplete(Path out, HadoopConf conf) {
+        Path file = new Path(out, SUMMARY);
+        if (!HadoopFiles.exists(file, conf)) {
+            throw new IllegalStateException(out + " has no " + SUMMARY + ": not a complete score output (its run was "
+                    + "interrupted while publishing it, or is still publishing it); run score again with --overwrite");
+        }
+        return (Map<String, Object>) Json.read(HadoopFiles.readString(file, conf), Map.class, file.toString());
+    }
+
+    /**
      * The zero-byte files among those Spark's binaryFile source reads for {@code input} (a file, a directory
      * read recursively, or a glob), named as it names them; hidden names ({@code .x}, {@code _x}) skipped
      * as Spark skips them, even when given or matched by the glob.

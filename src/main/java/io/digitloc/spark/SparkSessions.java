@@ -60,6 +60,9 @@ public final class SparkSessions {
         conf.setIfMissing("spark.ui.prometheus.enabled", "true");
         conf.setIfMissing("spark.metrics.namespace", "digitloc");
         addPlugin(conf, TrainingMetricsPlugin.class);
+        if (SparkSession.getDefaultSession().isEmpty()) {
+            MasterAuthProbe.check(conf); // a wrong secret fails here in a moment, naming it and the master
+        }
         SparkSession session = SparkSession.builder().config(conf).getOrCreate();
         announceUi(session.sparkContext());
         return session;

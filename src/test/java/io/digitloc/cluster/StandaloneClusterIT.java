@@ -185,6 +185,35 @@ class StandaloneClusterIT {
         }
     }
 
+    /**
+     * A driver with a secret other than the cluster's: refused before its Spark context is made, at once
+     * (rather than after Spark's 60 s of registration attempts ending in "LiveListenerBus is stopped"),
+     * with one message naming the secret's setting and the master, and exit code 2; nothing written.
+     */
+    @Test
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    void aWrongSecretIsNamedAtOnce() throws Exception {
+        Path data = DIR.resolve("wrong-secret/data");
+        List<String> cmd = List.of(ROOT.resolve("submit.sh").toString(), "--master", cluster.masterUrl(),
+                "--executor-memory", "1500m", "generate", "--mnist-dir", Mnist.dir().toAbsolutePath().toString(),
+                "--data-dir", data.toString(), "--train-limit", "64", "--validation-limit", "64");
+        String wrong = UUID.randomUUID().toString();
+        long start = System.nanoTime();
+        Process p = submit(cmd, "wrong-secret.log", wrong);
+        boolean done = p.waitFor(2, TimeUnit.MINUTES);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        String log = Files.readString(DIR.resolve("logs/wrong-secret.log"));
+        p.destroyForcibly().waitFor();
+        System.out.printf("wrong secret: exit %s after %.1f s%n", done ? p.exitValue() : "none", seconds);
+        assertThat(done).as(log).isTrue();
+        assertThat(p.exitValue()).as(log).isEqualTo(2);
+        assertThat(log).contains("error: the standalone master " + cluster.masterUrl() + " refused this driver's "
+                + "authentication", "spark.authenticate.secret").doesNotContain("LiveListenerBus", SECRET, wrong);
+        // the submit's own start (two JVMs) takes seconds; Spark's registration attempts alone took 60 s
+        assertThat(seconds).isLessThan(45);
+        assertThat(data).doesNotExist();
+    }
+
     static void deleteRecursively(Path p) throws IOException {
         if (!Files.exists(p)) {
             return;
@@ -196,10 +225,14 @@ class StandaloneClusterIT {
 
     /** Starts submit.sh (its embedded SparkSubmit path) with the cluster's secret, logging to logs/{@code log}. */
     private static Process submit(List<String> cmd, String log) throws IOException {
+        return submit(cmd, log, SECRET);
+    }
+
+    private static Process submit(List<String> cmd, String log, String secret) throws IOException {
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(ROOT.toFile()).redirectErrorStream(true)
                 .redirectOutput(DIR.resolve("logs").resolve(log).toFile());
         pb.environment().remove("SPARK_HOME"); // the embedded SparkSubmit path of submit.sh
-        pb.environment().put("_SPARK_AUTH_SECRET", SECRET);
+        pb.environment().put("_SPARK_AUTH_SECRET", secret);
         return pb.start();
     }
 

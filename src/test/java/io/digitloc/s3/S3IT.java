@@ -7,6 +7,7 @@ import io.digitloc.testing.S3Server;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.FileUtil;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
@@ -56,16 +57,7 @@ class S3IT {
         });
         server = S3Server.start(Files.createDirectories(tmp.resolve("s3")));
         server.createBucket(BUCKET);
-        server.s3aSettings().forEach((k, v) -> property("spark.hadoop." + k, v));
-        property("spark.hadoop.fs.s3a.committer.staging.tmp.path", tmp.resolve("staging").toUri().toString());
-        property("spark.hadoop.fs.s3a.buffer.dir", tmp.resolve("buffer").toString());
-        // conf/spark/s3a.conf as scripts/digitloc passes it: each line a -D flag
-        for (String line : Files.readAllLines(Path.of("conf", "spark", "s3a.conf"))) {
-            String[] kv = line.trim().split("\\s+", 2);
-            if (kv.length == 2 && !kv[0].startsWith("#")) {
-                property(kv[0], kv[1]);
-            }
-        }
+        server.sparkProperties(server.endpoint(), tmp).forEach(S3IT::property);
         FileSystem s3 = fs();
         for (String name : List.of("train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte",
                 "t10k-labels-idx1-ubyte")) {
@@ -101,24 +93,7 @@ class S3IT {
         // S3A committers write a JSON _SUCCESS naming themselves (FileOutputCommitter's is empty)
         assertThat(read(s3, "/data/validation/_SUCCESS")).contains("\"committer\" : \"directory\"");
 
-        Cli.Run score = Cli.run("score", "--master", "local[2]", "--input", ROOT + "/data/validation",
-                "--model", ROOT + "/runs/r1/model.zip", "--out", ROOT + "/scored");
-        assertThat(score.code()).as(score.err()).isZero();
-        assertThat(score.out()).contains("score: 100 rows, 100 scored, 0 unscored");
-        assertThat(read(s3, "/scored/_score.json")).contains("\"scored\" : 100");
-
-        FileSystem local = FileSystem.getLocal(HadoopConf.local().get());
-        Path copies = Files.createDirectories(tmp.resolve("copies"));
-        FileUtil.copy(s3, path("/data/validation"), local, new org.apache.hadoop.fs.Path(copies.resolve("validation").toUri()),
-                false, HadoopConf.local().get());
-        s3.copyToLocalFile(path("/runs/r1/model.zip"), new org.apache.hadoop.fs.Path(copies.resolve("model.zip").toUri()));
-        Cli.Run localScore = Cli.run("score", "--master", "local[2]", "--input", copies.resolve("validation").toString(),
-                "--model", copies.resolve("model.zip").toString(), "--out", copies.resolve("scored").toString());
-        assertThat(localScore.code()).as(localScore.err()).isZero();
-        SparkSession spark = SparkSession.active();
-        List<Row> fromS3 = spark.read().parquet(ROOT + "/scored").orderBy("id").collectAsList();
-        List<Row> fromLocal = spark.read().parquet(copies.resolve("scored").toString()).orderBy("id").collectAsList();
-        assertThat(fromS3).hasSize(100).isEqualTo(fromLocal);
+        Cli.Run score = scoresAsLocally(s3);
 
         Cli.Run export = Cli.run("export", "--model", ROOT + "/runs/r1", "--out", ROOT + "/exports/model.onnx");
         assertThat(export.code()).as(export.err()).isZero();
@@ -133,13 +108,46 @@ class S3IT {
         }
         assertThat(files).noneMatch(f -> f.matches(".*/\\.[^/]*(\\.tmp-|\\.old-|\\.inprogress).*"))
                 .contains("/runs/r1/model.zip", "/runs/r1/metadata.json", "/data/_manifest.json", "/scored/_score.json");
-        assertThat(names(s3, path("/"))).contains("mnist", "data", "runs", "scored", "exports")
-                .allMatch(n -> List.of("mnist", "data", "runs", "scored", "exports").contains(n) || n.startsWith(".scored.tmp-"));
+        List<String> top = List.of("mnist", "data", "score-data", "runs", "scored", "exports");
+        assertThat(names(s3, path("/"))).containsAll(top).allMatch(n -> top.contains(n) || n.startsWith(".scored.tmp-"));
         assertThat(names(s3, path("/runs"))).containsExactly("r1");
         assertThat(names(s3, path("/exports"))).containsExactly("model.onnx");
-        for (Cli.Run r : List.of(pipeline, score, localScore, export)) {
+        for (Cli.Run r : List.of(pipeline, score, export)) {
             assertThat(r.out() + r.err()).doesNotContain(S3Server.SECRET_KEY);
         }
+    }
+
+    /**
+     * 10,000 validation canvases (the smallest generate that makes them: one train canvas) scored from the
+     * bucket and from a local copy with the same model: the same rows, every column equal.
+     */
+    private static Cli.Run scoresAsLocally(FileSystem s3) throws IOException {
+        Cli.Run generate = Cli.run("generate", "--master", "local[2]", "--mnist-dir", ROOT + "/mnist",
+                "--data-dir", ROOT + "/score-data", "--train-limit", "1", "--validation-limit", "10000");
+        assertThat(generate.code()).as(generate.err()).isZero();
+        Cli.Run score = Cli.run("score", "--master", "local[2]", "--input", ROOT + "/score-data/validation",
+                "--model", ROOT + "/runs/r1/model.zip", "--out", ROOT + "/scored");
+        assertThat(score.code()).as(score.err()).isZero();
+        assertThat(score.out()).contains("score: 10000 rows, 10000 scored, 0 unscored");
+        assertThat(read(s3, "/scored/_score.json")).contains("\"scored\" : 10000");
+
+        FileSystem local = FileSystem.getLocal(HadoopConf.local().get());
+        Path copies = Files.createDirectories(tmp.resolve("copies"));
+        FileUtil.copy(s3, path("/score-data/validation"), local,
+                new org.apache.hadoop.fs.Path(copies.resolve("validation").toUri()), false, HadoopConf.local().get());
+        s3.copyToLocalFile(path("/runs/r1/model.zip"), new org.apache.hadoop.fs.Path(copies.resolve("model.zip").toUri()));
+        Cli.Run localScore = Cli.run("score", "--master", "local[2]", "--input", copies.resolve("validation").toString(),
+                "--model", copies.resolve("model.zip").toString(), "--out", copies.resolve("scored").toString());
+        assertThat(localScore.code()).as(localScore.err()).isZero();
+        SparkSession spark = SparkSession.active();
+        Dataset<Row> fromS3 = spark.read().parquet(ROOT + "/scored");
+        Dataset<Row> fromLocal = spark.read().parquet(copies.resolve("scored").toString());
+        assertThat(fromS3.schema()).isEqualTo(fromLocal.schema());
+        List<Row> s3Rows = fromS3.orderBy("id").collectAsList();
+        assertThat(s3Rows).hasSize(10_000).isEqualTo(fromLocal.orderBy("id").collectAsList());
+        System.out.printf("score: %d rows of %d columns equal from s3a:// and from a local copy%n", s3Rows.size(),
+                fromS3.schema().size());
+        return score;
     }
 
     @Test

@@ -108,6 +108,35 @@ public final class S3Server implements AutoCloseable {
         return s3aSettings(endpoint(), ACCESS_KEY, SECRET_KEY);
     }
 
+    /**
+     * The Spark properties a driver needs for this server at {@code endpoint} ({@link #endpoint()}, or a relay
+     * in front of it): the S3A settings as {@code spark.hadoop.*}, the committer's local directories under
+     * {@code tmp}, and conf/spark/s3a.conf, as scripts/digitloc passes them (each line a -D flag).
+     */
+    public Map<String, String> sparkProperties(String endpoint, Path tmp) throws IOException {
+        Map<String, String> p = new LinkedHashMap<>();
+        s3aSettings(endpoint, ACCESS_KEY, SECRET_KEY).forEach((k, v) -> p.put("spark.hadoop." + k, v));
+        p.put("spark.hadoop.fs.s3a.committer.staging.tmp.path", tmp.resolve("staging").toUri().toString());
+        p.put("spark.hadoop.fs.s3a.buffer.dir", tmp.resolve("buffer").toString());
+        for (String line : Files.readAllLines(Path.of("conf", "spark", "s3a.conf"))) {
+            String[] kv = line.trim().split("\\s+", 2);
+            if (kv.length == 2 && !kv[0].startsWith("#")) {
+                p.put(kv[0], kv[1]);
+            }
+        }
+        return p;
+    }
+
+    /** {@link #sparkProperties} as -D flags for a child JVM. */
+    public java.util.List<String> javaOptions(String endpoint, Path tmp) throws IOException {
+        return sparkProperties(endpoint, tmp).entrySet().stream().map(e -> "-D" + e.getKey() + "=" + e.getValue()).toList();
+    }
+
+    /** The port the server listens on. */
+    public int port() {
+        return port;
+    }
+
     private boolean answers() {
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 500);
