@@ -416,12 +416,11 @@ public final class ScalingBenchmark {
      */
     static Map<String, Object> check(Run r, ProjectionInputs inputs, Target target, long fitFrom) {
         BatchSchedule schedule = inputs.schedules().get(r.workers());
-        int batch = schedule.phase(schedule.epochs()).workerBatch();
         Crossing c = crossing(target, r.curve(), fitFrom);
         double samples = c.reached() ? c.interpolated() : r.samplesSeen();
         double measured = secondsAt(r.curve(), samples);
-        double own = predicted(inputs.frequency(), Map.of(batch, r.phases().fit() / inputs.frequency()), r, schedule,
-                samples);
+        double own = predicted(inputs.frequency(), Map.of(1, ownSampleSeconds(r, schedule, inputs.frequency())), r,
+                schedule, samples);
         double apart = predicted(inputs.frequency(), inputs.oneCoreStepSeconds(), r, schedule, samples);
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("executors", r.workers());
@@ -432,6 +431,21 @@ public final class ScalingBenchmark {
         m.put("predicted_from_step_apart_s", round(apart));
         m.put("error_from_step_apart", round(apart / measured - 1));
         return m;
+    }
+
+    /** The run's own fitting time per sample of one worker: its mean round's fitting over the mean round's samples. */
+    private static double ownSampleSeconds(Run r, BatchSchedule schedule, int frequency) {
+        double rounds = 0;
+        double workerSamples = 0;
+        double left = r.samplesSeen();
+        for (int epoch = 1; left > 0; epoch++) {
+            BatchSchedule.Phase p = schedule.phase(epoch);
+            double fitted = Math.min(left, schedule.epochSamples());
+            rounds += fitted / ((double) frequency * p.workers() * p.workerBatch());
+            workerSamples += fitted / p.workers();
+            left -= fitted;
+        }
+        return r.phases().fit() * rounds / workerSamples;
     }
 
     private static double predicted(int frequency, Map<Integer, Double> steps, Run r, BatchSchedule schedule,
