@@ -163,16 +163,6 @@ public final class Benchmark {
     }
 
     private Stopwatch time(String name, long items, int warmups, Runnable body) {
-        for (int w = 0; w < warmups; w++) {
-            body.run();
-        }
-        double[] seconds = new double[repeats];
-        ProcessCounters before = ProcessCounters.now();
-        for (int r = 0; r < repeats; r++) {
-            long t0 = System.nanoTime();
-            body.run();
-            seconds[r] = (System.nanoTime() - t0) / 1e9;
-        }
-        return new Stopwatch(name, items, seconds, ProcessCounters.now().minus(before).dividedBy(repeats));
+        return Stopwatch.time(name, items, warmups, repeats, body);
     }
 }

@@ -84,16 +84,7 @@ public final class FloorBenchmark {
     }
 
     private static Stopwatch wholeStep(DnnlStepFloor floor) {
-        for (int i = 0; i < WARMUP_STEPS; i++) {
-            floor.step();
-        }
-        double[] seconds = new double[TIMED_STEPS];
-        for (int i = 0; i < TIMED_STEPS; i++) {
-            long t0 = System.nanoTime();
-            floor.step();
-            seconds[i] = (System.nanoTime() - t0) / 1e9;
-        }
-        return new Stopwatch("floor step", floor.batch(), seconds);
+        return Stopwatch.time("floor step", floor.batch(), WARMUP_STEPS, TIMED_STEPS, floor::step);
     }
 
     /** Each entry's milliseconds per step, in the sequence's order, then the sums by kind. */

@@ -111,15 +111,6 @@ public final class Kernels {
 
     /** Median milliseconds of {@code repeats} calls after 3 untimed ones. */
     private double millis(Runnable call) {
-        for (int i = 0; i < 3; i++) {
-            call.run();
-        }
-        double[] seconds = new double[repeats];
-        for (int r = 0; r < repeats; r++) {
-            long t0 = System.nanoTime();
-            call.run();
-            seconds[r] = (System.nanoTime() - t0) / 1e9;
-        }
-        return new Stopwatch("kernel", 1, seconds).median() * 1e3;
+        return Stopwatch.time("kernel", 1, 3, repeats, call).median() * 1e3;
     }
 }

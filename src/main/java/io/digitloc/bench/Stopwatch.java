@@ -13,6 +13,21 @@ public record Stopwatch(String name, long items, double[] seconds, ProcessCounte
         this(name, items, seconds, ProcessCounters.NONE);
     }
 
+    /** {@code body} run {@code warmups} times untimed, then {@code repeats} times timed one by one. */
+    public static Stopwatch time(String name, long items, int warmups, int repeats, Runnable body) {
+        for (int w = 0; w < warmups; w++) {
+            body.run();
+        }
+        double[] seconds = new double[repeats];
+        ProcessCounters before = ProcessCounters.now();
+        for (int r = 0; r < repeats; r++) {
+            long t0 = System.nanoTime();
+            body.run();
+            seconds[r] = (System.nanoTime() - t0) / 1e9;
+        }
+        return new Stopwatch(name, items, seconds, ProcessCounters.now().minus(before).dividedBy(repeats));
+    }
+
     public double median() {
         double[] s = seconds.clone();
         Arrays.sort(s);
