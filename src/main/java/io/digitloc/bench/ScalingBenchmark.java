@@ -1,6 +1,5 @@
 package io.digitloc.bench;
 
-import io.digitloc.augment.DigitWarp;
 import io.digitloc.augment.EpochBatches;
 import io.digitloc.config.Settings;
 import io.digitloc.config.SparkSettings;
@@ -253,8 +252,7 @@ public final class ScalingBenchmark {
             }
             NativeSetup.limitThreads(threads);
             ComputationGraph net = LocalizerNet.untrained(size, settings.train(), settings.seed());
-            EpochBatches cut = new EpochBatches(settings.seed(), batch, size, settings.train().augmentation().enabled(),
-                    new DigitWarp(settings.train().augmentation().rotation(), settings.train().augmentation().scale()));
+            EpochBatches cut = EpochFeed.cut(settings, batch, size);
             data.subList(0, 5).forEach(b -> workerStep(net, cut, b, size)); // warm-up: JIT, workspaces
             long t0 = System.nanoTime();
             data.subList(5, data.size()).forEach(b -> workerStep(net, cut, b, size));

@@ -201,7 +201,8 @@ public final class EpochFeed {
                 .collect();
     }
 
-    static EpochBatches cut(Settings settings, int batchSize, int size) {
+    /** How the run's settings cut and re-place an epoch's batches of {@code batchSize}. */
+    public static EpochBatches cut(Settings settings, int batchSize, int size) {
         var a = settings.train().augmentation();
         return new EpochBatches(settings.seed(), batchSize, size, a.enabled(), new DigitWarp(a.rotation(), a.scale()));
     }
